@@ -1,0 +1,50 @@
+"""The API's error contract: JSON ``{"message": ..., "errors"?: [...]}`` with 401, 403, 404, 409 or 422."""
+
+from django.http import Http404
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+
+class Conflict(HttpError):
+    def __init__(self, message: str):
+        super().__init__(409, message)
+
+
+class Forbidden(HttpError):
+    def __init__(self, message: str = "您无权执行此操作。"):
+        super().__init__(403, message)
+
+
+class NotFound(HttpError):
+    def __init__(self, message: str = "对象不存在或您无权查看。"):
+        super().__init__(404, message)
+
+
+class Invalid(HttpError):
+    def __init__(self, message: str, errors: list | None = None):
+        super().__init__(422, message)
+        self.errors = errors or []
+
+
+def install(api) -> None:
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        return api.create_response(request, {"message": "未登录或令牌无效。"}, status=401)
+
+    @api.exception_handler(ValidationError)
+    def _invalid(request, exc):
+        errors = [
+            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
+            for e in exc.errors
+        ]
+        return api.create_response(request, {"message": "输入有误。", "errors": errors}, status=422)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return api.create_response(request, {"message": "对象不存在或您无权查看。"}, status=404)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc):
+        body = {"message": str(exc)}
+        if getattr(exc, "errors", None):
+            body["errors"] = exc.errors
+        return api.create_response(request, body, status=exc.status_code)

@@ -1,0 +1,120 @@
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from zhengxie.core.validators import mask_id_number, mask_mobile
+
+from . import selectors
+from .choices import MemberStatus, UnitKind
+
+router = Router(tags=["people"])
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    sector_id: int
+    sector: str
+    party_id: int
+    party: str
+    work_unit: str
+    title: str
+    is_standing_committee: bool
+    status: str
+    mobile: str
+    id_number: str
+
+
+class MemberPage(Schema):
+    count: int
+    items: list[MemberOut]
+
+
+class MemberFilters(Schema):
+    sector: int | None = None
+    party: int | None = None
+    special_committee: int | None = None
+    status: MemberStatus | None = None
+    standing: bool | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, 200)), max(0, offset)
+
+
+def _member_out(user, m) -> dict:
+    reveal = selectors.can_see_personal_data(user=user, member=m)
+    return {
+        "id": m.pk,
+        "name": m.name,
+        "gender": m.gender,
+        "ethnicity": m.ethnicity,
+        "sector_id": m.sector_id,
+        "sector": m.sector.name,
+        "party_id": m.party_id,
+        "party": m.party.name,
+        "work_unit": m.work_unit,
+        "title": m.title,
+        "is_standing_committee": m.is_standing_committee,
+        "status": m.status,
+        "mobile": m.mobile if reveal else mask_mobile(m.mobile),
+        "id_number": m.id_number if reveal else mask_id_number(m.id_number),
+    }
+
+
+@router.get("/members", response=MemberPage)
+def list_members(request, filters: Query[MemberFilters]):
+    """Members the caller may see (paginated with ``limit``/``offset``); personal data masked unless permitted."""
+    limit, offset = _page(filters.limit, filters.offset)
+    qs = selectors.member_list(user=request.user, filters=filters.dict())
+    return {"count": qs.count(), "items": [_member_out(request.user, m) for m in qs[offset : offset + limit]]}
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def get_member(request, member_id: int):
+    member = selectors.member_get(user=request.user, pk=member_id)
+    if member is None:
+        get_object_or_404(selectors.Member.objects.none())
+    return _member_out(request.user, member)
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    contact_phone: str
+    is_active: bool
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class UnitFilters(Schema):
+    kind: UnitKind | None = None
+    active: bool | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@router.get("/units", response=UnitPage)
+def list_units(request, filters: Query[UnitFilters]):
+    """Handling units the caller may see (paginated with ``limit``/``offset``)."""
+    limit, offset = _page(filters.limit, filters.offset)
+    qs = selectors.unit_list(user=request.user, filters=filters.dict())
+    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+
+
+@router.get("/units/{unit_id}", response=UnitOut)
+def get_unit(request, unit_id: int):
+    unit = selectors.unit_get(user=request.user, pk=unit_id)
+    if unit is None:
+        get_object_or_404(selectors.HandlingUnit.objects.none())
+    return unit

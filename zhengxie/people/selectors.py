@@ -1,0 +1,84 @@
+"""Reads of organisation data that know the user: each returns only what that user may see."""
+
+from django.db.models import Q, QuerySet
+
+from zhengxie.accounts.roles import Role
+from zhengxie.core import crypto
+from zhengxie.core.access import has_perm, roles_of
+from zhengxie.core.validators import normalise_id_number, normalise_mobile
+
+from .models import HandlingUnit, Member
+
+ORG_WIDE = {Role.SECRETARIAT, Role.PROPOSAL_OFFICE, Role.LEADER, Role.ADMIN}
+
+
+def member_list(*, user, filters: dict | None = None) -> QuerySet[Member]:
+    """Members the user may see: the organisation-wide roles see all; a convener sees their sectors' members;
+    a member sees themselves; anyone else sees none."""
+    roles = roles_of(user)
+    qs = Member.objects.select_related("sector", "party")
+    if not roles & ORG_WIDE:
+        visible = Q(pk__in=[])
+        if Role.SECTOR_CONVENER in roles:
+            visible |= Q(sector__convener__user=user)
+        if Role.MEMBER in roles:
+            visible |= Q(user=user)
+        qs = qs.filter(visible)
+    return _filter_members(qs, filters or {})
+
+
+def _filter_members(qs, f: dict):
+    if f.get("sector"):
+        qs = qs.filter(sector_id=f["sector"])
+    if f.get("party"):
+        qs = qs.filter(party_id=f["party"])
+    if f.get("special_committee"):
+        qs = qs.filter(special_committees__id=f["special_committee"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("standing") in (True, "1", "true"):
+        qs = qs.filter(is_standing_committee=True)
+    q = (f.get("q") or "").strip()
+    if q:
+        # Exact ID number or mobile (via the keyed digest), else a name / work-unit match.
+        id_like, mobile_like = normalise_id_number(q), normalise_mobile(q)
+        if len(id_like) == 18:
+            qs = qs.filter(id_number_digest=crypto.digest(id_like))
+        elif mobile_like.isdigit() and len(mobile_like) == 11:
+            qs = qs.filter(mobile_digest=crypto.digest(mobile_like))
+        else:
+            qs = qs.filter(Q(name__icontains=q) | Q(work_unit__icontains=q))
+    return qs.order_by("sector__sort_order", "id")
+
+
+def member_get(*, user, pk: int) -> Member | None:
+    return member_list(user=user).prefetch_related("special_committees", "terms").filter(pk=pk).first()
+
+
+def can_see_personal_data(*, user, member: Member) -> bool:
+    """Unmasked ID number and mobile: the secretariat and admins, and the member themselves."""
+    return has_perm(user, "people.view_personal_data") or (member.user_id is not None and member.user_id == user.pk)
+
+
+def unit_list(*, user, filters: dict | None = None) -> QuerySet[HandlingUnit]:
+    """Organisation-wide roles, overseers and members see every active unit (members name units on proposals);
+    unit staff see their own units."""
+    roles = roles_of(user)
+    qs = HandlingUnit.objects.all()
+    if not roles & (ORG_WIDE | {Role.OVERSEER, Role.MEMBER}):
+        qs = qs.filter(staff__user=user) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else qs.none()
+    elif not has_perm(user, "people.view_unit_list"):
+        qs = qs.filter(is_active=True)
+    f = filters or {}
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("active") in (True, "1", "true"):
+        qs = qs.filter(is_active=True)
+    q = (f.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    return qs.distinct().order_by("name")
+
+
+def unit_get(*, user, pk: int) -> HandlingUnit | None:
+    return unit_list(user=user).filter(pk=pk).first()
