@@ -4,6 +4,7 @@ Defaults are safe for the demo (SQLite, console email, no other server). Product
 ``ZHENGXIE_ENV=production`` and refuses to start with the demo secret key or DEBUG on.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -15,7 +16,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 
-ZHENGXIE_ENV = env.str("ZHENGXIE_ENV", default="demo")  # demo | test | production
+ZHENGXIE_ENV = env.str("ZHENGXIE_ENV", default="test" if "pytest" in sys.modules else "demo")  # demo|test|production
 PRODUCTION = ZHENGXIE_ENV == "production"
 
 DEMO_SECRET_KEY = "zhengxie-demo-secret-key-not-for-production-use-0000000000"
@@ -152,6 +153,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if ZHENGXIE_ENV == "test":
+    # Fast hashing keeps the suite quick; production uses Django's default PBKDF2.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -1,0 +1,28 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same thread are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def org(db):
+    """A small organisation with one account per role (usernames as in the demo: demo-admin, demo-member …)."""
+    from zhengxie.core.testing import build_org
+
+    return build_org()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` returns a Django test client signed in as ``user`` (or anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
