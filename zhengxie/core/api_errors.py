@@ -3,6 +3,8 @@
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhengxie.core.exceptions import ActionRefused
+
 
 class Conflict(HttpError):
     def __init__(self, message: str):
@@ -25,6 +27,15 @@ class Invalid(HttpError):
         self.errors = errors or []
 
 
+def _field(loc) -> str | None:
+    """The client's name for the field: ``loc`` is (source, field...) for query and path parameters but
+    (source, the view's body parameter, field...) for bodies, and that parameter name means nothing to a client."""
+    parts = list(loc[1:])
+    if loc and loc[0] == "body" and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or None
+
+
 def install(api) -> None:
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request, exc):
@@ -32,15 +43,19 @@ def install(api) -> None:
 
     @api.exception_handler(ValidationError)
     def _invalid(request, exc):
-        errors = [
-            {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
-            for e in exc.errors
-        ]
+        errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
         return api.create_response(request, {"message": "输入有误。", "errors": errors}, status=422)
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):
         return api.create_response(request, {"message": "对象不存在或您无权查看。"}, status=404)
+
+    @api.exception_handler(ActionRefused)
+    def _refused(request, exc):
+        body = {"message": exc.message}
+        if exc.errors:
+            body["errors"] = [{"field": k, "message": str(v)} for k, v in exc.errors.items()]
+        return api.create_response(request, body, status=exc.status)
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
