@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("zhengxie.notifications.urls")),
     path("workdays/", include("zhengxie.workdays.urls")),
     path("audit/", include("zhengxie.audit.urls")),
+    path("proposals/", include("zhengxie.proposals.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,6 @@
+from .urls_boards import urlpatterns as boards
+from .urls_documents import urlpatterns as documents
+from .urls_pages import urlpatterns as pages
+
+app_name = "proposals"
+urlpatterns = [*pages, *boards, *documents]
