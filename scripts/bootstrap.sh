@@ -33,12 +33,17 @@ if [ ! -f "$stamp" ] || [ "$reqs" -nt "$stamp" ] || [ requirements.txt -nt "$sta
   touch "$stamp"
 fi
 
+# Debian packages: Chinese fonts and Pango for the PDF documents (WeasyPrint) always; Chromium and gettext for
+# the tests. Only what is missing is installed.
+missing=()
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+for lib in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+  dpkg -s "$lib" >/dev/null 2>&1 || missing+=("$lib")
+done
 if [ $want_test = 1 ]; then
-  missing=()
   [ -x /usr/lib/chromium/chromium ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || missing+=(gettext)
-  if [ ${#missing[@]} -gt 0 ]; then
-    apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}; browser tests will fail" >&2
-  fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  apt_install "${missing[@]}" || echo "warning: could not install ${missing[*]}" >&2
 fi
