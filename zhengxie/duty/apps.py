@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class DutyConfig(AppConfig):
     name = "zhengxie.duty"
-    verbose_name = "Duty records"
+    verbose_name = "Activities and duty"

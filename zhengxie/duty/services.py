@@ -1,46 +1,139 @@
-"""The one internal call through which every module writes a member's duty: ``duty_record_event``."""
+"""The ledger: the one internal call through which every module writes a member's duty (``duty_record_event``),
+reversals, and staff-entered "other" records. Each write recomputes that member's year (points.py)."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import DutyRecord
+from zhengxie.audit.services import audit_record
+from zhengxie.core.exceptions import InvalidInput
+
+from .models import DutyKind, DutyRecord
+
+
+def _source_type(source) -> str:
+    return f"{source._meta.app_label}.{source._meta.model_name}"
+
+
+def _live(qs):
+    """Rows still in force: not a reversal and not reversed."""
+    return qs.filter(sign=1, reversed_by__isnull=True)
 
 
 @transaction.atomic
-def duty_record_event(*, member, kind: str, occurred_on: datetime.date, source, source_label: str = "",
-                      share_count: int = 1, actor=None, note: str = "") -> DutyRecord | None:
-    """Append a ledger row for ``member``. Idempotent per (member, kind, source): an event already recorded and
-    not reversed is not recorded twice, so a retried job or a re-run cannot double a member's points."""
-    source_type = f"{source._meta.app_label}.{source._meta.model_name}"
-    existing = DutyRecord.objects.filter(
-        member=member, kind=kind, source_type=source_type, source_id=source.pk, reverses__isnull=True,
-        reversed_by__isnull=True,
+def duty_record_event(
+    *,
+    member,
+    kind: str,
+    occurred_on: datetime.date,
+    source,
+    source_label: str = "",
+    quantity: Decimal | int = 1,
+    share_count: int = 1,
+    actor=None,
+    note: str = "",
+    recompute: bool = True,
+) -> DutyRecord | None:
+    """Append a ledger row for ``member``. Idempotent per (member, kind, source): an event already recorded and in
+    force is not recorded twice, so a retried job or a re-run cannot double a member's points."""
+    existing = _live(
+        DutyRecord.objects.filter(member=member, kind=kind, source_type=_source_type(source), source_id=source.pk)
     )
     if existing.exists():
         return None
-    return DutyRecord.objects.create(
-        member=member, kind=kind, year=occurred_on.year, occurred_on=occurred_on, source_type=source_type,
-        source_id=source.pk, source_label=(source_label or str(source))[:255], share_count=share_count,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None, note=note,
+    row = DutyRecord.objects.create(
+        member=member,
+        kind=kind,
+        year=occurred_on.year,
+        occurred_on=occurred_on,
+        source_type=_source_type(source),
+        source_id=source.pk,
+        source_label=(source_label or str(source))[:255],
+        quantity=Decimal(quantity),
+        share_count=share_count,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        note=note[:255],
     )
+    if recompute:
+        from .points import recompute_members
+
+        recompute_members(year=row.year, member_ids=[member.pk])
+    return row
 
 
 @transaction.atomic
-def duty_reverse_events(*, source, kind: str | None = None, actor=None, note: str = "") -> int:
-    """Cancel the live rows of a source (e.g. a key-proposal designation withdrawn) with reversing rows."""
-    source_type = f"{source._meta.app_label}.{source._meta.model_name}"
-    live = DutyRecord.objects.filter(source_type=source_type, source_id=source.pk, reverses__isnull=True,
-                                     reversed_by__isnull=True)
+def duty_reverse(*, record: DutyRecord, actor=None, note: str = "", recompute: bool = True) -> DutyRecord:
+    """Cancel one ledger row with a reversing row (the original stays, as the ledger is append-only)."""
+    record = DutyRecord.objects.select_for_update().get(pk=record.pk)
+    if record.sign != 1 or DutyRecord.objects.filter(reverses=record).exists():
+        raise InvalidInput(_("该记录已被冲销或本身是冲销记录。"))
+    reversal = DutyRecord.objects.create(
+        member_id=record.member_id,
+        kind=record.kind,
+        year=record.year,
+        occurred_on=record.occurred_on,
+        source_type=record.source_type,
+        source_id=record.source_id,
+        source_label=record.source_label,
+        quantity=record.quantity,
+        sign=-1,
+        share_count=record.share_count,
+        reverses=record,
+        note=note[:255],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if recompute:
+        from .points import recompute_members
+
+        recompute_members(year=record.year, member_ids=[record.member_id])
+    return reversal
+
+
+@transaction.atomic
+def duty_reverse_events(*, source, kind: str | None = None, member=None, actor=None, note: str = "") -> int:
+    live = _live(DutyRecord.objects.filter(source_type=_source_type(source), source_id=source.pk))
     if kind:
         live = live.filter(kind=kind)
-    n = 0
-    for row in live.select_for_update():
-        DutyRecord.objects.create(
-            member_id=row.member_id, kind=row.kind, year=row.year, occurred_on=row.occurred_on,
-            source_type=row.source_type, source_id=row.source_id, source_label=row.source_label,
-            share_count=row.share_count, reverses=row, note=note[:255],
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        n += 1
-    return n
+    if member is not None:
+        live = live.filter(member=member)
+    rows = list(live)
+    for row in rows:
+        duty_reverse(record=row, actor=actor, note=note, recompute=False)
+    from .points import recompute_members
+
+    for year in {r.year for r in rows}:
+        recompute_members(year=year, member_ids=[r.member_id for r in rows if r.year == year])
+    return len(rows)
+
+
+@transaction.atomic
+def duty_add_other(
+    *, actor, member, occurred_on: datetime.date, description: str, reason: str, quantity: Decimal | int = 1
+) -> DutyRecord:
+    """Staff enter an "other" duty by hand, with a reason (the only hand-typed kind)."""
+    if not description.strip() or not reason.strip():
+        raise InvalidInput(_("请填写履职内容和录入理由。"), {"description": _("必填"), "reason": _("必填")})
+    row = DutyRecord.objects.create(
+        member=member,
+        kind=DutyKind.OTHER,
+        year=occurred_on.year,
+        occurred_on=occurred_on,
+        source_type="duty.manual",
+        source_id=0,
+        source_label=description[:255],
+        quantity=Decimal(quantity),
+        note=reason[:255],
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="duty.add_other",
+        obj=member,
+        changes={"record": [None, {"id": row.pk, "description": description, "reason": reason}]},
+    )
+    from .points import recompute_members
+
+    recompute_members(year=row.year, member_ids=[member.pk])
+    return row

@@ -1,0 +1,556 @@
+"""Activities and attendance: publish with invitees, sign-up, leave, QR check-in, staff marking, closing with final
+statuses written to the duty ledger, corrections, speeches. Like proposals, the actions are one table
+(``ACTIONS``): the services, the pages' buttons and the API's ``allowed_actions`` read it, and ``_move`` is the only
+place an activity's state is assigned."""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengxie.accounts.roles import Role
+from zhengxie.audit.services import audit_record
+from zhengxie.core.access import roles_of
+from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
+from zhengxie.notifications.services import notify
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import Member
+
+from . import checkin
+from .models import (
+    Activity,
+    ActivityKind,
+    ActivityState,
+    AttendanceMode,
+    AttendanceStatus,
+    DutyKind,
+    Invitation,
+    LeaveRequest,
+    LeaveState,
+    Speech,
+)
+from .services import duty_record_event, duty_reverse_events
+
+S = ActivityState
+ORGANISER, INVITEE, EXPECTED = "organiser", "invitee", "expected"
+PREFIX = {
+    AttendanceStatus.PRESENT: "attended",
+    AttendanceStatus.LATE: "late",
+    AttendanceStatus.ON_LEAVE: "on_leave",
+    AttendanceStatus.ABSENT: "absent",
+}
+
+
+def conf(name: str):
+    defaults = {"CHECKIN_OPENS_MINUTES_BEFORE": 60, "LATE_AFTER_MINUTES": 15}
+    return getattr(settings, "ACTIVITIES", {}).get(name, defaults[name])
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    sources: frozenset
+    target: str | None
+    who: frozenset
+
+
+ACTIONS: dict[str, Step] = {
+    "publish": Step(gettext_lazy("发布"), frozenset({S.DRAFT}), S.PUBLISHED, frozenset({ORGANISER})),
+    "cancel": Step(gettext_lazy("取消活动"), frozenset({S.DRAFT, S.PUBLISHED}), S.CANCELLED, frozenset({ORGANISER})),
+    "sign_up": Step(gettext_lazy("报名"), frozenset({S.PUBLISHED}), None, frozenset({INVITEE})),
+    "request_leave": Step(gettext_lazy("请假"), frozenset({S.PUBLISHED}), None, frozenset({EXPECTED})),
+    "decide_leave": Step(gettext_lazy("审批请假"), frozenset({S.PUBLISHED}), None, frozenset({ORGANISER})),
+    "check_in": Step(gettext_lazy("签到"), frozenset({S.PUBLISHED}), None, frozenset({EXPECTED})),
+    "mark_attendance": Step(gettext_lazy("登记考勤"), frozenset({S.PUBLISHED, S.CLOSED}), None, frozenset({ORGANISER})),
+    "record_speech": Step(gettext_lazy("登记发言"), frozenset({S.PUBLISHED, S.CLOSED}), None, frozenset({ORGANISER})),
+    "close": Step(gettext_lazy("结束并确认考勤"), frozenset({S.PUBLISHED}), S.CLOSED, frozenset({ORGANISER})),
+}
+
+
+def _move(activity: Activity, action: str, target: str) -> str:
+    """The only place an activity's state is assigned."""
+    assert ACTIONS[action].target == target
+    old = activity.state
+    activity.state = target
+    activity.save(update_fields=["state"])
+    return old
+
+
+def is_organiser(user) -> bool:
+    return Role.SECRETARIAT in roles_of(user)
+
+
+def _invitation(activity, user) -> Invitation | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return activity.invitations.select_related("member").filter(member__user=user).first()
+
+
+def expected(invitation: Invitation) -> bool:
+    return invitation.activity.attendance == AttendanceMode.REQUIRED or invitation.signed_up_at is not None
+
+
+def relations(activity, user) -> frozenset[str]:
+    rel = set()
+    if is_organiser(user):
+        rel.add(ORGANISER)
+    inv = _invitation(activity, user)
+    if inv is not None:
+        rel.add(INVITEE)
+        if expected(inv):
+            rel.add(EXPECTED)
+    return frozenset(rel)
+
+
+def visible_activities(user):
+    """Organisers see all; members see published or closed activities they are invited to."""
+    if is_organiser(user):
+        return Activity.objects.all()
+    if Role.MEMBER not in roles_of(user):
+        return Activity.objects.none()
+    return Activity.objects.filter(invitations__member__user=user).exclude(state=S.DRAFT)
+
+
+def _condition(action: str, activity, user, now) -> str | None:
+    inv = _invitation(activity, user)
+    if action == "sign_up":
+        if activity.attendance != AttendanceMode.SIGN_UP:
+            return _("本活动无需报名。")
+        if inv is None or inv.signed_up_at is not None:
+            return _("您已报名。")
+        if activity.sign_up_closes and now > activity.sign_up_closes:
+            return _("报名已截止。")
+        if activity.capacity and activity.invitations.filter(signed_up_at__isnull=False).count() >= activity.capacity:
+            return _("报名人数已满。")
+    if action == "request_leave":
+        if now >= activity.end:
+            return _("活动已结束，不能请假。")
+        if inv is not None and hasattr(inv, "leave"):
+            return _("您已提交过请假申请。")
+        if inv is not None and inv.checked_in_at:
+            return _("您已签到。")
+    if action == "check_in":
+        if inv is not None and inv.checked_in_at:
+            return _("您已签到。")
+    if action == "close" and now < activity.start:
+        return _("活动尚未开始，不能结束。")
+    return None
+
+
+def allowed_actions(activity, user, now=None) -> list[str]:
+    now = now or timezone.now()
+    rel = relations(activity, user)
+    out = []
+    for name, step in ACTIONS.items():
+        if step.who & rel and activity.state in step.sources and _condition(name, activity, user, now) is None:
+            if name == "check_in" and not _checkin_open(activity, now):
+                continue
+            out.append(name)
+    return out
+
+
+def _checkin_open(activity, now) -> bool:
+    opens = activity.start - datetime.timedelta(minutes=conf("CHECKIN_OPENS_MINUTES_BEFORE"))
+    return opens <= now <= activity.end
+
+
+def _check(activity, action: str, actor, now):
+    step = ACTIONS.get(action)
+    if step is None:
+        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
+    if not visible_activities(actor).filter(pk=activity.pk).exists():
+        raise NotVisible(_("活动不存在或您无权查看。"))
+    if not step.who & relations(activity, actor):
+        raise NotAllowed(_("您无权执行“%(a)s”。") % {"a": step.label})
+    if activity.state not in step.sources:
+        raise StateConflict(
+            _("活动当前状态（%(s)s）不能%(a)s。") % {"s": activity.get_state_display(), "a": step.label}
+        )
+    reason = _condition(action, activity, actor, now)
+    if reason:
+        raise StateConflict(reason)
+
+
+# Creating ------------------------------------------------------------------------------------------------------
+
+
+def _aware(value, label: str, key: str) -> datetime.datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput(_("%(f)s格式错误（ISO 8601，含时区）。") % {"f": label}, {key: _("格式错误")}) from None
+    if not isinstance(value, datetime.datetime):
+        raise InvalidInput(_("请填写%(f)s。") % {"f": label}, {key: _("必填")})
+    if timezone.is_naive(value):
+        raise InvalidInput(_("%(f)s须带时区。") % {"f": label}, {key: _("缺少时区")})
+    return value
+
+
+def _clean_invitees(spec) -> dict:
+    if not isinstance(spec, dict):
+        raise InvalidInput(_("邀请范围格式错误。"), {"invitees": _("格式错误")})
+    out = {"all": bool(spec.get("all")), "standing_committee": bool(spec.get("standing_committee"))}
+    for key in ("sector_ids", "special_committee_ids", "member_ids"):
+        try:
+            out[key] = sorted({int(i) for i in spec.get(key) or []})
+        except (TypeError, ValueError):
+            raise InvalidInput(_("邀请范围格式错误。"), {f"invitees.{key}": _("应为编号列表")}) from None
+    if not any(
+        [out["all"], out["standing_committee"], out["sector_ids"], out["special_committee_ids"], out["member_ids"]]
+    ):
+        raise InvalidInput(_("请选择邀请对象。"), {"invitees": _("必填")})
+    return out
+
+
+def invitee_members(spec: dict):
+    qs = Member.objects.filter(status=MemberStatus.SERVING)
+    if spec.get("all"):
+        return qs
+    rule = Q(pk__in=spec.get("member_ids") or [])
+    if spec.get("standing_committee"):
+        rule |= Q(is_standing_committee=True)
+    if spec.get("sector_ids"):
+        rule |= Q(sector_id__in=spec["sector_ids"])
+    if spec.get("special_committee_ids"):
+        rule |= Q(special_committees__id__in=spec["special_committee_ids"])
+    return qs.filter(rule).distinct()
+
+
+@transaction.atomic
+def activity_create(*, actor, data: dict) -> Activity:
+    if not is_organiser(actor):
+        raise NotAllowed(_("只有机关工作人员可以创建活动。"))
+    errors = {}
+    title = (data.get("title") or "").strip()
+    if not title:
+        errors["title"] = _("必填")
+    kind = ActivityKind.objects.filter(code=data.get("kind"), is_active=True).first()
+    if kind is None:
+        errors["kind"] = _("活动类别无效")
+    place = (data.get("place") or "").strip()
+    if not place:
+        errors["place"] = _("必填")
+    if errors:
+        raise InvalidInput(_("输入有误，请检查标记的项目。"), errors)
+    start, end = _aware(data.get("start"), _("开始时间"), "start"), _aware(data.get("end"), _("结束时间"), "end")
+    if end <= start:
+        raise InvalidInput(_("结束时间应晚于开始时间。"), {"end": _("无效")})
+    mode = data.get("attendance") or AttendanceMode.REQUIRED
+    if mode not in AttendanceMode.values:
+        raise InvalidInput(_("参加方式无效。"), {"attendance": _("无效")})
+    capacity = data.get("capacity")
+    closes = data.get("sign_up_closes")
+    if mode == AttendanceMode.SIGN_UP:
+        if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
+            raise InvalidInput(_("人数上限应为正整数。"), {"capacity": _("无效")})
+        closes = _aware(closes, _("报名截止"), "sign_up_closes") if closes else None
+        if closes and closes > start:
+            raise InvalidInput(_("报名截止应早于活动开始。"), {"sign_up_closes": _("无效")})
+    else:
+        capacity, closes = None, None
+    from zhengxie.people.models import SpecialCommittee
+
+    organiser = None
+    if data.get("organiser_id"):
+        organiser = SpecialCommittee.objects.filter(pk=data["organiser_id"]).first()
+        if organiser is None:
+            raise InvalidInput(_("组织单位无效。"), {"organiser_id": _("无效")})
+    activity = Activity.objects.create(
+        title=title[:200],
+        kind=kind,
+        organiser=organiser,
+        start=start,
+        end=end,
+        place=place[:200],
+        description=(data.get("description") or "").strip(),
+        attendance=mode,
+        capacity=capacity,
+        sign_up_closes=closes,
+        invitees_spec=_clean_invitees(data.get("invitees")),
+        half_days=max(1, int(data.get("half_days") or 1)),
+        training_hours=data.get("training_hours") or 0,
+        checkin_secret=secrets.token_hex(16),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="activity.create",
+        obj=activity,
+        changes={"title": [None, title], "kind": [None, kind.code], "start": [None, start]},
+    )
+    return activity
+
+
+# Acting --------------------------------------------------------------------------------------------------------
+
+
+def activity_act(*, activity_id: int, action: str, actor, payload: dict | None = None, now=None) -> Activity:
+    now = now or timezone.now()
+    payload = payload or {}
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+        if activity is None:
+            raise NotVisible(_("活动不存在或您无权查看。"))
+        if action == "check_in":
+            _verify_code(activity, payload, now)
+        _check(activity, action, actor, now)
+        changes = HANDLERS[action](activity, actor, payload, now)
+        audit_record(actor=actor, action=f"activity.{action}", obj=activity, changes=changes or {})
+    return activity
+
+
+def _verify_code(activity, payload, now):
+    parsed = checkin.parse(str(payload.get("code") or ""))
+    if parsed is None or parsed.activity_id != activity.pk:
+        raise InvalidInput(_("签到码无效，请重新扫描现场二维码。"), {"code": _("无效")})
+    problem = checkin.verify(activity, parsed, at=now.timestamp())
+    if problem == "forged":
+        raise InvalidInput(_("签到码无效，请重新扫描现场二维码。"), {"code": _("无效")})
+    if problem == "expired":
+        raise InvalidInput(_("签到码已过期，请重新扫描现场二维码。"), {"code": _("已过期")})
+    if not _checkin_open(activity, now):
+        raise InvalidInput(
+            _("不在签到时间内（活动开始前%(n)d分钟至结束）。") % {"n": conf("CHECKIN_OPENS_MINUTES_BEFORE")},
+            {"code": _("不在签到时间内")},
+        )
+
+
+def _publish(activity, actor, payload, now):
+    members = list(invitee_members(activity.invitees_spec).select_related("user"))
+    if not members:
+        raise InvalidInput(_("邀请范围内没有在任委员。"), {"invitees": _("为空")})
+    Invitation.objects.bulk_create([Invitation(activity=activity, member=m) for m in members], ignore_conflicts=True)
+    activity.published_at = now
+    activity.save(update_fields=["published_at"])
+    old = _move(activity, "publish", S.PUBLISHED)
+    when = timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M")
+    notify(
+        recipients=[m.user for m in members if m.user_id],
+        kind="activity.published",
+        title=_("活动通知：%(t)s") % {"t": activity.title},
+        body=_("时间：%(w)s；地点：%(p)s。") % {"w": when, "p": activity.place}
+        + (
+            _("请在 %(d)s 前报名。") % {"d": timezone.localtime(activity.sign_up_closes).strftime("%Y-%m-%d %H:%M")}
+            if activity.sign_up_closes
+            else ""
+        ),
+        url=f"/activities/{activity.pk}/",
+    )
+    return {"state": [old, S.PUBLISHED], "invitees": [None, len(members)]}
+
+
+def _cancel(activity, actor, payload, now):
+    old = _move(activity, "cancel", S.CANCELLED)
+    users = [i.member.user for i in activity.invitations.select_related("member__user") if i.member.user_id]
+    notify(
+        recipients=users,
+        kind="activity.cancelled",
+        title=_("活动已取消：%(t)s") % {"t": activity.title},
+        body=(payload.get("comment") or ""),
+        url=f"/activities/{activity.pk}/",
+    )
+    return {"state": [old, S.CANCELLED]}
+
+
+def _sign_up(activity, actor, payload, now):
+    inv = _invitation(activity, actor)
+    inv.signed_up_at = now
+    inv.save(update_fields=["signed_up_at"])
+    return {"signed_up": [None, inv.member_id]}
+
+
+def _request_leave(activity, actor, payload, now):
+    reason = (payload.get("reason") or "").strip()
+    if not reason:
+        raise InvalidInput(_("请填写请假理由。"), {"reason": _("必填")})
+    inv = _invitation(activity, actor)
+    LeaveRequest.objects.create(invitation=inv, reason=reason[:2000])
+    organisers = get_user_model().objects.filter(role_grants__role=Role.SECRETARIAT, is_active=True)
+    notify(
+        recipients=organisers,
+        kind="activity.leave_requested",
+        title=_("%(m)s 请假：%(t)s") % {"m": inv.member, "t": activity.title},
+        body=reason,
+        url=f"/activities/{activity.pk}/",
+    )
+    return {"leave": [None, {"member": inv.member_id, "reason": reason}]}
+
+
+def _invitation_of(activity, payload, key="member_id") -> Invitation:
+    try:
+        member_id = int(payload.get(key))
+    except (TypeError, ValueError):
+        raise InvalidInput(_("请指定委员。"), {key: _("必填")}) from None
+    inv = activity.invitations.select_related("member__user").filter(member_id=member_id).first()
+    if inv is None:
+        raise InvalidInput(_("该委员不在本活动的邀请范围内。"), {key: _("不是受邀委员")})
+    return inv
+
+
+def _decide_leave(activity, actor, payload, now):
+    inv = _invitation_of(activity, payload)
+    leave = LeaveRequest.objects.select_for_update().filter(invitation=inv, state=LeaveState.PENDING).first()
+    if leave is None:
+        raise StateConflict(_("该委员没有待审批的请假申请。"))
+    approve = payload.get("approve")
+    if not isinstance(approve, bool):
+        raise InvalidInput(_("请选择批准或不批准。"), {"approve": _("必填")})
+    leave.state = LeaveState.APPROVED if approve else LeaveState.DECLINED
+    leave.decided_by, leave.decided_at, leave.comment = actor, now, (payload.get("comment") or "")[:2000]
+    leave.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    if inv.member.user_id:
+        notify(
+            recipients=[inv.member.user],
+            kind="activity.leave_decided",
+            title=(_("请假已批准：%(t)s") if approve else _("请假未批准：%(t)s")) % {"t": activity.title},
+            body=leave.comment,
+            url=f"/activities/{activity.pk}/",
+        )
+    return {"leave": [LeaveState.PENDING, {"member": inv.member_id, "state": leave.state}]}
+
+
+def _check_in(activity, actor, payload, now):
+    inv = _invitation(activity, actor)
+    inv.checked_in_at = now
+    inv.save(update_fields=["checked_in_at"])
+    return {"checked_in": [None, inv.member_id]}
+
+
+def _status_from_checkin(activity, inv) -> str:
+    if hasattr(inv, "leave") and inv.leave.state == LeaveState.APPROVED and not inv.checked_in_at:
+        return AttendanceStatus.ON_LEAVE
+    if inv.checked_in_at is None:
+        return AttendanceStatus.ABSENT
+    late_after = activity.start + datetime.timedelta(minutes=conf("LATE_AFTER_MINUTES"))
+    return AttendanceStatus.LATE if inv.checked_in_at > late_after else AttendanceStatus.PRESENT
+
+
+def _write_attendance_duty(activity, inv, status, actor, on):
+    kind = f"{PREFIX[status]}.{activity.kind.code}"
+    qty = activity.half_days if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) else 1
+    duty_record_event(
+        member=inv.member,
+        kind=kind,
+        occurred_on=on,
+        source=inv,
+        source_label=activity.title,
+        quantity=qty,
+        actor=actor,
+        recompute=False,
+    )
+    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and activity.training_hours:
+        duty_record_event(
+            member=inv.member,
+            kind=DutyKind.TRAINING_HOURS,
+            occurred_on=on,
+            source=inv,
+            source_label=activity.title,
+            quantity=activity.training_hours,
+            actor=actor,
+            recompute=False,
+        )
+
+
+def _mark_attendance(activity, actor, payload, now):
+    entries = payload.get("entries")
+    if not isinstance(entries, list) or not entries:
+        raise InvalidInput(_("请提供考勤名单。"), {"entries": _("必填")})
+    changes = []
+    touched = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            raise InvalidInput(_("考勤名单格式错误。"), {"entries": _("格式错误")})
+        inv = _invitation_of(activity, entry)
+        status = entry.get("status")
+        if status not in AttendanceStatus.values:
+            raise InvalidInput(_("考勤状态无效：%(s)s") % {"s": status}, {"entries": _("状态无效")})
+        if activity.state == S.PUBLISHED:
+            # Before closing, staff mark people present (or late) in place of a scan.
+            if status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+                raise InvalidInput(
+                    _("活动结束前只能登记出席或迟到，缺席和请假在结束时确认。"), {"entries": _("状态无效")}
+                )
+            late_at = activity.start + datetime.timedelta(minutes=conf("LATE_AFTER_MINUTES") + 1)
+            inv.checked_in_at = max(now, late_at) if status == AttendanceStatus.LATE else min(now, activity.start)
+            inv.checked_in_by_staff = True
+            inv.save(update_fields=["checked_in_at", "checked_in_by_staff"])
+            changes.append([inv.member_id, status])
+            continue
+        # After closing: an audited correction; the old ledger rows are reversed and the new status recorded.
+        if inv.status == status:
+            continue
+        old = inv.status
+        inv.status = status
+        inv.save(update_fields=["status"])
+        duty_reverse_events(source=inv, member=inv.member, actor=actor, note=_("考勤更正"))
+        _write_attendance_duty(activity, inv, status, actor, timezone.localdate(activity.start))
+        changes.append([inv.member_id, old, status])
+        touched.append(inv.member_id)
+    if touched:
+        from .points import recompute_members
+
+        recompute_members(year=timezone.localdate(activity.start).year, member_ids=touched)
+    return {"attendance": [None, changes]}
+
+
+def _close(activity, actor, payload, now):
+    on = timezone.localdate(activity.start)
+    invitations = list(activity.invitations.select_related("member", "leave"))
+    counts = {s: 0 for s in AttendanceStatus.values}
+    touched = []
+    for inv in invitations:
+        if not expected(inv):
+            continue
+        status = _status_from_checkin(activity, inv)
+        inv.status = status
+        counts[status] += 1
+        _write_attendance_duty(activity, inv, status, actor, on)
+        touched.append(inv.member_id)
+    Invitation.objects.bulk_update([i for i in invitations if i.status], ["status"])
+    activity.closed_at = now
+    activity.save(update_fields=["closed_at"])
+    old = _move(activity, "close", S.CLOSED)
+    from .points import recompute_members
+
+    recompute_members(year=on.year, member_ids=touched)
+    return {"state": [old, S.CLOSED], "attendance": [None, counts]}
+
+
+def _record_speech(activity, actor, payload, now):
+    inv = _invitation_of(activity, payload)
+    title = (payload.get("title") or "").strip()
+    if not title:
+        raise InvalidInput(_("请填写发言题目。"), {"title": _("必填")})
+    speech = Speech.objects.create(
+        activity=activity, member=inv.member, title=title[:200], written=bool(payload.get("written")), recorded_by=actor
+    )
+    duty_record_event(
+        member=inv.member,
+        kind=f"spoke.{activity.kind.code}",
+        occurred_on=timezone.localdate(activity.start),
+        source=speech,
+        source_label=f"{activity.title}：{title}",
+        actor=actor,
+    )
+    return {"speech": [None, {"member": inv.member_id, "title": title}]}
+
+
+HANDLERS = {
+    "publish": _publish,
+    "cancel": _cancel,
+    "sign_up": _sign_up,
+    "request_leave": _request_leave,
+    "decide_leave": _decide_leave,
+    "check_in": _check_in,
+    "mark_attendance": _mark_attendance,
+    "close": _close,
+    "record_speech": _record_speech,
+}

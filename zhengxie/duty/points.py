@@ -1,0 +1,331 @@
+"""Points (履职积分): the year's rule table applied to the ledger. ``compute`` is the one computation; the stored
+``MemberYearScore`` rows, the archive page, the committee table and the API all come from it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from .models import DutyKind, DutyRecord, MemberYearScore, RuleItem, RuleSet
+
+D = Decimal
+
+DEFAULT_ITEMS = [
+    ("attended.plenary", _("出席全体会议（每半天）"), D("5"), None, None),
+    ("late.plenary", _("全体会议迟到（每半天）"), D("5"), None, None),
+    ("attended.training", _("出席培训（按学时另计）"), D("0"), None, None),
+    ("attended.*", _("出席其他会议或活动"), D("3"), None, None),
+    ("late.*", _("其他会议或活动迟到"), D("3"), None, None),
+    ("absent.plenary", _("无故缺席全体会议"), D("-10"), None, None),
+    ("absent.*", _("无故缺席其他会议或活动"), D("-5"), None, None),
+    ("on_leave.*", _("请假"), D("0"), None, None),
+    ("spoke.plenary", _("大会发言"), D("5"), None, None),
+    ("spoke.consultation", _("协商会发言"), D("5"), None, None),
+    (DutyKind.PROPOSAL_SUBMITTED, _("提交提案"), D("0"), None, None),
+    (DutyKind.PROPOSAL_REGISTERED_LEAD, _("提案立案（第一提案人）"), D("10"), None, None),
+    (DutyKind.PROPOSAL_REGISTERED_COSIGNER, _("提案立案（联名）"), D("3"), None, None),
+    (DutyKind.PROPOSAL_REGISTERED_COLLECTIVE, _("集体提案（联系人）"), D("3"), None, None),
+    (DutyKind.KEY_PROPOSAL_LEAD, _("重点提案（第一提案人）"), D("10"), None, None),
+    (DutyKind.KEY_PROPOSAL_COSIGNER, _("重点提案（联名）"), D("2"), None, None),
+    (DutyKind.EXCELLENT_PROPOSAL_LEAD, _("优秀提案（第一提案人）"), D("10"), None, None),
+    (DutyKind.EXCELLENT_PROPOSAL_COSIGNER, _("优秀提案（联名）"), D("2"), None, None),
+    (DutyKind.OPINION_SUBMITTED, _("报送社情民意信息"), D("2"), None, None),
+    (DutyKind.OPINION_ADOPTED_DISTRICT, _("社情民意被区级采用"), D("5"), None, None),
+    (DutyKind.OPINION_ADOPTED_CITY, _("社情民意被市级采用"), D("10"), None, None),
+    (DutyKind.OPINION_ADOPTED_PROVINCE, _("社情民意被省级采用"), D("15"), None, None),
+    (DutyKind.OPINION_ADOPTED_NATIONAL, _("社情民意被全国采用"), D("20"), None, None),
+    (DutyKind.LEADER_INSTRUCTION, _("获领导批示"), D("10"), None, None),
+    (DutyKind.TRAINING_HOURS, _("学习培训（每学时）"), D("0.5"), D("10"), None),
+    (DutyKind.OTHER, _("其他履职"), D("2"), None, None),
+]
+DEFAULT_GRADES = [["优秀", 90], ["良好", 80], ["称职", 60], ["不称职", 0]]
+DEFAULT_MINIMUMS = [
+    {"code": "plenary", "label": "出席全体会议", "kinds": ["attended.plenary", "late.plenary"], "count": 1},
+    {"code": "activities", "label": "参加至少3次会议或活动", "kinds": ["attended.*", "late.*"], "count": 3},
+    {
+        "code": "proposal",
+        "label": "提交至少1件提案",
+        "kinds": [
+            DutyKind.PROPOSAL_SUBMITTED,
+            DutyKind.PROPOSAL_REGISTERED_COSIGNER,
+            DutyKind.PROPOSAL_REGISTERED_COLLECTIVE,
+        ],
+        "count": 1,
+    },
+    {"code": "opinion", "label": "报送至少1篇社情民意信息", "kinds": [DutyKind.OPINION_SUBMITTED], "count": 1},
+]
+DEFAULT_ALERTS = [
+    {
+        "code": "plenary_absences",
+        "label": "一届内两次无故缺席全体会议",
+        "kinds": ["absent.plenary"],
+        "count": 2,
+        "period": "term",
+    },
+    {
+        "code": "standing_absences",
+        "label": "一年内三次无故缺席常委会议",
+        "kinds": ["absent.standing_committee"],
+        "count": 3,
+        "period": "year",
+    },
+]
+# Joint items: which kinds are the lead's share and which a co-signer's.
+LEAD_SHARE_KINDS = {DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.KEY_PROPOSAL_LEAD, DutyKind.EXCELLENT_PROPOSAL_LEAD}
+
+
+@transaction.atomic
+def ruleset_for(year: int) -> RuleSet:
+    """The year's rule table; made on first use as a copy of the latest earlier year's (or the defaults)."""
+    rs = RuleSet.objects.filter(year=year).first()
+    if rs is not None:
+        return rs
+    previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        rs, created = RuleSet.objects.get_or_create(
+            year=year, defaults={"grades": DEFAULT_GRADES, "minimums": DEFAULT_MINIMUMS, "alerts": DEFAULT_ALERTS}
+        )
+        if created:
+            RuleItem.objects.bulk_create(
+                [
+                    RuleItem(ruleset=rs, kind=k, label=str(label), points=p, yearly_cap=cap, joint_points=joint)
+                    for k, label, p, cap, joint in DEFAULT_ITEMS
+                ]
+            )
+        return rs
+    rs, created = RuleSet.objects.get_or_create(
+        year=year,
+        defaults={
+            "base_points": previous.base_points,
+            "max_score": previous.max_score,
+            "joint_lead_share": previous.joint_lead_share,
+            "grades": previous.grades,
+            "minimums": previous.minimums,
+            "alerts": previous.alerts,
+        },
+    )
+    if created:
+        RuleItem.objects.bulk_create(
+            [
+                RuleItem(
+                    ruleset=rs,
+                    kind=i.kind,
+                    label=i.label,
+                    points=i.points,
+                    yearly_cap=i.yearly_cap,
+                    joint_points=i.joint_points,
+                )
+                for i in previous.items.all()
+            ]
+        )
+    return rs
+
+
+def matches(kind: str, pattern: str) -> bool:
+    return kind == pattern or (pattern.endswith(".*") and kind.startswith(pattern[:-1]))
+
+
+class Rules:
+    """A rule table made ready for lookups: exact kinds first, then ``prefix.*`` patterns."""
+
+    def __init__(self, rs: RuleSet):
+        self.rs = rs
+        items = list(rs.items.all())
+        self.exact = {i.kind: i for i in items if not i.kind.endswith(".*")}
+        self.patterns = [i for i in items if i.kind.endswith(".*")]
+
+    def item_for(self, kind: str) -> RuleItem | None:
+        if kind in self.exact:
+            return self.exact[kind]
+        for item in self.patterns:
+            if matches(kind, item.kind):
+                return item
+        return None
+
+    def unit_points(self, item: RuleItem, kind: str, share_count: int) -> Decimal:
+        if item.joint_points is None or share_count <= 1:
+            return item.points
+        lead = self.rs.joint_lead_share
+        if kind in LEAD_SHARE_KINDS:
+            return item.joint_points * lead
+        return item.joint_points * (1 - lead) / (share_count - 1)
+
+
+@dataclass
+class Archive:
+    """One member's year: points by rule item, total, score, grade, minimums missing, alerts raised."""
+
+    total: Decimal = D("0")
+    score: Decimal = D("0")
+    grade: str = ""
+    by_kind: dict = field(default_factory=dict)  # rule kind -> {"label", "count", "quantity", "points", "capped"}
+    missing: list = field(default_factory=list)  # [{"code", "label", "required", "done"}]
+    alerts: list = field(default_factory=list)  # [{"code", "label", "count"}]
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(D("0.01"), rounding=ROUND_HALF_UP)
+
+
+def compute(groups, rules: Rules, term_counts: dict | None = None) -> Archive:
+    """``groups``: iterable of (kind, share_count, count, quantity) — the member's ledger for the year, netted
+    (reversals included with a negative sign). ``term_counts``: kind -> count over the member's term, for alerts."""
+    rs = rules.rs
+    acc: dict[str, dict] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for kind, share_count, count, quantity in groups:
+        counts[kind] += int(count)
+        item = rules.item_for(kind)
+        key = item.kind if item else kind
+        entry = acc.setdefault(
+            key,
+            {
+                "label": str(item.label) if item else kind,
+                "count": 0,
+                "quantity": D("0"),
+                "points": D("0"),
+                "capped": False,
+            },
+        )
+        entry["count"] += int(count)
+        entry["quantity"] += D(quantity)
+        if item is not None:
+            entry["points"] += rules.unit_points(item, kind, share_count) * D(quantity)
+    total = D("0")
+    for key, entry in acc.items():
+        item = rules.exact.get(key) or next((i for i in rules.patterns if i.kind == key), None)
+        cap = item.yearly_cap if item is not None else None
+        if cap is not None and abs(entry["points"]) > cap:
+            entry["points"] = cap if entry["points"] > 0 else -cap
+            entry["capped"] = True
+        entry["points"] = _q(entry["points"])
+        total += entry["points"]
+    score = min(rs.max_score, max(D("0"), rs.base_points + total))
+    grade = next((str(label) for label, minimum in rs.grades if score >= D(str(minimum))), "")
+    missing = []
+    for rule in rs.minimums:
+        done = sum(c for k, c in counts.items() if any(matches(k, p) for p in rule["kinds"]))
+        if done < rule["count"]:
+            missing.append({"code": rule["code"], "label": rule["label"], "required": rule["count"], "done": done})
+    alerts = []
+    for rule in rs.alerts:
+        source = counts if rule.get("period", "year") == "year" else (term_counts or counts)
+        n = sum(c for k, c in source.items() if any(matches(k, p) for p in rule["kinds"]))
+        if n >= rule["count"]:
+            alerts.append({"code": rule["code"], "label": rule["label"], "count": n})
+    by_kind = {k: {**v, "quantity": str(_q(v["quantity"])), "points": str(v["points"])} for k, v in acc.items()}
+    return Archive(total=_q(total), score=_q(score), grade=grade, by_kind=by_kind, missing=missing, alerts=alerts)
+
+
+def _grouped(qs):
+    return (
+        qs.values("member_id", "kind", "share_count")
+        .annotate(n=Sum("sign"), qty=Sum(F("sign") * F("quantity")))
+        .order_by()
+    )
+
+
+def _term_years(year: int) -> tuple[int, int]:
+    from zhengxie.people.models import Term
+
+    term = Term.objects.filter(starts_on__year__lte=year, ends_on__year__gte=year).order_by("-number").first()
+    return (term.starts_on.year, term.ends_on.year) if term else (year, year)
+
+
+def recompute_members(*, year: int, member_ids) -> int:
+    """Recompute and store the year's archive of the given members (after a ledger write)."""
+    return _recompute(year, list(set(member_ids)))
+
+
+def recompute_year(*, year: int) -> int:
+    """Recompute every serving member and every member with a ledger row or a stored score in the year (after a
+    rule change)."""
+    from zhengxie.people.choices import MemberStatus
+    from zhengxie.people.models import Member
+
+    ids = set(DutyRecord.objects.filter(year=year).values_list("member_id", flat=True).distinct())
+    ids |= set(Member.objects.filter(status=MemberStatus.SERVING).values_list("pk", flat=True))
+    ids |= set(MemberYearScore.objects.filter(year=year).values_list("member_id", flat=True))
+    return _recompute(year, sorted(ids))
+
+
+def _recompute(year: int, member_ids: list[int], batch: int = 2000) -> int:
+    from zhengxie.people.models import Member
+
+    if not member_ids:
+        return 0
+    rs = ruleset_for(year)
+    rules = Rules(rs)
+    alert_kinds_term = [p for a in rs.alerts if a.get("period") == "term" for p in a["kinds"]]
+    first, last = _term_years(year)
+    written = 0
+    for start in range(0, len(member_ids), batch):
+        ids = member_ids[start : start + batch]
+        groups: dict[int, list] = defaultdict(list)
+        for row in _grouped(DutyRecord.objects.filter(year=year, member_id__in=ids)):
+            groups[row["member_id"]].append((row["kind"], row["share_count"], row["n"], row["qty"]))
+        term: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+        if alert_kinds_term:
+            prefixes = {p[:-1] if p.endswith(".*") else p for p in alert_kinds_term}
+            qs = DutyRecord.objects.filter(year__gte=first, year__lte=last, member_id__in=ids)
+            for row in qs.values("member_id", "kind").annotate(n=Sum("sign")).order_by():
+                if any(row["kind"].startswith(p) for p in prefixes):
+                    term[row["member_id"]][row["kind"]] += row["n"]
+        sectors = dict(Member.objects.filter(pk__in=ids).values_list("pk", "sector_id"))
+        scores = []
+        for mid in ids:
+            a = compute(groups.get(mid, []), rules, term.get(mid))
+            scores.append(
+                MemberYearScore(
+                    member_id=mid,
+                    year=year,
+                    sector_id=sectors.get(mid),
+                    total=a.total,
+                    score=a.score,
+                    grade=a.grade,
+                    by_kind=a.by_kind,
+                    missing=a.missing,
+                    alerts=a.alerts,
+                    ruleset_version=rs.version,
+                )
+            )
+        MemberYearScore.objects.bulk_create(
+            scores,
+            update_conflicts=True,
+            unique_fields=["member", "year"],
+            update_fields=[
+                "sector",
+                "total",
+                "score",
+                "grade",
+                "by_kind",
+                "missing",
+                "alerts",
+                "ruleset_version",
+                "computed_at",
+            ],
+        )
+        written += len(scores)
+    return written
+
+
+def member_archive(*, member, year: int) -> Archive:
+    """Computed live from the ledger with the same function that fills the stored table."""
+    rules = Rules(ruleset_for(year))
+    groups = [
+        (r["kind"], r["share_count"], r["n"], r["qty"])
+        for r in _grouped(DutyRecord.objects.filter(year=year, member=member))
+    ]
+    first, last = _term_years(year)
+    term = defaultdict(int)
+    for r in (
+        DutyRecord.objects.filter(member=member, year__gte=first, year__lte=last)
+        .values("kind")
+        .annotate(n=Sum("sign"))
+        .order_by()
+    ):
+        term[r["kind"]] += r["n"]
+    return compute(groups, rules, term)
