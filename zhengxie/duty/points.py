@@ -312,6 +312,16 @@ def _recompute(year: int, member_ids: list[int], batch: int = 2000) -> int:
     return written
 
 
+def ensure_year(year: int) -> int:
+    """Give every serving member a stored row for the year (members with no ledger rows yet score the base)."""
+    from zhengxie.people.choices import MemberStatus
+    from zhengxie.people.models import Member
+
+    missing = list(Member.objects.filter(status=MemberStatus.SERVING).exclude(
+        year_scores__year=year).values_list("pk", flat=True))
+    return _recompute(year, missing) if missing else 0
+
+
 def member_archive(*, member, year: int) -> Archive:
     """Computed live from the ledger with the same function that fills the stored table."""
     rules = Rules(ruleset_for(year))

@@ -22,14 +22,17 @@ DROP FUNCTION IF EXISTS audit_entry_append_only();
 """
 
 
+# params=None: the SQL is sent as written; with parameters psycopg would read RAISE's "%" as a placeholder.
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        schema_editor.execute(CREATE, params=None)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

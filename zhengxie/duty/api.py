@@ -1,0 +1,164 @@
+"""Activities and duty API."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from zhengxie.core.api_body import ACTION_BODY_OPENAPI, json_object
+from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
+
+from . import activities, checkin
+from .models import Activity, ActivityState
+from .points import member_archive, ruleset_for
+from .selectors import Ranks, archive_members, ledger
+
+router = Router(tags=["activities and duty"])
+
+
+class InviteesIn(Schema):
+    all: bool | None = None
+    standing_committee: bool | None = None
+    sector_ids: list[int] | None = None
+    special_committee_ids: list[int] | None = None
+    member_ids: list[int] | None = None
+
+
+class ActivityIn(Schema):
+    title: str
+    kind: str
+    start: datetime.datetime
+    end: datetime.datetime
+    place: str
+    description: str | None = None
+    invitees: InviteesIn
+    attendance: str = "required"
+    capacity: int | None = None
+    sign_up_closes: datetime.datetime | None = None
+    organiser_id: int | None = None
+    half_days: int | None = None
+    training_hours: float | None = None
+
+
+class ActivityListFilters(Schema):
+    state: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _activity_out(activity: Activity, user) -> dict:
+    invitation = activities._invitation(activity, user)
+    out = {
+        "id": activity.pk, "title": activity.title, "kind": activity.kind.code, "kind_name": activity.kind.name,
+        "start": activity.start.isoformat(), "end": activity.end.isoformat(), "place": activity.place,
+        "description": activity.description, "state": activity.state, "attendance": activity.attendance,
+        "capacity": activity.capacity,
+        "sign_up_closes": activity.sign_up_closes.isoformat() if activity.sign_up_closes else None,
+        "organiser": str(activity.organiser) if activity.organiser_id else "机关",
+        "allowed_actions": activities.allowed_actions(activity, user),
+        "my_invitation": None if invitation is None else {
+            "signed_up": invitation.signed_up_at is not None,
+            "checked_in_at": invitation.checked_in_at.isoformat() if invitation.checked_in_at else None,
+            "status": invitation.status or None,
+            "leave": None if not hasattr(invitation, "leave") else invitation.leave.state,
+        },
+    }
+    if activities.is_organiser(user):
+        invs = activity.invitations.select_related("member", "leave").order_by("member__name")
+        out["invitees"] = [{
+            "member_id": i.member_id, "name": i.member.name, "signed_up": i.signed_up_at is not None,
+            "checked_in_at": i.checked_in_at.isoformat() if i.checked_in_at else None, "status": i.status or None,
+            "leave": None if not hasattr(i, "leave") else {"state": i.leave.state, "reason": i.leave.reason},
+        } for i in invs]
+    return out
+
+
+@router.get("/activities", summary="Activities the caller may see")
+def list_activities(request, filters: Query[ActivityListFilters]):
+    qs = activities.visible_activities(request.user).select_related("kind", "organiser")
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.kind:
+        qs = qs.filter(kind__code=filters.kind)
+    if filters.year:
+        qs = qs.filter(start__year=filters.year)
+    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
+    items = [{"id": a.pk, "title": a.title, "kind": a.kind.code, "start": a.start.isoformat(),
+              "end": a.end.isoformat(), "place": a.place, "state": a.state}
+             for a in qs.order_by("-start")[offset:offset + limit]]
+    return {"count": qs.count(), "items": items}
+
+
+@router.post("/activities", response={201: dict}, summary="Create an activity (draft)")
+def create_activity(request, payload: ActivityIn):
+    data = payload.dict()
+    for key in ("start", "end", "sign_up_closes"):
+        if data.get(key) is not None:
+            data[key] = data[key].isoformat()
+    activity = activities.activity_create(actor=request.user, data=data)
+    return 201, _activity_out(activity, request.user)
+
+
+def _visible(request, activity_id: int) -> Activity:
+    activity = activities.visible_activities(request.user).select_related("kind", "organiser").filter(
+        pk=activity_id).first()
+    if activity is None:
+        raise NotVisible("活动不存在或您无权查看。")
+    return activity
+
+
+@router.get("/activities/{activity_id}", summary="One activity, with the caller's allowed actions")
+def get_activity(request, activity_id: int):
+    return _activity_out(_visible(request, activity_id), request.user)
+
+
+@router.post("/activities/{activity_id}/actions/{action}", summary="Take an action on an activity",
+             openapi_extra=ACTION_BODY_OPENAPI,
+             description="publish, sign_up, request_leave {reason}, decide_leave {member_id, approve, comment?}, "
+                         "check_in {code}, mark_attendance {entries: [{member_id, status}]}, close, cancel, "
+                         "record_speech {member_id, title, written?}. 403 not allowed, 404 not visible, "
+                         "409 not in this state, 422 bad input (a forged or expired check-in code).")
+def act(request, activity_id: int, action: str):
+    activities.activity_act(activity_id=activity_id, action=action, actor=request.user, payload=json_object(request))
+    return _activity_out(_visible(request, activity_id), request.user)
+
+
+@router.get("/activities/{activity_id}/check-in-code", summary="The current check-in code (organisers only)")
+def check_in_code(request, activity_id: int):
+    activity = _visible(request, activity_id)
+    if not activities.is_organiser(request.user):
+        raise NotAllowed("只有组织者可以获取签到码。")
+    if activity.state != ActivityState.PUBLISHED:
+        raise InvalidInput("活动未发布或已结束。")
+    code, expires = checkin.make_code(activity)
+    url = request.build_absolute_uri(f"/activities/check-in/?code={code}")
+    return {"code": code, "url": url, "expires_at": datetime.datetime.fromtimestamp(
+        expires, tz=datetime.UTC).isoformat()}
+
+
+class DutyQuery(Schema):
+    year: int | None = None
+
+
+@router.get("/members/{member_id}/duty", summary="A member's duty archive for a year",
+            description="Records with their sources, points by kind, total, score, grade, ranks and missing "
+                        "minimum duties.")
+def member_duty(request, member_id: int, query: Query[DutyQuery]):
+    member = archive_members(request.user).select_related("sector").filter(pk=member_id).first()
+    if member is None:
+        get_object_or_404(Activity.objects.none())
+    year = query.year or timezone.localdate().year
+    arch = member_archive(member=member, year=year)
+    ranks = Ranks(year)
+    records = [{"id": r.pk, "kind": r.kind, "date": r.occurred_on.isoformat(), "quantity": str(r.quantity),
+                "reversal": r.sign < 0, "source": {"type": r.source_type, "id": r.source_id,
+                                                   "label": r.source_label}, "note": r.note}
+               for r in ledger(member=member, year=year)]
+    return {"member_id": member.pk, "year": year, "records": records, "points_by_kind": arch.by_kind,
+            "total": str(arch.total), "score": str(arch.score), "grade": arch.grade, "missing_minimums": arch.missing,
+            "alerts": arch.alerts, "rank": ranks.committee(arch.score),
+            "sector_rank": ranks.sector(member.sector_id, arch.score),
+            "rules_version": ruleset_for(year).version}

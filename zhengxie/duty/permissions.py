@@ -1,0 +1,14 @@
+from zhengxie.accounts.roles import Role
+from zhengxie.core.access import register
+
+RULES = {
+    # Activities: members see those they are invited to (activities.visible_activities); the secretariat organises.
+    "duty.activities": {Role.MEMBER, Role.SECRETARIAT},
+    "duty.manage_activities": {Role.SECRETARIAT},
+    # Archives: a member their own, a convener their sector's, the secretariat, leaders and admins everyone's.
+    "duty.archive": {Role.MEMBER, Role.SECTOR_CONVENER, Role.SECRETARIAT, Role.LEADER, Role.ADMIN},
+    "duty.committee_table": {Role.SECRETARIAT, Role.LEADER, Role.ADMIN, Role.SECTOR_CONVENER},
+    "duty.add_other": {Role.SECRETARIAT},
+    "duty.manage_rules": {Role.ADMIN},
+}
+register(RULES)
