@@ -1,0 +1,343 @@
+"""The proposals API's contract: what /api/v1/proposals… accepts and answers (see ``api.py``).
+
+Action bodies are free-form JSON objects read by each action's handler in ``actions.py`` (which answers 422 with
+per-field errors); ``ACTION_BODIES`` documents them for the OpenAPI schema and is checked against the workflow table
+by the tests, so a new action cannot ship undocumented.
+"""
+
+import datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from .choices import ProposalState
+
+# Errors --------------------------------------------------------------------------------------------------------
+
+
+class FieldError(Schema):
+    field: str | None = Field(description="The input field at fault (dotted path), or null for the whole body.")
+    message: str
+
+
+class ErrorOut(Schema):
+    message: str = Field(description="What went wrong, in Chinese, fit to show to the user.")
+    errors: list[FieldError] | None = Field(None, description="Per-field errors (422 only).")
+
+
+# 401/403/404/409/422 share one shape; each operation lists the ones it can answer.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# References ----------------------------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ProposalRef(Schema):
+    id: int
+    number: str
+    title: str
+
+
+# List ----------------------------------------------------------------------------------------------------------
+
+
+class ProposalFilters(Schema):
+    state: ProposalState | None = Field(None, description="Only proposals in this state.")
+    year: int | None = Field(None, description="Proposal year (年度).")
+    category: int | None = Field(None, description="Category id.")
+    unit: int | None = Field(None, description="Handling unit id: proposals assigned to it (not reassigned away).")
+    proposer: int | None = Field(None, description="Member id: proposals they lead or co-signed (confirmed).")
+    key: bool | None = Field(None, description="true: key proposals (重点提案) only.")
+    excellent: bool | None = Field(None, description="true: excellent proposals (优秀提案) only.")
+    mine: bool | None = Field(None, description="true: proposals the caller filed or was invited to co-sign.")
+    q: str | None = Field(None, description="Text in the title or suggestions, or an exact number.")
+    limit: int = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
+    offset: int = Field(0, description="Items to skip.")
+
+
+class ProposerSummary(Schema):
+    kind: str = Field(description="individual | joint | collective")
+    name: str = Field(description="The lead proposer's or the collective's name.")
+    member_id: int | None = Field(description="The lead proposer (a member), or null for a collective proposal.")
+    collective_id: int | None
+    cosigner_count: int = Field(description="Co-signers who confirmed.")
+
+
+class ProposalListItem(Schema):
+    id: int
+    number: str = Field(description="Registration number (案号); empty before registration.")
+    title: str
+    year: int
+    state: ProposalState
+    state_label: str
+    category: Ref | None
+    proposer: ProposerSummary
+    is_key: bool
+    is_excellent: bool
+    submitted_at: datetime.datetime | None
+    registered_at: datetime.datetime | None
+
+
+class ProposalPage(Schema):
+    count: int = Field(description="All proposals matching the filters that the caller may see.")
+    items: list[ProposalListItem]
+
+
+# Drafts --------------------------------------------------------------------------------------------------------
+
+
+class ProposalDraftIn(Schema):
+    """A new draft (save_draft). Everything may be left empty while drafting; ``submit`` checks the content."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field("", description="案由: at most 50 characters when submitted.")
+    analysis: str = Field("", description="情况分析.")
+    suggestions: str = Field("", description="具体建议.")
+    category: int | None = Field(None, description="Category id (提案类别).")
+    cosigner_ids: list[int] = Field(default_factory=list, description="Member ids invited to co-sign (联名).")
+    suggested_unit_ids: list[int] = Field(default_factory=list, description="Suggested handling unit ids.")
+    collective_id: int | None = Field(
+        None, description="File in the name of this collective proposer (the caller must be its contact)."
+    )
+
+
+class ProposalDraftPatch(Schema):
+    """Changes to a draft: only the fields sent are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    analysis: str | None = None
+    suggestions: str | None = None
+    category: int | None = None
+    cosigner_ids: list[int] | None = None
+    suggested_unit_ids: list[int] | None = None
+
+
+# Detail --------------------------------------------------------------------------------------------------------
+
+
+class CosignerOut(Schema):
+    member_id: int
+    name: str
+    state: str = Field(description="invited | confirmed | declined | lapsed")
+    state_label: str
+    answered_at: datetime.datetime | None
+
+
+class ProposersOut(Schema):
+    lead: Ref | None = Field(description="The lead proposer (第一提案人), a member; null for a collective proposal.")
+    collective: Ref | None = Field(description="The collective proposer, if any.")
+    filed_by: str = Field(description="The account that filed the proposal.")
+    cosigners: list[CosignerOut]
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str = Field(description="Judged from the content, not the name.")
+    size: int
+    sha256: str
+    reply_id: int | None = Field(None, description="The reply it belongs to, or null for the proposal's own.")
+    uploaded_at: datetime.datetime | None = None
+
+
+class ReplyOut(Schema):
+    id: int
+    round: int = Field(description="1, or 2 after re-handling.")
+    text: str
+    grade: str = Field(description="The final grade (A/B/C): the office's correction if any, else the unit's.")
+    grade_label: str
+    grade_note: str = Field(description="The office's note when it corrected the grade.")
+    state: str = Field(description="draft | signed | approved | returned")
+    state_label: str
+    signed_at: datetime.datetime | None
+    approved_at: datetime.datetime | None
+    return_comment: str = Field(description="The office's comment when it returned the reply.")
+    attachments: list[AttachmentOut]
+
+
+class ExtensionOut(Schema):
+    requested_due: datetime.date
+    reason: str
+    requested_at: datetime.datetime
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit: Ref
+    role: str = Field(description="single | separate | lead | co")
+    role_label: str
+    state: str = Field(description="pending | accepted | disputed | reply_signed | replied | opinion_sent | reassigned")
+    state_label: str
+    round: int
+    assigned_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    dispute_deadline: datetime.date
+    due_date: datetime.date
+    overdue: bool = Field(description="Still being handled and past its due date.")
+    reply: ReplyOut | None = Field(description="The latest reply of this assignment that the caller may read.")
+    co_opinion: str | None = Field(
+        description="A co-handler's opinion (会办意见): shown to the office and the proposal's handling units."
+    )
+    pending_extension: ExtensionOut | None = Field(
+        description="An extension request awaiting decision: shown to the office and the assignment's unit."
+    )
+    allowed_actions: list[str] = Field(
+        description="Actions the caller may take on this assignment now: "
+        "POST /api/v1/assignments/{id}/actions/{action}."
+    )
+
+
+class TimelineOut(Schema):
+    at: datetime.datetime
+    actor: str
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    note: str
+
+
+class EvaluationOut(Schema):
+    id: int
+    reply_id: int
+    unit: Ref
+    on_behalf_of: int = Field(description="The proposal rated for (a merged proposal's id when its proposer rated).")
+    satisfaction: str = Field(description="satisfied | basically_satisfied | dissatisfied | not_rated")
+    satisfaction_label: str
+    comment: str
+    at: datetime.datetime
+
+
+class ReviewOut(Schema):
+    rejection_ground: str = Field(description="Code of the rejection ground (不予立案理由), or empty.")
+    rejection_ground_label: str
+    converted_kind: str = Field(description="opinion_report | suggestion, or empty.")
+    comment: str = Field(description="The office's comment on returning, rejecting or converting the proposal.")
+
+
+class ProposalDetail(Schema):
+    id: int
+    number: str
+    year: int
+    state: ProposalState
+    state_label: str
+    title: str
+    analysis: str
+    suggestions: str
+    category: Ref | None
+    is_session_proposal: bool
+    proposers: ProposersOut
+    suggested_units: list[Ref]
+    assignments: list[AssignmentOut]
+    timeline: list[TimelineOut]
+    allowed_actions: list[str] = Field(
+        description="Actions the caller may take now: POST /api/v1/proposals/{id}/actions/{action}; "
+        "`edit` means PATCH /api/v1/proposals/{id}."
+    )
+    evaluations: list[EvaluationOut] = Field(description="Ratings of the replies the caller may read.")
+    attachments: list[AttachmentOut] = Field(description="The proposal's own attachments (reply ones are in replies).")
+    review: ReviewOut | None = Field(
+        description="The office's decision while it matters (returned draft, rejected, converted); else null."
+    )
+    merged_into: ProposalRef | None
+    key_state: str = Field(description="'' | proposed | approved")
+    is_key: bool
+    supervising_leader: Ref | None
+    excellent_state: str = Field(description="'' | nominated | approved")
+    is_excellent: bool
+    rehandling_count: int
+    created_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+    cosign_deadline: datetime.datetime | None
+    registered_at: datetime.datetime | None
+    assigned_at: datetime.datetime | None
+    replied_at: datetime.datetime | None
+    evaluation_deadline: datetime.date | None
+    closed_at: datetime.datetime | None
+    followup_on: datetime.date | None
+
+
+# Actions -------------------------------------------------------------------------------------------------------
+
+_UNITS = [{"unit_id": 11, "role": "lead"}, {"unit_id": 12, "role": "co"}]
+
+# action -> (an example body, what the body holds). Dates are YYYY-MM-DD.
+ACTION_BODIES: dict[str, tuple[dict, str]] = {
+    "submit": ({}, "No body."),
+    "cosign": ({}, "No body."),
+    "decline_cosign": ({}, "No body."),
+    "withdraw": ({"comment": "情况已变化"}, "`comment` optional."),
+    "return_for_revision": ({"comment": "请补充具体建议"}, "`comment` required: shown to the proposer."),
+    "register": ({}, "No body. Gives the yearly number."),
+    "merge": (
+        {"into": 123},
+        "`into`: id of the lead proposal (submitted — registered by the same decision —, registered or assigned).",
+    ),
+    "convert": (
+        {"kind": "opinion_report", "comment": "转为社情民意信息"},
+        "`kind` optional: opinion_report (default) | suggestion; `comment` optional.",
+    ),
+    "reject": (
+        {"ground": "no_content", "explanation": "无具体建议"},
+        "`ground` required: a rejection-ground code (no_content, outside_remit, personal …); `explanation` required.",
+    ),
+    "assign": (
+        {"mode": "lead", "units": _UNITS, "due_date": "2027-02-25"},
+        "`mode`: single (one unit, role single) | separate (two or more, role separate) | lead (one role lead "
+        "and one or more role co); `units`: [{unit_id, role}]; `due_date` optional (default 3 months, at most "
+        "6).",
+    ),
+    "evaluate": (
+        {"satisfaction": "satisfied", "comment": "", "reply_id": 5},
+        "`satisfaction`: satisfied | basically_satisfied | dissatisfied; `comment` required when "
+        "dissatisfied; `reply_id` required when several replies await the caller's rating.",
+    ),
+    "request_rehandling": (
+        {"comment": "请重新办理", "due_date": "2027-01-25"},
+        "`comment` required; `due_date` optional (default 1 month).",
+    ),
+    "close": ({}, "`comment` optional."),
+    "schedule_followup": ({"date": "2027-11-25"}, "`date` optional (default 12 months on)."),
+    "propose_key": ({"supervising_leader_id": 7}, "`supervising_leader_id` required: a user holding the leader role."),
+    "approve_key": ({}, "`supervising_leader_id` optional: replaces the proposed one."),
+    "decline_key": ({}, "`comment` optional."),
+    "record_supervision": (
+        {"kind": "site_visit", "date": "2026-11-20", "findings": "现场察看了建设进度"},
+        "`kind`: site_visit | discussion | research | other; `date` (not in the future); `findings` required.",
+    ),
+    "nominate_excellent": ({}, "`comment` optional."),
+    "approve_excellent": ({}, "No body."),
+    "decline_excellent": ({}, "`comment` optional."),
+    "consent_publication": ({}, "No body."),
+    "accept_assignment": ({}, "No body."),
+    "dispute_assignment": ({"reason": "不属于本单位职责"}, "`reason` required."),
+    "resolve_dispute": (
+        {"decision": "reassign", "units": [{"unit_id": 13, "role": "single"}], "comment": "改交"},
+        "`decision`: keep | reassign; `units` (as for assign, same roles) when reassigning; `comment` required.",
+    ),
+    "record_contact": (
+        {"date": "2026-11-20", "way": "phone", "summary": "电话沟通了办理思路"},
+        "`date` (not in the future); `way`: face_to_face | phone | letter | site_visit; `summary`.",
+    ),
+    "submit_co_opinion": ({"text": "同意主办单位意见"}, "`text` required (co-handlers only)."),
+    "request_extension": (
+        {"due_date": "2027-04-25", "reason": "涉及多部门协调"},
+        "`due_date`: later than the current one, at most 6 months from assignment; `reason`.",
+    ),
+    "decide_extension": ({"approve": True}, "`approve`: true | false; `comment` required when false."),
+    "draft_reply": ({"text": "答复如下……", "grade": "A"}, "`text`; `grade`: A | B | C. Replaces an earlier draft."),
+    "sign_reply": ({}, "No body (unit leaders only)."),
+    "approve_reply": (
+        {"grade": "B", "note": "尚在推进中"},
+        "`grade` optional: corrects the unit's grade; `note` required when it does.",
+    ),
+    "return_reply": ({"comment": "请补充办理措施"}, "`comment` required."),
+}

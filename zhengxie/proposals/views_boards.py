@@ -1,0 +1,470 @@
+"""Boards (看板): a handling unit's own assignments; overdue and due-soon work by unit for the office, leaders and
+overseers; key proposals under supervision; the year's excellent proposals and excellent handling units.
+
+Rows come from the selectors (``assignment_board``, ``visible_proposals``), so each person sees only what they may
+see, and every board is read with a fixed number of queries however many rows it shows. The boards change nothing
+except the excellent-unit award, which goes through ``services.excellent_unit_award``; the workflow's actions are
+offered on each proposal's detail page, where ``allowed_*_actions`` decides them.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from zhengxie.accounts.selectors import units_of
+from zhengxie.core.access import has_perm, require
+from zhengxie.core.exceptions import InvalidInput, StateConflict
+from zhengxie.core.forms import StyledFormMixin
+from zhengxie.people.models import HandlingUnit
+from zhengxie.workdays.services import add_working_days
+
+from . import workflow as wf
+from .actions import add_months
+from .choices import AssignmentRole, AssignmentState, ExcellentState, KeyState, ProposalState, ReplyState
+from .conf import conf
+from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
+from .selectors import LIVE_ASSIGNMENT, assignment_board, is_overdue, visible_proposals
+from .services import excellent_unit_award
+from .statistics import handling_q
+
+A = AssignmentState
+PAGE_SIZE = 50
+# On a unit's own board, its work is done once its signed reply has left the unit or its co-opinion is sent.
+UNIT_DONE = (A.REPLY_SIGNED, A.REPLIED, A.OPINION_SENT)
+DUE_SOON_DAYS = (7, 30)
+
+
+def _int_param(request, name: str, *, lo: int = 1, hi: int = 2**31 - 1) -> int | None:
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return None
+    return value if lo <= value <= hi else None
+
+
+def _year_param(request) -> int | None:
+    return _int_param(request, "year", lo=1949, hi=2200)
+
+
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in ("page", *names):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def _years(qs, field: str) -> list[int]:
+    today_year = timezone.localdate().year
+    years = set(qs.order_by().values_list(field, flat=True).distinct())
+    return sorted(years | {today_year}, reverse=True)
+
+
+def _contact_overdue_before(today: datetime.date) -> datetime.date:
+    """Contact is expected within N working days of acceptance (actions._record_contact flags it late when
+    ``working_days_between(accepted, day) > N``). Without a contact by today, an assignment accepted before the
+    returned date is late: then (accepted, today] holds more than N working days. One calendar read for all rows."""
+    return add_working_days(today + datetime.timedelta(days=1), -(conf("CONTACT_WITHIN_WORKING_DAYS") + 1))
+
+
+# The handling unit's board -------------------------------------------------------------------------------------
+
+UNIT_TABS = [
+    ("pending", gettext_lazy("待签收")),
+    ("handling", gettext_lazy("办理中")),
+    ("to_sign", gettext_lazy("待领导签发")),
+    ("returned", gettext_lazy("被退回")),
+    ("replied", gettext_lazy("已答复")),
+]
+
+
+def _with_tab(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Puts each assignment under one tab: waiting to be accepted (or disputed), in handling, a reply drafted for the
+    unit leader to sign, a reply the office returned (no new draft yet), or answered."""
+    this_round = Reply.objects.filter(assignment=OuterRef("pk"), round=OuterRef("round"))
+    has_draft = Exists(this_round.filter(state=ReplyState.DRAFT))
+    has_returned = Exists(this_round.filter(state=ReplyState.RETURNED))
+    return qs.annotate(
+        tab=Case(
+            When(state__in=[A.PENDING, A.DISPUTED], then=Value("pending")),
+            When(has_draft, state=A.ACCEPTED, then=Value("to_sign")),
+            When(has_returned, state=A.ACCEPTED, then=Value("returned")),
+            When(state=A.ACCEPTED, then=Value("handling")),
+            When(state__in=UNIT_DONE, then=Value("replied")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    )
+
+
+@dataclass
+class UnitRow:
+    assignment: Assignment
+    overdue: bool
+    days_left: int | None
+    contact: Contact | None = None
+    contact_late: bool = False  # no contact yet and the window has passed, or the contact was recorded late
+    reply: Reply | None = None  # the current round's latest reply
+    answered_at: datetime.datetime | None = None  # the reply was signed, or the co-opinion sent
+    approved_at: datetime.datetime | None = None  # the office approved the reply
+    on_time: bool | None = None  # a replied assignment: approved by its due date, as statistics.handling_q counts
+    co_due: datetime.date | None = None  # a co-handler's co-opinion is expected by this date
+    co_late: bool = False
+    co_sent: int = 0  # for a lead unit: co-handlers that have sent their opinion …
+    co_total: int = 0  # … of all co-handlers
+
+    @property
+    def overdue_days(self) -> int:
+        return -self.days_left if self.overdue and self.days_left is not None else 0
+
+
+def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.date) -> UnitRow:
+    live = a.state in LIVE_ASSIGNMENT
+    row = UnitRow(assignment=a, overdue=is_overdue(a, today), days_left=(a.due_date - today).days if live else None)
+    round_replies = [r for r in a.reply_list if r.round == a.round]
+    row.reply = round_replies[-1] if round_replies else None
+    if a.state == A.ACCEPTED:
+        row.contact = a.contact_list[0] if a.contact_list else None
+        accepted = timezone.localdate(a.accepted_at or a.assigned_at)
+        row.contact_late = row.contact.late if row.contact else accepted < contact_cutoff
+    if a.role == AssignmentRole.CO:
+        row.co_due = add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS"))
+        row.co_late = a.state != A.OPINION_SENT and today > row.co_due
+    elif a.role == AssignmentRole.LEAD:
+        co = [x for x in a.proposal.live_assignments if x.role == AssignmentRole.CO]
+        row.co_total, row.co_sent = len(co), sum(1 for x in co if x.state == A.OPINION_SENT)
+    if a.state == A.OPINION_SENT:
+        row.answered_at = a.co_opinion_at
+    elif a.state in (A.REPLY_SIGNED, A.REPLIED):
+        signed = [r for r in round_replies if r.state in (ReplyState.SIGNED, ReplyState.APPROVED)]
+        if signed:
+            row.answered_at, row.approved_at = signed[-1].signed_at, signed[-1].approved_at
+    if a.state == A.REPLIED and row.approved_at is not None:
+        row.on_time = timezone.localdate(row.approved_at) <= a.due_date
+    return row
+
+
+@require("proposals.unit_board")
+@require_safe
+def unit_board(request):
+    today = timezone.localdate()
+    my_units = units_of(request.user)
+    units = list(HandlingUnit.objects.filter(pk__in=my_units).order_by("name"))
+    unit_id = _int_param(request, "unit")
+    if unit_id not in my_units:
+        unit_id = None
+    year = _year_param(request)
+    # Only the user's own units, even for someone who also holds an oversight role.
+    base = assignment_board(user=request.user, unit_id=unit_id, filters={"year": year}).filter(unit_id__in=my_units)
+    annotated = _with_tab(base)
+    counts = dict(annotated.order_by().values("tab").annotate(n=Count("pk")).values_list("tab", "n"))
+    keys = [key for key, _label in UNIT_TABS]
+    tab = request.GET.get("tab")
+    if tab not in keys:
+        tab = next((key for key in keys if counts.get(key)), "handling")
+    rows_qs = annotated.filter(tab=tab).prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("date", "id"), to_attr="contact_list"),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.defer("text").select_related("drafted_by").order_by("id"),
+            to_attr="reply_list",
+        ),
+        Prefetch(
+            "proposal__assignments",
+            queryset=Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id"),
+            to_attr="live_assignments",
+        ),
+    )
+    page = _page(request, rows_qs)
+    cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
+    rows = [_unit_row(a, today=today, contact_cutoff=cutoff) for a in page]
+    return render(
+        request,
+        "proposals/boards/unit_board.html",
+        {
+            "active_nav": "unit_board",
+            "tabs": [{"key": key, "label": label, "count": counts.get(key, 0)} for key, label in UNIT_TABS],
+            "tab": tab,
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "unit_id": unit_id,
+            "show_unit": len(units) > 1 and unit_id is None,
+            "year": year,
+            "years": _years(assignment_board(user=request.user).filter(unit_id__in=my_units), "proposal__year"),
+            "tab_query": _query_without(request, "tab"),
+            "querystring": _query_without(request),
+            "today": today,
+            "contact_days": conf("CONTACT_WITHIN_WORKING_DAYS"),
+        },
+    )
+
+
+# Boards for the office, leaders and overseers ------------------------------------------------------------------
+
+BOARD_STATUSES = {
+    "live": gettext_lazy("办理中"),
+    "replied": gettext_lazy("已答复"),
+    "on_time": gettext_lazy("按期答复"),
+}
+
+
+def _unit_summary(qs: QuerySet[Assignment], today: datetime.date) -> list[dict]:
+    """One row per unit: assigned, in handling, overdue, due within 7 and 30 days, replied, replied on time.
+    Overdue, replied and on time are the annual report's definitions (statistics.handling_q), so the figures agree."""
+    live = Q(state__in=LIVE_ASSIGNMENT)
+    due_soon = {
+        f"due_{days}": Count(
+            "pk", filter=live & Q(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+        )
+        for days in DUE_SOON_DAYS
+    }
+    return list(
+        qs.order_by()
+        .values("unit_id", "unit__name")
+        .annotate(
+            assigned=Count("pk"),
+            live=Count("pk", filter=live),
+            overdue=Count("pk", filter=handling_q("overdue", today)),
+            **due_soon,
+            replied=Count("pk", filter=handling_q("replied", today)),
+            on_time=Count("pk", filter=handling_q("on_time", today)),
+        )
+        .order_by("-overdue", "-due_7", "unit__name")
+    )
+
+
+def _board_list_filters(request) -> dict:
+    f = {}
+    if request.GET.get("overdue") == "1":
+        f["overdue"] = "1"
+    due_within = _int_param(request, "due_within")
+    if due_within in DUE_SOON_DAYS:
+        f["due_within"] = due_within
+    if request.GET.get("status") in BOARD_STATUSES:
+        f["status"] = request.GET["status"]
+    return f
+
+
+def _list_title(f: dict, unit: HandlingUnit | None) -> str:
+    parts = [unit.name if unit else _("全部承办单位")]
+    if f.get("overdue"):
+        parts.append(_("已超期"))
+    if f.get("due_within"):
+        parts.append(_("%(n)d日内到期") % {"n": f["due_within"]})
+    if f.get("status"):
+        parts.append(str(BOARD_STATUSES[f["status"]]))
+    return " · ".join(parts)
+
+
+@require("proposals.boards")
+@require_safe
+def boards(request):
+    today = timezone.localdate()
+    year = _year_param(request)
+    summary = _unit_summary(assignment_board(user=request.user, filters={"year": year}), today)
+    columns = ["assigned", "live", "overdue", "due_7", "due_30", "replied", "on_time"]
+    totals = {c: sum(row[c] for row in summary) for c in columns}
+    unit_id = _int_param(request, "unit")
+    list_filters = _board_list_filters(request)
+    listing = page = unit = None
+    if unit_id is not None or list_filters:
+        unit = HandlingUnit.objects.filter(pk=unit_id).first() if unit_id else None
+        filters = {"year": year, **{k: v for k, v in list_filters.items() if k != "status"}}
+        qs = assignment_board(user=request.user, unit_id=unit_id, filters=filters)
+        status = list_filters.get("status")
+        if status == "live":
+            qs = qs.filter(state__in=LIVE_ASSIGNMENT)
+        elif status in ("replied", "on_time"):
+            qs = qs.filter(handling_q(status, today))
+        page = _page(request, qs)
+        listing = [
+            {
+                "a": a,
+                "overdue": is_overdue(a, today),
+                "days_left": (a.due_date - today).days if a.state in LIVE_ASSIGNMENT else None,
+                "overdue_days": (today - a.due_date).days,
+            }
+            for a in page
+        ]
+    year_query = f"year={year}&" if year else ""
+    return render(
+        request,
+        "proposals/boards/boards.html",
+        {
+            "active_nav": "proposal_boards",
+            "summary": summary,
+            "totals": totals,
+            "year": year,
+            "years": _years(assignment_board(user=request.user), "proposal__year"),
+            "year_query": year_query,
+            "listing": listing,
+            "list_title": _list_title(list_filters, unit) if listing is not None else "",
+            "unit_id": unit_id,
+            "page": page,
+            "querystring": _query_without(request),
+            "today": today,
+        },
+    )
+
+
+# Key proposals -------------------------------------------------------------------------------------------------
+
+
+def _with_units(qs):
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id"),
+            to_attr="live_assignments",
+        )
+    )
+
+
+@require("proposals.key_board")
+@require_safe
+def key_board(request):
+    user = request.user
+    show_closed = request.GET.get("closed") == "1"
+    year = _year_param(request)
+    visible = visible_proposals(user)
+    key = visible.filter(key_state=KeyState.APPROVED)
+    if not show_closed:
+        key = key.exclude(state=ProposalState.CLOSED)
+    if year:
+        key = key.filter(year=year)
+    key = (
+        _with_units(key)
+        .select_related("supervising_leader", "category", "lead_member", "collective")
+        .prefetch_related(
+            Prefetch(
+                "supervision_activities",
+                queryset=SupervisionActivity.objects.order_by("-date", "-id"),
+                to_attr="activities",
+            )
+        )
+        # The supervising leader's own proposals come first.
+        .annotate(
+            mine=Case(When(supervising_leader=user, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("mine", "-year", "-seq", "-id")
+    )
+    page = _page(request, key)
+    # Proposed by the office and awaiting a leader's decision: only while the table still allows deciding.
+    proposed = (
+        _with_units(visible.filter(key_state=KeyState.PROPOSED, state__in=wf.PROPOSAL_ACTIONS["approve_key"].sources))
+        .select_related("supervising_leader", "category")
+        .order_by("-year", "-seq", "-id")
+    )
+    return render(
+        request,
+        "proposals/boards/key_board.html",
+        {
+            "active_nav": "key_proposals",
+            "page": page,
+            "proposed": list(proposed),
+            "show_closed": show_closed,
+            "year": year,
+            "years": _years(visible.filter(key_state=KeyState.APPROVED), "year"),
+            "querystring": _query_without(request),
+        },
+    )
+
+
+# Excellent proposals and excellent handling units --------------------------------------------------------------
+
+
+class UnitAwardForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=1949, max_value=2200)
+    unit = forms.ModelChoiceField(label=gettext_lazy("承办单位"), queryset=HandlingUnit.objects.filter(is_active=True))
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=255, required=False)
+
+    def add_unit_error(self, message: str) -> None:
+        """A refusal by the service (unknown unit, already awarded this year), wired to the field for screen
+        readers as StyledFormMixin does for the form's own errors."""
+        self.add_error("unit", message)
+        attrs = self.fields["unit"].widget.attrs
+        if "is-invalid" not in attrs.get("class", ""):
+            attrs["class"] = (attrs.get("class", "") + " is-invalid").strip()
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{self['unit'].auto_id}_errors"
+
+
+@require("proposals.excellent")
+@require_http_methods(["GET", "HEAD", "POST"])
+def excellent(request):
+    user = request.user
+    can_award = has_perm(user, "proposals.award_unit")
+    year = _year_param(request) or timezone.localdate().year
+    form = None
+    if request.method == "POST":
+        if not can_award:
+            raise PermissionDenied
+        form = UnitAwardForm(request.POST)
+        if form.is_valid():
+            try:
+                award = excellent_unit_award(
+                    actor=user,
+                    year=form.cleaned_data["year"],
+                    unit_id=form.cleaned_data["unit"].pk,
+                    note=form.cleaned_data["note"],
+                )
+            except (InvalidInput, StateConflict) as exc:
+                form.add_unit_error(exc.message)
+            else:
+                messages.success(
+                    request, _("已评定 %(u)s 为%(y)d年度优秀承办单位。") % {"u": award.unit, "y": award.year}
+                )
+                return redirect(f"{reverse('proposals:excellent')}?year={award.year}")
+    if form is None and can_award:
+        form = UnitAwardForm(initial={"year": year})
+    visible = visible_proposals(user).filter(year=year)
+    approved = visible.filter(excellent_state=ExcellentState.APPROVED)
+    nominated = None
+    if has_perm(user, "proposals.excellent_nominations"):
+        nominated = list(
+            visible.filter(excellent_state=ExcellentState.NOMINATED)
+            .select_related("category", "lead_member", "collective")
+            .order_by("seq", "id")
+        )
+    awards = ExcellentUnitAward.objects.filter(year=year).select_related("unit").order_by("unit__name")
+    years = set(_years(visible_proposals(user).exclude(excellent_state=""), "year"))
+    years |= set(_years(ExcellentUnitAward.objects.all(), "year")) | {year}
+    return render(
+        request,
+        "proposals/boards/excellent.html",
+        {
+            "year": year,
+            "years": sorted(years, reverse=True),
+            "approved": list(approved.select_related("category", "lead_member", "collective").order_by("seq", "id")),
+            "nominated": nominated,
+            "awards": list(awards),
+            "form": form,
+        },
+    )
