@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "zhengxie.people",
     "zhengxie.notifications",
     "zhengxie.workdays",
+    "zhengxie.duty",
+    "zhengxie.proposals",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,8 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
     }
+# Periodic jobs ("07:00") are meant in the committee's time zone, which Django sets as the process's local time.
+HUEY["utc"] = False
 HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
 TASKS = {
     "default": {
@@ -149,7 +153,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "zhengxie.accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

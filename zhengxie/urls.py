@@ -13,6 +13,7 @@ urlpatterns = [
     path("workdays/", include("zhengxie.workdays.urls")),
     path("audit/", include("zhengxie.audit.urls")),
     path("proposals/", include("zhengxie.proposals.urls")),
+    path("activities/", include("zhengxie.duty.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

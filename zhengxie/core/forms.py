@@ -14,11 +14,9 @@ class StyledFormMixin:
                 continue
             css = "form-select" if isinstance(widget, forms.Select | forms.SelectMultiple) else "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
-            elif field.help_text:
+            # Errors are wired in full_clean(): reading self.errors here would validate before a subclass's
+            # __init__ has set its choices and querysets.
+            if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def full_clean(self):

@@ -19,8 +19,17 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("home", _("工作台"), "core:home", "core.home", "house"),
+    NavItem("proposals", _("提案"), "proposals:list", "proposals.view", "file-text"),
+    NavItem("proposal_review", _("提案审查"), "proposals:review", "proposals.review", "inbox"),
     NavItem("members", _("委员"), "people:member_list", "people.view_member_list", "people"),
     NavItem("units", _("承办单位"), "people:unit_list", "people.view_unit_list", "building"),
+    NavItem("unit_board", _("本单位办理"), "proposals:unit_board", "proposals.unit_board", "briefcase"),
+    NavItem("proposal_boards", _("督办看板"), "proposals:boards", "proposals.boards", "speedometer2"),
+    NavItem("key_proposals", _("重点提案"), "proposals:key_board", "proposals.key_board", "star"),
+    NavItem("activities", _("活动"), "duty:activity_list", "duty.activities", "calendar-event"),
+    NavItem("my_archive", _("我的履职"), "duty:my_archive", "duty.own_archive", "person-vcard"),
+    NavItem("duty_table", _("履职统计"), "duty:committee_table", "duty.committee_table", "table"),
+    NavItem("duty_rules", _("积分规则"), "duty:rules", "duty.manage_rules", "sliders"),
     NavItem("organisation", _("组织机构"), "people:organisation", "people.view_organisation", "diagram-3"),
     NavItem("workdays", _("工作日历"), "workdays:calendar", "workdays.view", "calendar3"),
     NavItem("audit", _("审计日志"), "audit:list", "audit.view", "shield-check"),

@@ -6,4 +6,5 @@ class DutyConfig(AppConfig):
     verbose_name = "Activities and duty"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        # tasks_archive registers the duty jobs' periodic tasks with Huey.
+        from . import permissions, tasks_archive  # noqa: F401

@@ -41,15 +41,15 @@ def ledger(*, member, year: int | None = None, years: tuple[int, int] | None = N
 
 
 class Ranks:
-    """Competition ranks (ties share a rank) of a year's scores, committee-wide and per sector, from one grouped
-    query each — so a filtered or paginated table still shows each member's rank in the whole committee."""
+    """Competition ranks (ties share a rank) of a year's scores, committee-wide and per sector (all sectors from one
+    grouped query) — so a filtered or paginated table still shows each member's rank in the whole committee."""
 
     def __init__(self, year: int):
         from .points import ensure_year
 
         ensure_year(year)
         self._all = self._curve(MemberYearScore.objects.filter(year=year).values("score").annotate(n=Count("id")))
-        self._sector: dict = {}
+        self._sector: dict | None = None
         self.year = year
 
     @staticmethod
@@ -76,10 +76,17 @@ class Ranks:
         return self._rank(self._all, score)
 
     def sector(self, sector_id, score) -> int | None:
+        # Every sector's curve from one grouped query on first use, so a page of members from many sectors
+        # costs one query, not one per sector.
+        if self._sector is None:
+            grouped: dict = {}
+            rows = MemberYearScore.objects.filter(year=self.year).values("sector_id", "score").annotate(
+                n=Count("id")).order_by()
+            for r in rows:
+                grouped.setdefault(r["sector_id"], []).append(r)
+            self._sector = {sid: self._curve(rs) for sid, rs in grouped.items()}
         if sector_id not in self._sector:
-            rows = MemberYearScore.objects.filter(year=self.year, sector_id=sector_id).values("score").annotate(
-                n=Count("id"))
-            self._sector[sector_id] = self._curve(rows)
+            return None
         return self._rank(self._sector[sector_id], score)
 
 

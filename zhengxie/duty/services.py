@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengxie.audit.services import audit_record
-from zhengxie.core.exceptions import InvalidInput
+from zhengxie.core.exceptions import InvalidInput, NotAllowed
 
 from .models import DutyKind, DutyRecord
 
@@ -113,6 +113,10 @@ def duty_add_other(
     *, actor, member, occurred_on: datetime.date, description: str, reason: str, quantity: Decimal | int = 1
 ) -> DutyRecord:
     """Staff enter an "other" duty by hand, with a reason (the only hand-typed kind)."""
+    from zhengxie.core.access import has_perm
+
+    if not has_perm(actor, "duty.add_other"):
+        raise NotAllowed(_("只有机关工作人员可以录入其他履职。"))
     if not description.strip() or not reason.strip():
         raise InvalidInput(_("请填写履职内容和录入理由。"), {"description": _("必填"), "reason": _("必填")})
     row = DutyRecord.objects.create(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record, diff
-from zhengxie.core.access import roles_of
+from zhengxie.core.access import has_perm, roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
@@ -52,7 +52,8 @@ def _clean_draft_data(data: dict, *, author_member: Member | None) -> dict:
     if "suggested_unit_ids" in data:
         ids = [int(i) for i in (data.get("suggested_unit_ids") or [])]
         if len(set(HandlingUnit.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True))) != len(
-                set(ids)):
+            set(ids)
+        ):
             errors["suggested_unit_ids"] = _("建议承办单位不存在或已停用。")
         out["suggested_unit_ids"] = ids
     if errors:
@@ -72,8 +73,12 @@ def _apply_draft(proposal: Proposal, cleaned: dict) -> dict:
         proposal.cosignatures.exclude(member_id__in=cleaned["cosigner_ids"]).delete()
         existing = set(proposal.cosignatures.values_list("member_id", flat=True))
         Cosignature.objects.bulk_create(
-            [Cosignature(proposal=proposal, member_id=m, state=CosignState.INVITED)
-             for m in cleaned["cosigner_ids"] if m not in existing])
+            [
+                Cosignature(proposal=proposal, member_id=m, state=CosignState.INVITED)
+                for m in cleaned["cosigner_ids"]
+                if m not in existing
+            ]
+        )
     if "suggested_unit_ids" in cleaned:
         proposal.suggested_units.set(cleaned["suggested_unit_ids"])
     after = {f: getattr(proposal, f) for f in DRAFT_FIELDS}
@@ -102,8 +107,9 @@ def proposal_create_draft(*, author, data: dict) -> Proposal:
             raise NotAllowed(_("只有在任委员可以提交个人提案。"))
         member = Member.objects.get(user=author)
     cleaned = _clean_draft_data(data, author_member=member)
-    proposal = Proposal(author=author, lead_member=member, collective=collective, year=timezone.localdate().year,
-                        title="")
+    proposal = Proposal(
+        author=author, lead_member=member, collective=collective, year=timezone.localdate().year, title=""
+    )
     changes = _apply_draft(proposal, cleaned)
     audit_record(actor=author, action="proposal.save_draft", obj=proposal, changes=changes)
     return proposal
@@ -168,8 +174,9 @@ def attachment_add(*, proposal_id: int, actor, name: str, data: bytes, reply_id:
     proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
     reply = None
     if reply_id is not None:
-        reply = Reply.objects.select_related("assignment__unit").filter(pk=reply_id,
-                                                                        assignment__proposal=proposal).first()
+        reply = (
+            Reply.objects.select_related("assignment__unit").filter(pk=reply_id, assignment__proposal=proposal).first()
+        )
         if reply is None:
             raise NotVisible(_("答复不存在。"))
         if "unit" not in wf.relations_to_assignment(reply.assignment, actor):
@@ -190,12 +197,23 @@ def attachment_add(*, proposal_id: int, actor, name: str, data: bytes, reply_id:
     if ctype is None:
         raise InvalidInput(_("只能上传 PDF、Word、Excel 或图片文件。"), {"file": _("类型不支持")})
     digest = hashlib.sha256(data).hexdigest()
-    att = Attachment(proposal=proposal, reply=reply, name=(name or "file")[:200], content_type=ctype,
-                     size=len(data), sha256=digest, uploaded_by=actor)
+    att = Attachment(
+        proposal=proposal,
+        reply=reply,
+        name=(name or "file")[:200],
+        content_type=ctype,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=actor,
+    )
     att.file.save(digest, ContentFile(data), save=False)
     att.save()
-    audit_record(actor=actor, action="proposal.add_attachment", obj=proposal,
-                 changes={"attachment": [None, {"name": att.name, "sha256": digest, "size": att.size}]})
+    audit_record(
+        actor=actor,
+        action="proposal.add_attachment",
+        obj=proposal,
+        changes={"attachment": [None, {"name": att.name, "sha256": digest, "size": att.size}]},
+    )
     return att
 
 
@@ -206,13 +224,18 @@ def attachment_remove(*, attachment_id: int, actor) -> None:
         raise NotVisible(_("附件不存在。"))
     owner_ok = att.uploaded_by_id == actor.pk
     editable = (att.reply is None and att.proposal.state == ProposalState.DRAFT) or (
-        att.reply is not None and att.reply.state == ReplyState.DRAFT)
+        att.reply is not None and att.reply.state == ReplyState.DRAFT
+    )
     if not owner_ok:
         raise NotAllowed(_("只能删除自己上传的附件。"))
     if not editable:
         raise StateConflict(_("已提交的附件不能删除。"))
-    audit_record(actor=actor, action="proposal.remove_attachment", obj=att.proposal,
-                 changes={"attachment": [{"name": att.name, "sha256": att.sha256}, None]})
+    audit_record(
+        actor=actor,
+        action="proposal.remove_attachment",
+        obj=att.proposal,
+        changes={"attachment": [{"name": att.name, "sha256": att.sha256}, None]},
+    )
     att.delete()
 
 
@@ -233,9 +256,66 @@ def excellent_unit_award(*, actor, year: int, unit_id: int, note: str = "") -> E
     unit = HandlingUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         raise InvalidInput(_("承办单位不存在。"), {"unit_id": _("无效")})
-    award, created = ExcellentUnitAward.objects.get_or_create(year=year, unit=unit,
-                                                              defaults={"note": note, "awarded_by": actor})
+    award, created = ExcellentUnitAward.objects.get_or_create(
+        year=year, unit=unit, defaults={"note": note, "awarded_by": actor}
+    )
     if not created:
         raise StateConflict(_("该单位已获评本年度优秀承办单位。"))
     audit_record(actor=actor, action="proposal.award_unit", obj=unit, changes={"award": [None, year]})
     return award
+
+
+# Categories (提案类别): an editable list; a category in use is deactivated rather than deleted ------------------------
+
+
+def _clean_category(data: dict, *, exclude_id: int | None = None) -> dict:
+    errors = {}
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("请填写类别名称。")
+    elif len(name) > 50:
+        errors["name"] = _("类别名称不超过50字。")
+    elif Category.objects.filter(name=name).exclude(pk=exclude_id).exists():
+        errors["name"] = _("已有同名类别。")
+    try:
+        sort_order = int(data.get("sort_order") or 0)
+    except (TypeError, ValueError):
+        sort_order = -1
+    if not 0 <= sort_order <= 32767:
+        errors["sort_order"] = _("排序应为 0 到 32767 之间的整数。")
+    if errors:
+        raise InvalidInput(_("输入有误：") + "；".join(errors.values()), errors)
+    return {"name": name, "sort_order": sort_order, "is_active": bool(data.get("is_active", True))}
+
+
+def _may_manage_categories(actor) -> None:
+    if not has_perm(actor, "proposals.manage_settings"):
+        raise NotAllowed(_("只有提案委或系统管理员可以维护提案类别。"))
+
+
+@transaction.atomic
+def category_create(*, actor, data: dict) -> Category:
+    _may_manage_categories(actor)
+    values = _clean_category(data)
+    category = Category.objects.create(**values)
+    audit_record(
+        actor=actor, action="proposal.category_create", obj=category, changes={k: [None, v] for k, v in values.items()}
+    )
+    return category
+
+
+@transaction.atomic
+def category_update(*, actor, category_id: int, data: dict) -> Category:
+    _may_manage_categories(actor)
+    category = Category.objects.select_for_update().filter(pk=category_id).first()
+    if category is None:
+        raise NotVisible(_("类别不存在。"))
+    values = _clean_category(data, exclude_id=category.pk)
+    before = {k: getattr(category, k) for k in values}
+    changes = diff(before, values)
+    if changes:
+        for key, value in values.items():
+            setattr(category, key, value)
+        category.save(update_fields=list(values))
+        audit_record(actor=actor, action="proposal.category_update", obj=category, changes=changes)
+    return category

@@ -1,0 +1,280 @@
+"""The whole path of a joint proposal through the real pages in Chromium: written with autosave and submitted,
+co-signed, registered and assigned to a lead unit and a co-handler, co-opinion, reply drafted, signed and approved,
+rated dissatisfied, handled again, rated satisfied and closed — then the timeline shows every step with actor and time.
+A unit opening a proposal that is not assigned to it gets the refusal page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from zhengxie.proposals.actions import proposal_act
+from zhengxie.proposals.models import Category, Proposal
+from zhengxie.proposals.services import proposal_create_draft
+
+TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+@pytest.fixture
+def category(live_org):
+    return Category.objects.create(name="经济建设", sort_order=1)
+
+
+@pytest.fixture
+def switch_to(page, sign_in):
+    """Sign out through the user menu's logout button (when signed in), then sign in as ``username``."""
+
+    def do(username: str):
+        menu = page.get_by_test_id("user-menu")
+        if menu.count():
+            menu.click()
+            page.get_by_test_id("logout").click()
+            expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        sign_in(username)
+        expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+        return page
+
+    return do
+
+
+def _open(page, live_server, pk: int):
+    response = page.goto(f"{live_server.url}/proposals/{pk}/")
+    assert response.status == 200
+    return page
+
+
+def _act(page, action: str, fields: dict | None = None, *, scope=None):
+    """Press an action's button; when it opens a form, fill it (label -> value) and confirm."""
+    scope = scope or page
+    scope.locator(f'[data-action="{action}"]').click()
+    if fields is None:
+        return
+    form = scope.locator(f'form[data-action-form="{action}"]')
+    for label, value in fields.items():
+        control = form.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))  # required fields end in "*"
+        if isinstance(value, tuple):  # ("select", value) or ("check", None)
+            kind, option = value
+            if kind == "select":
+                control.select_option(option)
+            else:
+                control.check()
+        else:
+            control.fill(value)
+    form.locator(f'[data-submit="{action}"]').click()
+
+
+def _expect_state(page, label: str):
+    expect(page.get_by_test_id("proposal-state")).to_have_text(label)
+
+
+def _assignment(page, unit):
+    return page.locator(f'[data-testid=assignment][data-unit="{unit.pk}"]')
+
+
+def test_joint_proposal_through_every_step(live_org, category, page, live_server, switch_to):
+    org = live_org
+
+    # The member writes a joint proposal; the editor saves it by itself, then it is submitted.
+    switch_to("demo-member")
+    page.get_by_role("link", name="提案", exact=True).click()
+    page.get_by_test_id("new-proposal").click()
+    page.get_by_label("案由", exact=True).fill("关于加快充电桩建设的建议")
+    page.get_by_label("情况分析", exact=True).fill("我区新能源汽车保有量快速增长，公共充电桩不足。")
+    page.get_by_label("具体建议", exact=True).fill("一、编制充电设施专项规划；二、老旧小区加装充电桩。")
+    page.get_by_label("类别", exact=True).select_option(label="经济建设")
+    page.get_by_label("联名人", exact=True).select_option(str(org.member2.pk))
+    page.get_by_label("建议承办单位", exact=True).select_option(str(org.unit.pk))
+    expect(page.get_by_test_id("autosave-status")).to_contain_text("已自动保存", timeout=15000)
+    proposal = Proposal.objects.get(author=org.users["member"])
+    assert proposal.title == "关于加快充电桩建设的建议" and proposal.state == "draft"
+    expect(page.locator("#draft-proposal-id")).to_have_value(str(proposal.pk))
+    page.get_by_test_id("submit-proposal").click()
+    expect(page).to_have_url(f"{live_server.url}/proposals/{proposal.pk}/")
+    _expect_state(page, "联名中")
+    assert Proposal.objects.count() == 1  # the autosaved draft was submitted, not a second one
+
+    # The co-signer confirms.
+    switch_to("demo-member2")
+    _open(page, live_server, proposal.pk)
+    _act(page, "cosign")
+    _expect_state(page, "待审查")
+
+    # The office registers it from the review queue; the number is shown; then it assigns lead + co-handler.
+    switch_to("demo-office")
+    page.get_by_role("link", name="提案审查").click()
+    row = page.locator(f'[data-testid=review-row][data-proposal="{proposal.pk}"]')
+    row.locator('[data-action="register"]').click()
+    expect(page.get_by_test_id("review-empty")).to_be_visible()
+    proposal.refresh_from_db()
+    assert proposal.number
+    _open(page, live_server, proposal.pk)
+    expect(page.get_by_test_id("proposal-number")).to_have_text(proposal.number)
+    _expect_state(page, "已立案")
+    _act(
+        page,
+        "assign",
+        {
+            "主办与会办": ("check", None),
+            "主办（单办）单位": ("select", str(org.unit.pk)),
+            "会办（分办）单位": ("select", str(org.other_unit.pk)),
+        },
+    )
+    _expect_state(page, "办理中")
+
+    # The co-handler accepts and sends its co-opinion to the lead unit.
+    switch_to("demo-unit2")
+    _open(page, live_server, proposal.pk)
+    co = _assignment(page, org.other_unit)
+    _act(page, "accept_assignment", scope=co)
+    _act(page, "submit_co_opinion", {"会办意见": "同意主办单位意见，配合做好电力接入。"}, scope=co)
+    expect(co.get_by_test_id("assignment-state")).to_have_text("已提交会办意见")
+
+    # The lead unit accepts, sees the co-opinion and drafts the reply; its leader signs; the office approves.
+    switch_to("demo-unit")
+    _open(page, live_server, proposal.pk)
+    lead = _assignment(page, org.unit)
+    _act(page, "accept_assignment", scope=lead)
+    expect(page.get_by_test_id("co-opinion")).to_contain_text("配合做好电力接入")
+    _act(
+        page, "draft_reply", {"答复内容": "已列入明年计划，正在编制专项规划。", "答复类别": ("select", "B")}, scope=lead
+    )
+    switch_to("demo-unit-leader")
+    _open(page, live_server, proposal.pk)
+    _act(page, "sign_reply", scope=_assignment(page, org.unit))
+    expect(_assignment(page, org.unit).get_by_test_id("assignment-state")).to_have_text("答复待审核")
+    switch_to("demo-office")
+    _open(page, live_server, proposal.pk)
+    _act(page, "approve_reply", {}, scope=_assignment(page, org.unit))
+    _expect_state(page, "测评中")
+
+    # The proposer is dissatisfied; the office asks for handling again.
+    switch_to("demo-member")
+    _open(page, live_server, proposal.pk)
+    expect(page.get_by_test_id("reply-text")).to_contain_text("正在编制专项规划")
+    _act(page, "evaluate", {"不满意": ("check", None), "测评意见": "没有明确完成时间。"})
+    expect(page.locator("[data-testid=evaluations] [data-satisfaction=dissatisfied]")).to_contain_text(
+        "没有明确完成时间"
+    )
+    switch_to("demo-office")
+    _open(page, live_server, proposal.pk)
+    _act(page, "request_rehandling", {"重新办理要求": "请明确建设时间表后重新答复。"})
+    _expect_state(page, "重新办理")
+
+    # The lead unit replies again, its leader signs, the office approves.
+    switch_to("demo-unit")
+    _open(page, live_server, proposal.pk)
+    _act(
+        page,
+        "draft_reply",
+        {"答复内容": "明年6月底前完成50个小区充电桩建设。", "答复类别": ("select", "A")},
+        scope=_assignment(page, org.unit),
+    )
+    switch_to("demo-unit-leader")
+    _open(page, live_server, proposal.pk)
+    _act(page, "sign_reply", scope=_assignment(page, org.unit))
+    switch_to("demo-office")
+    _open(page, live_server, proposal.pk)
+    _act(page, "approve_reply", {}, scope=_assignment(page, org.unit))
+    _expect_state(page, "测评中")
+
+    # Satisfied this time; the office closes the proposal.
+    switch_to("demo-member")
+    _open(page, live_server, proposal.pk)
+    _act(page, "evaluate", {"满意": ("check", None)})
+    switch_to("demo-office")
+    _open(page, live_server, proposal.pk)
+    _act(page, "close", {})
+    _expect_state(page, "已办结")
+    expect(page.get_by_test_id("proposal-actions").locator('[data-action="close"]')).to_have_count(0)
+
+    # The timeline shows every step, who took it and when.
+    timeline = page.get_by_test_id("timeline")
+    office, unit, unit2, leader = "演示提案委", "区住建局unit", "区教体局unit2", "区住建局unit-leader"
+    steps = [
+        ("submit", "张委员", 1),
+        ("cosign", "李委员", 2),  # the answer, then the move to the office when it was the last one
+        ("register", office, 1),
+        ("assign", office, 1),
+        ("accept_assignment", unit2, 1),
+        ("submit_co_opinion", unit2, 1),
+        ("accept_assignment", unit, 1),
+        ("draft_reply", unit, 2),
+        ("sign_reply", leader, 2),
+        ("approve_reply", office, 2),
+        ("send_for_evaluation", "系统", 2),
+        ("evaluate", "张委员", 2),
+        ("request_rehandling", office, 1),
+        ("close", office, 1),
+    ]
+    for action, actor, times in steps:
+        entries = timeline.locator(f'li[data-step="{action}"]')
+        by_actor = entries.filter(
+            has=page.get_by_test_id("timeline-actor").filter(has_text=re.compile(f"^{re.escape(actor)}$"))
+        )
+        expect(by_actor).to_have_count(times)
+        for i in range(times):
+            expect(by_actor.nth(i).get_by_test_id("timeline-time")).to_have_text(TIME)
+    expect(timeline.locator("li").first).to_have_attribute("data-step", "submit")
+    expect(timeline.locator("li").last).to_have_attribute("data-step", "close")
+
+
+def test_unit_opening_a_proposal_not_assigned_to_it_is_refused(live_org, category, page, live_server, switch_to):
+    # given a proposal assigned only to demo-unit's unit
+    u = live_org.users
+    draft = proposal_create_draft(
+        author=u["member"],
+        data={"title": "关于老旧小区改造的建议", "analysis": "现状", "suggestions": "建议", "category_id": category.pk},
+    )
+    proposal_act(proposal_id=draft.pk, action="submit", actor=u["member"])
+    proposal_act(proposal_id=draft.pk, action="register", actor=u["office"])
+    proposal_act(
+        proposal_id=draft.pk,
+        action="assign",
+        actor=u["office"],
+        payload={"mode": "single", "units": [{"unit_id": live_org.unit.pk, "role": "single"}]},
+    )
+    # when demo-unit2 opens it
+    switch_to("demo-unit2")
+    response = page.goto(f"{live_server.url}/proposals/{draft.pk}/")
+    # then it gets the refusal page and nothing of the proposal
+    assert response.status == 404
+    expect(page.get_by_test_id("not-found")).to_contain_text("无权查看")
+    expect(page.get_by_text("关于老旧小区改造的建议")).to_have_count(0)
+    # while demo-unit sees it
+    switch_to("demo-unit")
+    _open(page, live_server, draft.pk)
+    expect(page.get_by_test_id("proposal-title")).to_have_text("关于老旧小区改造的建议")
+
+
+def _axe_violations(page, live_server) -> list[dict]:
+    """Serious and critical axe-core findings in the page's own content (the shell is checked in test_shell.py)."""
+    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+    result = page.evaluate("async () => await axe.run('#main', {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_proposal_pages_have_no_serious_accessibility_violations(live_org, category, page, live_server, switch_to):
+    # given a registered proposal and one waiting in the review queue
+    u = live_org.users
+    data = {"title": "关于充电桩的建议", "analysis": "现状", "suggestions": "建议", "category_id": category.pk}
+    registered = proposal_create_draft(author=u["member"], data=data)
+    proposal_act(proposal_id=registered.pk, action="submit", actor=u["member"])
+    proposal_act(proposal_id=registered.pk, action="register", actor=u["office"])
+    waiting = proposal_create_draft(author=u["member"], data={**data, "title": "待审查的提案"})
+    proposal_act(proposal_id=waiting.pk, action="submit", actor=u["member"])
+    # the office's pages, with the assignment form open
+    switch_to("demo-office")
+    for path in ["/proposals/", "/proposals/review/", "/proposals/categories/", f"/proposals/{registered.pk}/"]:
+        assert page.goto(f"{live_server.url}{path}").status == 200
+        if path.endswith(f"{registered.pk}/"):
+            page.locator('[data-action="assign"]').click()
+            expect(page.locator('form[data-action-form="assign"]')).to_be_visible()
+        assert _axe_violations(page, live_server) == [], path
+    # the member's editor
+    switch_to("demo-member")
+    assert page.goto(f"{live_server.url}/proposals/new/").status == 200
+    assert _axe_violations(page, live_server) == []

@@ -1,0 +1,243 @@
+"""Forms of the activity pages. They check the input's shape and build the payload the services take; whether the
+person may act, and in which state, is decided by ``activities.activity_act`` alone."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhengxie.core.forms import StyledFormMixin
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import Member, Sector, SpecialCommittee
+
+from .models import ActivityKind, ActivityState, AttendanceMode, AttendanceStatus
+
+DATETIME_WIDGET = {"type": "datetime-local"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.sector.name}）"
+
+
+class ActivityForm(StyledFormMixin, forms.Form):
+    """A new activity (a draft until published). Invitees: any union of everyone, the standing committee, sectors,
+    special committees and members picked by name."""
+
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    kind = forms.ModelChoiceField(
+        label=_("活动类别"), queryset=ActivityKind.objects.filter(is_active=True), to_field_name="code"
+    )
+    organiser = forms.ModelChoiceField(
+        label=_("组织单位"),
+        queryset=SpecialCommittee.objects.all(),
+        required=False,
+        empty_label=_("机关"),
+        help_text=_("谁组织谁记录：组织单位负责考勤。"),
+    )
+    start = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT)
+    )
+    end = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT)
+    )
+    place = forms.CharField(label=_("地点"), max_length=200)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    invite_all = forms.BooleanField(label=_("全体委员"), required=False)
+    invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("界别"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    special_committees = forms.ModelMultipleChoiceField(
+        label=_("专门委员会"),
+        queryset=SpecialCommittee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    members = MemberChoiceField(
+        label=_("按姓名选择委员"),
+        queryset=Member.objects.filter(status=MemberStatus.SERVING).select_related("sector").order_by("name", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attendance = forms.ChoiceField(
+        label=_("参加方式"),
+        choices=AttendanceMode.choices,
+        initial=AttendanceMode.REQUIRED,
+        widget=forms.RadioSelect,
+    )
+    capacity = forms.IntegerField(label=_("人数上限"), required=False, min_value=1, help_text=_("不填为不限人数。"))
+    sign_up_closes = forms.DateTimeField(
+        label=_("报名截止"),
+        required=False,
+        widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT),
+    )
+    half_days = forms.IntegerField(
+        label=_("半天数"), required=False, min_value=1, max_value=20, initial=1, help_text=_("全体会议按每半天计分。")
+    )
+    training_hours = forms.DecimalField(
+        label=_("学时"),
+        required=False,
+        min_value=Decimal("0"),
+        max_value=Decimal("999.9"),
+        decimal_places=1,
+        initial=Decimal("0"),
+        help_text=_("培训按学时计分；其他活动填 0。"),
+    )
+
+    # Choice lists are drawn by the template (a fieldset of checkboxes each), not as one styled control.
+    UNSTYLED = ("sectors", "special_committees", "members", "attendance")
+    # Where the service's error keys belong on this form.
+    ERROR_FIELDS = {"organiser_id": "organiser", "invitees.member_ids": "members", "invitees": None}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.UNSTYLED:
+            self.fields[name].widget.attrs.pop("class", None)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        # Half days count only for the plenary and hours only for training; other kinds count once per activity.
+        if data.get("half_days") is None or (kind is not None and kind.code != "plenary"):
+            data["half_days"] = 1
+        if data.get("training_hours") is None or (kind is not None and kind.code != "training"):
+            data["training_hours"] = Decimal("0")
+        return data
+
+    def invitees(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "all": d["invite_all"],
+            "standing_committee": d["invite_standing"],
+            "sector_ids": [s.pk for s in d["sectors"]],
+            "special_committee_ids": [c.pk for c in d["special_committees"]],
+            "member_ids": [m.pk for m in d["members"]],
+        }
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        sign_up = d["attendance"] == AttendanceMode.SIGN_UP
+        return {
+            "title": d["title"],
+            "kind": d["kind"].code,
+            "organiser_id": d["organiser"].pk if d["organiser"] else None,
+            "start": d["start"].isoformat(),
+            "end": d["end"].isoformat(),
+            "place": d["place"],
+            "description": d["description"],
+            "attendance": d["attendance"],
+            "capacity": d["capacity"] if sign_up else None,
+            "sign_up_closes": d["sign_up_closes"].isoformat() if sign_up and d["sign_up_closes"] else None,
+            "invitees": self.invitees(),
+            "half_days": d["half_days"],
+            "training_hours": d["training_hours"],
+        }
+
+    def add_service_errors(self, errors: dict, message: str) -> None:
+        placed = False
+        for key, text in errors.items():
+            name = self.ERROR_FIELDS.get(key, key)
+            if name in self.fields:
+                self.add_error(name, text)
+                placed = True
+        if not placed or "invitees" in errors:
+            self.add_error(None, message)
+
+
+class LeaveRequestForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("请假理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("取消说明"), required=False, max_length=2000, help_text=_("将随取消通知发给受邀委员。")
+    )
+
+
+class SpeechForm(StyledFormMixin, forms.Form):
+    member_id = forms.TypedChoiceField(label=_("发言委员"), coerce=int, choices=())
+    title = forms.CharField(label=_("发言题目"), max_length=200)
+    written = forms.BooleanField(label=_("书面发言"), required=False)
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_id"].choices = [("", "—")] + [(i.member_id, i.member.name) for i in invitations]
+
+
+class MaterialForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("材料文件"), help_text=_("PDF、Word、Excel 或图片，仅受邀委员可见。"))
+
+
+class CheckInCodeForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label=_("签到码"), max_length=100)
+
+
+# Payloads of the actions: the POSTed fields turned into what ``activity_act`` takes. Wrong shapes (a member id
+# that is not a number, a status not in the list) are passed on as they are, for the service to refuse with 422.
+
+
+def _mark_entries(post) -> list[dict]:
+    """Bulk marking posts ``member_id`` (one per ticked box) and one ``status``; corrections after closing post a
+    ``status_<member id>`` per member. Empty selections are left out."""
+    entries = [{"member_id": v, "status": post.get("status", "")} for v in post.getlist("member_id") if v]
+    for key, value in post.items():
+        if key.startswith("status_") and value:
+            entries.append({"member_id": key.removeprefix("status_"), "status": value})
+    return entries
+
+
+def action_payload(action: str, post) -> dict:
+    if action == "cancel":
+        return {"comment": post.get("comment", "")}
+    if action == "request_leave":
+        return {"reason": post.get("reason", "")}
+    if action == "decide_leave":
+        return {
+            "member_id": post.get("member_id"),
+            "approve": {"1": True, "0": False}.get(post.get("approve", "")),
+            "comment": post.get("comment", ""),
+        }
+    if action == "check_in":
+        return {"code": post.get("code", "")}
+    if action == "mark_attendance":
+        return {"entries": _mark_entries(post)}
+    if action == "record_speech":
+        return {
+            "member_id": post.get("member_id"),
+            "title": post.get("title", ""),
+            "written": bool(post.get("written")),
+        }
+    return {}
+
+
+# The list page's filters --------------------------------------------------------------------------------------
+
+
+def parse_month(value: str | None):
+    """``YYYY-MM`` → (year, month), or None."""
+    try:
+        year, month = (int(p) for p in (value or "").split("-"))
+    except ValueError:
+        return None
+    if 1949 <= year <= 2200 and 1 <= month <= 12:
+        return year, month
+    return None
+
+
+def list_filters(get) -> dict:
+    kind = get.get("kind", "")
+    state = get.get("state", "")
+    month = parse_month(get.get("month"))
+    view = get.get("view", "")
+    return {
+        "kind": kind,
+        "state": state if state in ActivityState.values else "",
+        "month": f"{month[0]:04d}-{month[1]:02d}" if month else "",
+        "view": view if view in ("list", "month") else "list",
+    }
+
+
+# Statuses offered for marking: before closing only present or late (absence and leave are settled at closing).
+BULK_STATUSES = [(s.value, s.label) for s in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)]

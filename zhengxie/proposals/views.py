@@ -1,0 +1,781 @@
+"""Proposal pages for members, collective contacts, handling units and the proposal office: the list, the detail page
+with its action buttons and timeline, the draft editor with autosave, attachments, the office's review queue and the
+category list.
+
+Every page reads through the selectors (``proposal_get``, ``proposal_list``, ``visible_replies``, ``timeline``), so a
+person sees only what they may see; every button comes from ``workflow.allowed_*_actions``; every change is one call
+to ``actions.proposal_act`` / ``actions.assignment_act`` or a service, whose refusal is shown with its status (404,
+403, 409, 422) and leaves nothing changed.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from zhengxie.accounts.roles import Role
+from zhengxie.accounts.selectors import units_of
+from zhengxie.core.access import has_perm, require, roles_of
+from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
+from zhengxie.people.models import HandlingUnit
+
+from . import selectors, services
+from . import workflow as wf
+from .actions import _check, add_months, assignment_act, proposal_act
+from .choices import AssignmentRole, AssignmentState, CosignState, ExtensionState, ProposalState, ReplyState
+from .conf import conf, grade_label, rejection_ground_label
+from .forms import ASSIGNMENT_FORMS, PROPOSAL_FORMS, AttachmentForm, CategoryForm, DraftForm, add_refusal_errors
+from .models import Assignment, Attachment, Category
+
+P = ProposalState
+A = AssignmentState
+PAGE_SIZE = 20
+REVIEW_PAGE_SIZE = 30
+# The review queue offers these of the actions the table allows on a submitted proposal.
+REVIEW_ACTIONS = ("register", "return_for_revision", "reject", "merge", "convert")
+MERGE_CANDIDATES = 300
+
+# Timeline entries written by the system or as a side effect, which are not actions of the table.
+EXTRA_ACTION_LABELS = {
+    "replies_complete": gettext_lazy("答复全部审核通过"),
+    "send_for_evaluation": gettext_lazy("送交提案人测评"),
+    "merged_in": gettext_lazy("有提案并入"),
+    "reassigned": gettext_lazy("改交承办单位"),
+}
+
+
+# Helpers ----------------------------------------------------------------------------------------------------------
+
+
+def _visible_or_404(user, pk):
+    proposal = selectors.proposal_get(user=user, pk=pk) if pk else None
+    if proposal is None:
+        raise Http404(_("提案不存在或您无权查看。"))
+    return proposal
+
+
+def _int(value) -> int | None:
+    value = (value or "").strip() if isinstance(value, str) else value
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _precheck(action: str, proposal, assignment, user) -> None:
+    """Raise the refusal the service would raise for this person, state and action (the same check it runs), so a
+    form with bad input is answered 403/409 rather than 422 when the action is not open to the person at all."""
+    if assignment is None:
+        step, relations = wf.PROPOSAL_ACTIONS.get(action), None
+        if step is not None:
+            relations = wf.relations_to_proposal(proposal, user)
+    else:
+        step, relations = wf.ASSIGNMENT_ACTIONS.get(action), None
+        if step is not None:
+            relations = wf.relations_to_assignment(assignment, user)
+    if step is None:
+        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
+    _check(step, proposal, assignment, user, relations)
+
+
+def _next_url(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _refused_page(request, exc: ActionRefused, *, back: str):
+    if isinstance(exc, NotVisible):
+        raise Http404(exc.message)
+    return render(
+        request,
+        "proposals/refused.html",
+        {"active_nav": "proposals", "message": exc.message, "errors": exc.errors, "back": back},
+        status=exc.status,
+    )
+
+
+def _action_label(code: str) -> str:
+    step = wf.PROPOSAL_ACTIONS.get(code) or wf.ASSIGNMENT_ACTIONS.get(code)
+    if step is not None:
+        return str(step.label)
+    if code == "save_draft":
+        return _("保存草稿")
+    return str(EXTRA_ACTION_LABELS.get(code, code))
+
+
+def _state_label(code: str, *, assignment_level: bool) -> str:
+    if not code:
+        return ""
+    choices = AssignmentState if assignment_level else ProposalState
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+# List -------------------------------------------------------------------------------------------------------------
+
+
+def _list_filters(request) -> dict:
+    get = request.GET
+    f = {
+        "state": get.get("state", "") if get.get("state", "") in ProposalState.values else "",
+        "q": get.get("q", "").strip()[:100],
+    }
+    for key in ("year", "category", "unit"):
+        value = get.get(key, "").strip()
+        f[key] = value if value.isdigit() and len(value) < 10 else ""
+    for key in ("key", "mine"):
+        f[key] = "1" if get.get(key) in ("1", "true", "on") else ""
+    return f
+
+
+@require("proposals.view")
+@require_safe
+def proposal_list(request):
+    user = request.user
+    filters = _list_filters(request)
+    live = Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id")
+    qs = selectors.proposal_list(user=user, filters=filters).prefetch_related(
+        Prefetch("assignments", queryset=live, to_attr="live_assignments")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    years = sorted(
+        set(selectors.visible_proposals(user).order_by().values_list("year", flat=True).distinct()), reverse=True
+    )
+    return render(
+        request,
+        "proposals/list.html",
+        {
+            "active_nav": "proposals",
+            "page": page,
+            "filters": filters,
+            "querystring": query.urlencode(),
+            "states": ProposalState.choices,
+            "years": years,
+            "categories": Category.objects.all(),
+            "units": HandlingUnit.objects.filter(is_active=True).order_by("name"),
+            # Writing needs someone to propose for: the member personally or a collective the user files for.
+            "can_write": has_perm(user, "proposals.write") and bool(DraftForm.proposer_choices(user)),
+        },
+    )
+
+
+# Detail -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionItem:
+    """One button of the detail page: an action the table allows this person now, with its payload form."""
+
+    name: str
+    label: str
+    style: str
+    url: str
+    dom_id: str
+    form: object = None
+    open: bool = False
+    assignment_id: int | None = None
+
+
+@dataclass
+class DueItem:
+    who: str
+    what: str
+    due: datetime.date | None = None
+    overdue: bool = False
+
+
+@dataclass
+class AssignmentView:
+    assignment: Assignment
+    overdue: bool
+    show_internal: bool
+    show_co_opinion: bool
+    replies: list = field(default_factory=list)
+    actions: list = field(default_factory=list)
+    reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
+
+
+def _action_items(request, proposal, *, assignment=None, allowed, bound, suffix: str = "") -> list[ActionItem]:
+    """``suffix`` keeps element ids unique when several proposals' buttons share a page (the review queue)."""
+    items = []
+    for name in allowed:
+        if assignment is None:
+            step, forms_map = wf.PROPOSAL_ACTIONS[name], PROPOSAL_FORMS
+            url = reverse("proposals:act", args=[proposal.pk, name])
+            dom_id = f"act-{name}{suffix}"
+            if name == "edit":
+                url = reverse("proposals:edit", args=[proposal.pk])
+        else:
+            step, forms_map = wf.ASSIGNMENT_ACTIONS[name], ASSIGNMENT_FORMS
+            url = reverse("proposals:assignment_act", args=[assignment.pk, name])
+            dom_id = f"act-{name}-{assignment.pk}"
+        item = ActionItem(name, str(step.label), step.style, url, dom_id, assignment_id=getattr(assignment, "pk", None))
+        form_class = forms_map.get(name)
+        if bound is not None and bound[0] == name and bound[1] == item.assignment_id:
+            item.form, item.open = bound[2], True
+        elif form_class is not None:
+            item.form = form_class(
+                proposal=proposal, assignment=assignment, user=request.user, auto_id=f"id_{dom_id}_%s"
+            )
+        items.append(item)
+    return items
+
+
+def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, internal: set[int]) -> list[DueItem]:
+    """What is due next, by whom, and by when (flagged when the date has passed). A unit's internal work (a draft
+    waiting for its leader, an extension request) is named only to those who see the unit's internal steps
+    (``internal``: ids of those assignments)."""
+    office = _("提案委")
+    items: list[DueItem] = []
+
+    def add(who, what, due=None):
+        if isinstance(due, datetime.datetime):
+            due = timezone.localdate(due)
+        items.append(DueItem(str(who), str(what), due, bool(due and due < today)))
+
+    state = proposal.state
+    if state == P.DRAFT:
+        add(proposal.author, _("完善并提交提案"))
+    elif state == P.COSIGNING:
+        invited = [c.member.name for c in cosignatures if c.state == CosignState.INVITED]
+        add("、".join(invited), _("确认是否联名"), proposal.cosign_deadline)
+    elif state == P.SUBMITTED:
+        add(office, _("审查：立案、退回修改、并案、转为意见建议或不予立案"))
+    elif state == P.REGISTERED:
+        add(office, _("交办承办单位"))
+    elif state in (P.ASSIGNED, P.REHANDLING):
+        for a in assignments:
+            if a.state == A.PENDING:
+                add(a.unit, _("签收（如不属于本单位职责，在期限内申请调整）"), a.dispute_deadline)
+            elif a.state == A.DISPUTED:
+                add(office, _("处理 %(u)s 的调整申请") % {"u": a.unit})
+            elif a.state == A.ACCEPTED:
+                if a.role == AssignmentRole.CO:
+                    due = add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS"))
+                    add(a.unit, _("提交会办意见"), min(due, a.due_date))
+                elif a.pk not in internal:
+                    add(a.unit, _("办理并答复"), a.due_date)
+                elif a.has_draft_reply:
+                    add(_("%(u)s 领导") % {"u": a.unit}, _("签发答复"), a.due_date)
+                else:
+                    add(a.unit, _("起草答复"), a.due_date)
+                if a.pk in internal and any(e.state == ExtensionState.PENDING for e in a.extensions.all()):
+                    add(office, _("审批 %(u)s 的延期申请") % {"u": a.unit})
+            elif a.state == A.REPLY_SIGNED:
+                add(office, _("审核 %(u)s 的答复") % {"u": a.unit})
+    elif state == P.REPLIED:
+        add(_("系统"), _("送交提案人测评"))
+    elif state == P.EVALUATING:
+        outstanding = selectors.evaluations_outstanding(proposal)
+        if outstanding:
+            who = "、".join(sorted({str(on_behalf.author) for _r, on_behalf in outstanding}))
+            add(who, _("对答复进行满意度测评"), proposal.evaluation_deadline)
+        else:
+            add(office, _("办结"))
+    elif state == P.CLOSED and proposal.followup_on:
+        add(office, _("回头看"), proposal.followup_on)
+    return items
+
+
+def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | None = None, status: int = 200):
+    """``bound``: (action, assignment id or None, form) of a refused POST, shown open with its errors; the page it
+    came from (``next``) is kept, so a corrected form returns there."""
+    user = request.user
+    roles = roles_of(user)
+    my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
+    oversight = bool(roles & selectors.OVERSIGHT)
+    is_office = Role.PROPOSAL_OFFICE in roles
+    today = timezone.localdate()
+
+    assignments = list(
+        proposal.assignments.select_related("unit")
+        .prefetch_related("contacts", "extensions__requested_by", "extensions__decided_by")
+        .order_by("id")
+    )
+    # Assignments with a reply drafted in the current round and waiting for the unit leader's signature.
+    drafts_this_round = set(
+        proposal.assignments.filter(replies__state=ReplyState.DRAFT, replies__round=F("round")).values_list(
+            "pk", flat=True
+        )
+    )
+    lead_units = {a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != A.REASSIGNED}
+    replies_by_assignment: dict[int, list] = {}
+    for reply in selectors.visible_replies(user, proposal):
+        replies_by_assignment.setdefault(reply.assignment_id, []).append(reply)
+
+    views = []
+    for a in assignments:
+        a.proposal = proposal  # the table's conditions read it; no second query
+        a.has_draft_reply = a.pk in drafts_this_round
+        allowed = wf.allowed_assignment_actions(a, user)
+        view = AssignmentView(
+            assignment=a,
+            overdue=selectors.is_overdue(a, today),
+            show_internal=oversight or a.unit_id in my_units,
+            show_co_opinion=is_office or a.unit_id in my_units or bool(my_units & lead_units),
+            replies=[_reply_view(r) for r in replies_by_assignment.get(a.pk, [])],
+            actions=_action_items(request, proposal, assignment=a, allowed=allowed, bound=bound),
+        )
+        if "draft_reply" in allowed and a.has_draft_reply:
+            draft = next(
+                (r for r in view.replies if r["reply"].state == ReplyState.DRAFT and r["reply"].round == a.round), None
+            )
+            if draft is not None:
+                view.reply_upload = (
+                    draft["reply"],
+                    AttachmentForm(initial={"reply": draft["reply"].pk}, auto_id=f"id_reply{draft['reply'].pk}_%s"),
+                )
+        views.append(view)
+
+    cosignatures = list(proposal.cosignatures.select_related("member__sector").order_by("id"))
+    allowed_proposal = wf.allowed_proposal_actions(proposal, user)
+    actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound)
+    merge_candidates = []
+    if "merge" in allowed_proposal:
+        merge_candidates = _merge_candidates(user, exclude=proposal.pk)
+
+    timeline = []
+    units_by_assignment = {a.pk: a.unit for a in assignments}
+    for e in selectors.timeline(user, proposal):
+        assignment_level = e.assignment_id is not None and e.action in wf.ASSIGNMENT_ACTIONS
+        timeline.append(
+            {
+                "entry": e,
+                "label": _action_label(e.action),
+                "unit": units_by_assignment.get(e.assignment_id),
+                "from": _state_label(e.from_state, assignment_level=assignment_level),
+                "to": _state_label(e.to_state, assignment_level=assignment_level),
+            }
+        )
+
+    context = {
+        "active_nav": "proposals",
+        "proposal": proposal,
+        "title": proposal.title or _("（未填写案由）"),
+        "cosignatures": cosignatures,
+        "suggested_units": list(proposal.suggested_units.all()),
+        "assignments": views,
+        "attachments": list(proposal.attachments.filter(reply__isnull=True).order_by("id")),
+        "supervision": list(proposal.supervision_activities.select_related("recorded_by")),
+        "merged": list(selectors.visible_proposals(user).filter(merged_into=proposal).order_by("id")),
+        "actions": actions,
+        "action_names": [a.name for a in actions],
+        "merge_candidates": merge_candidates,
+        "timeline": timeline,
+        "due_next": _due_next(
+            proposal, assignments, cosignatures, today, internal={v.assignment.pk for v in views if v.show_internal}
+        ),
+        "rejection_ground": rejection_ground_label(proposal.rejection_ground) if proposal.rejection_ground else "",
+        "refusal": refusal,
+        "next_url": _next_url(request) if request.method == "POST" else None,
+        "today": today,
+    }
+    return render(request, "proposals/detail.html", context, status=status)
+
+
+def _reply_view(reply) -> dict:
+    return {
+        "reply": reply,
+        "grade": grade_label(reply.final_grade),
+        "original_grade": grade_label(reply.grade) if reply.office_grade and reply.office_grade != reply.grade else "",
+        "attachments": list(reply.attachments.all()),
+        "evaluations": sorted(reply.evaluations.all(), key=lambda e: (e.at, e.pk)),
+    }
+
+
+def _merge_candidates(user, *, exclude: int | None = None) -> list[dict]:
+    qs = (
+        selectors.visible_proposals(user)
+        .filter(state__in=[P.SUBMITTED, P.REGISTERED, P.ASSIGNED])
+        .exclude(pk=exclude)
+        .order_by("-id")
+        .values("pk", "number", "title")[:MERGE_CANDIDATES]
+    )
+    return [{"value": row["number"] or f"#{row['pk']}", "title": row["title"]} for row in qs]
+
+
+def _read_only(request):
+    """405 for a method other than GET/HEAD — checked after visibility, so someone who may not see the object is
+    answered 404 whatever the method."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
+@require("proposals.view")
+def proposal_detail(request, pk: int):
+    proposal = _visible_or_404(request.user, pk)
+    return _read_only(request) or _render_detail(request, proposal)
+
+
+# Actions ----------------------------------------------------------------------------------------------------------
+
+
+@require("proposals.view")
+@require_POST
+def proposal_act_view(request, pk: int, action: str):
+    user = request.user
+    proposal = _visible_or_404(user, pk)
+    form_class = PROPOSAL_FORMS.get(action) if action in wf.PROPOSAL_ACTIONS else None
+    form = form_class(request.POST, proposal=proposal, user=user, auto_id=f"id_act-{action}_%s") if form_class else None
+    form_ok = form is None or form.is_valid()
+    try:
+        if not form_ok:
+            _precheck(action, proposal, None, user)
+            raise InvalidInput(_("请检查填写的内容。"))
+        proposal_act(proposal_id=proposal.pk, action=action, actor=user, payload=form.payload() if form else {})
+    except NotVisible as exc:
+        raise Http404(exc.message) from None
+    except ActionRefused as exc:
+        if isinstance(exc, InvalidInput) and form is not None and form_ok:
+            add_refusal_errors(form, exc.errors, exc.message)
+        return _render_detail(
+            request, _visible_or_404(user, pk), bound=(action, None, form), refusal=exc, status=exc.status
+        )
+    step = wf.PROPOSAL_ACTIONS[action]
+    messages.success(request, _("已完成：%(a)s。") % {"a": step.label})
+    return redirect(_next_url(request) or reverse("proposals:detail", args=[pk]))
+
+
+@require("proposals.view")
+@require_POST
+def assignment_act_view(request, pk: int, action: str):
+    user = request.user
+    assignment = Assignment.objects.select_related("unit").filter(pk=pk).first()
+    if assignment is None:
+        raise Http404(_("交办记录不存在或您无权查看。"))
+    proposal = _visible_or_404(user, assignment.proposal_id)
+    assignment.proposal = proposal
+    form_class = ASSIGNMENT_FORMS.get(action) if action in wf.ASSIGNMENT_ACTIONS else None
+    form = (
+        form_class(
+            request.POST, proposal=proposal, assignment=assignment, user=user, auto_id=f"id_act-{action}-{pk}_%s"
+        )
+        if form_class
+        else None
+    )
+    form_ok = form is None or form.is_valid()
+    try:
+        if not form_ok:
+            _precheck(action, proposal, assignment, user)
+            raise InvalidInput(_("请检查填写的内容。"))
+        assignment_act(assignment_id=pk, action=action, actor=user, payload=form.payload() if form else {})
+    except NotVisible as exc:
+        raise Http404(exc.message) from None
+    except ActionRefused as exc:
+        if isinstance(exc, InvalidInput) and form is not None and form_ok:
+            add_refusal_errors(form, exc.errors, exc.message)
+        return _render_detail(
+            request, _visible_or_404(user, proposal.pk), bound=(action, pk, form), refusal=exc, status=exc.status
+        )
+    step = wf.ASSIGNMENT_ACTIONS[action]
+    messages.success(request, _("已完成：%(a)s（%(u)s）。") % {"a": step.label, "u": assignment.unit})
+    return redirect(_next_url(request) or reverse("proposals:detail", args=[proposal.pk]))
+
+
+# The draft editor -------------------------------------------------------------------------------------------------
+
+
+def _editor(request, form, proposal=None, *, status: int = 200):
+    attachments, upload = [], None
+    if proposal is not None:
+        attachments = list(proposal.attachments.filter(reply__isnull=True).order_by("id"))
+        upload = AttachmentForm()
+    return render(
+        request,
+        "proposals/edit.html",
+        {
+            "active_nav": "proposals",
+            "form": form,
+            "proposal": proposal,
+            "attachments": attachments,
+            "upload": upload,
+            "title_max": conf("TITLE_MAX_LENGTH"),
+        },
+        status=status,
+    )
+
+
+def _save_draft(request, proposal):
+    """Save the editor's content (creating the draft on its first save) and, when asked, submit it."""
+    user = request.user
+    form = DraftForm(request.POST, user=user, proposal=proposal)
+    if not form.is_valid():
+        return _editor(request, form, proposal, status=422)
+    try:
+        if proposal is None:
+            proposal = services.proposal_create_draft(author=user, data=form.service_data())
+        else:
+            proposal = services.proposal_update_draft(proposal_id=proposal.pk, actor=user, data=form.service_data())
+    except NotVisible as exc:
+        raise Http404(exc.message) from None
+    except InvalidInput as exc:
+        add_refusal_errors(form, exc.errors, exc.message)
+        return _editor(request, form, proposal, status=422)
+    except ActionRefused as exc:
+        return _refused_page(request, exc, back=reverse("proposals:list"))
+    if request.POST.get("intent") == "submit":
+        try:
+            proposal_act(proposal_id=proposal.pk, action="submit", actor=user)
+        except NotVisible as exc:
+            raise Http404(exc.message) from None
+        except InvalidInput as exc:
+            form = DraftForm(request.POST, user=user, proposal=proposal)
+            form.is_valid()
+            add_refusal_errors(form, exc.errors, exc.message)
+            messages.info(request, _("草稿已保存，但尚不能提交。"))
+            return _editor(request, form, proposal, status=422)
+        except ActionRefused as exc:
+            return _refused_page(request, exc, back=reverse("proposals:detail", args=[proposal.pk]))
+        messages.success(request, _("提案已提交。"))
+    else:
+        messages.success(request, _("草稿已保存。"))
+    return redirect("proposals:detail", pk=proposal.pk)
+
+
+def _editable_or_refuse(user, pk):
+    """The draft to edit, or the refusal the service would give (404 not visible, 403 not the author, 409 no longer
+    a draft)."""
+    proposal = _visible_or_404(user, pk)
+    _precheck("edit", proposal, None, user)
+    return proposal
+
+
+@require("proposals.write")
+def proposal_new(request):
+    if request.method == "POST":
+        draft_id = _int(request.POST.get("proposal"))
+        if draft_id is not None:  # the first autosave already created the draft
+            try:
+                proposal = _editable_or_refuse(request.user, draft_id)
+            except ActionRefused as exc:
+                return _refused_page(request, exc, back=reverse("proposals:list"))
+            return _save_draft(request, proposal)
+        return _save_draft(request, None)
+    form = DraftForm(user=request.user)
+    if "collective_id" not in form.fields and Role.MEMBER not in roles_of(request.user):
+        raise PermissionDenied  # neither a member nor a collective's contact: nobody to propose for
+    return _editor(request, form)
+
+
+@require("proposals.write")
+def proposal_edit(request, pk: int):
+    try:
+        proposal = _editable_or_refuse(request.user, pk)
+    except ActionRefused as exc:
+        return _refused_page(request, exc, back=reverse("proposals:detail", args=[pk]))
+    if request.method == "POST":
+        return _save_draft(request, proposal)
+    initial = {
+        "title": proposal.title,
+        "analysis": proposal.analysis,
+        "suggestions": proposal.suggestions,
+        "category": proposal.category_id,
+        "cosigner_ids": list(proposal.cosignatures.values_list("member_id", flat=True)),
+        "suggested_unit_ids": list(proposal.suggested_units.values_list("pk", flat=True)),
+    }
+    return _editor(request, DraftForm(user=request.user, proposal=proposal, initial=initial), proposal)
+
+
+@require("proposals.write")
+@require_POST
+def autosave(request):
+    """htmx: save the editor's content every few seconds; answers a status line (and, on the first save, the new
+    draft's id, swapped into the form out of band)."""
+    user = request.user
+    draft_id = _int(request.POST.get("proposal"))
+    proposal = None
+    try:
+        if draft_id is not None:
+            # Refusals are answered as a status line too (never a whole error page inside the editor).
+            proposal = selectors.proposal_get(user=user, pk=draft_id)
+            if proposal is None:
+                raise NotVisible(_("提案不存在或您无权查看。"))
+            _precheck("edit", proposal, None, user)
+        form = DraftForm(request.POST, user=user, proposal=proposal)
+        if not form.is_valid():
+            raise InvalidInput(_("未能自动保存：请检查填写的内容。"), dict(form.errors.items()))
+        if proposal is None:
+            proposal = services.proposal_create_draft(author=user, data=form.service_data())
+            created = True
+        else:
+            services.proposal_update_draft(proposal_id=proposal.pk, actor=user, data=form.service_data())
+            created = False
+    except ActionRefused as exc:
+        errors = [str(e[0] if isinstance(e, list) else e) for e in exc.errors.values()]
+        return render(
+            request,
+            "proposals/_autosave_status.html",
+            {"ok": False, "message": exc.message, "errors": errors},
+            status=exc.status,
+        )
+    response = render(
+        request,
+        "proposals/_autosave_status.html",
+        {"ok": True, "proposal": proposal, "created": created, "at": timezone.localtime()},
+    )
+    if created:
+        response["HX-Replace-Url"] = reverse("proposals:edit", args=[proposal.pk])
+    return response
+
+
+# Attachments ------------------------------------------------------------------------------------------------------
+
+
+@require("proposals.view")
+def attachment_download(request, pk: int):
+    attachment = Attachment.objects.select_related("proposal").filter(pk=pk).first()
+    if attachment is None or not services.attachment_readable(attachment=attachment, user=request.user):
+        raise Http404(_("附件不存在或您无权查看。"))
+    return _read_only(request) or FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+
+
+def _back_after_attachment(request, proposal_id: int, *, reply: bool) -> str:
+    if reply:
+        return reverse("proposals:detail", args=[proposal_id])
+    return reverse("proposals:edit", args=[proposal_id])
+
+
+@require("proposals.view")
+@require_POST
+def attachment_upload(request, pk: int):
+    """Attach a file to a draft (its author) or to a draft reply (``reply``: the unit's staff)."""
+    upload = request.FILES.get("file")
+    raw_reply = request.POST.get("reply", "")
+    reply_id = _int(raw_reply)
+    if raw_reply.strip() and reply_id is None:
+        raise Http404(_("答复不存在。"))
+    limit = conf("ATTACHMENT_MAX_BYTES")
+    data = upload.read(limit + 1) if upload is not None else b""
+    back = _next_url(request) or _back_after_attachment(request, pk, reply=reply_id is not None)
+    try:
+        attachment = services.attachment_add(
+            proposal_id=pk, actor=request.user, name=upload.name if upload else "", data=data, reply_id=reply_id
+        )
+    except ActionRefused as exc:
+        return _refused_page(request, exc, back=back)
+    messages.success(request, _("已上传附件：%(n)s。") % {"n": attachment.name})
+    return redirect(back)
+
+
+@require("proposals.view")
+@require_POST
+def attachment_remove(request, pk: int):
+    attachment = Attachment.objects.filter(pk=pk).values("proposal_id", "reply_id", "name").first()
+    if attachment is None:
+        raise Http404(_("附件不存在。"))
+    back = _next_url(request) or _back_after_attachment(
+        request, attachment["proposal_id"], reply=attachment["reply_id"] is not None
+    )
+    try:
+        services.attachment_remove(attachment_id=pk, actor=request.user)
+    except ActionRefused as exc:
+        return _refused_page(request, exc, back=back)
+    messages.success(request, _("已删除附件：%(n)s。") % {"n": attachment["name"]})
+    return redirect(back)
+
+
+# The review queue -------------------------------------------------------------------------------------------------
+
+
+@require("proposals.review")
+@require_safe
+def review_queue(request):
+    """Submitted proposals, oldest first, each with the review actions the table allows the office."""
+    user = request.user
+    qs = (
+        selectors.proposal_list(user=user, filters={"state": P.SUBMITTED})
+        .select_related("author")
+        .annotate(cosigners=Count("cosignatures", filter=Q(cosignatures__state=CosignState.CONFIRMED)))
+        .order_by("submitted_at", "id")
+    )
+    page = Paginator(qs, REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    next_url = request.get_full_path()
+    rows = []
+    for proposal in page:
+        allowed = [a for a in wf.allowed_proposal_actions(proposal, user) if a in REVIEW_ACTIONS]
+        items = _action_items(request, proposal, allowed=allowed, bound=None, suffix=f"-{proposal.pk}")
+        rows.append({"proposal": proposal, "actions": items})
+    return render(
+        request,
+        "proposals/review.html",
+        {
+            "active_nav": "proposal_review",
+            "page": page,
+            "rows": rows,
+            "next_url": next_url,
+            "merge_candidates": _merge_candidates(user) if rows else [],
+        },
+    )
+
+
+# Categories -------------------------------------------------------------------------------------------------------
+
+
+@require("proposals.manage_settings")
+def categories(request):
+    """The editable category list (经济建设 …); each change goes through a service and is audited."""
+    user = request.user
+    failed_id, failed_form = None, None
+    new_form = CategoryForm(auto_id="id_new_%s")
+    status = 200
+    if request.method == "POST":
+        category_id = _int(request.POST.get("category"))
+        form = CategoryForm(request.POST, auto_id=f"id_cat{category_id}_%s" if category_id else "id_new_%s")
+        try:
+            if not form.is_valid():
+                raise InvalidInput(_("请检查填写的内容。"))
+            if category_id is None:
+                category = services.category_create(actor=user, data=form.cleaned_data)
+                messages.success(request, _("已添加类别：%(n)s。") % {"n": category.name})
+            else:
+                category = services.category_update(actor=user, category_id=category_id, data=form.cleaned_data)
+                messages.success(request, _("已保存类别：%(n)s。") % {"n": category.name})
+            return redirect("proposals:categories")
+        except NotVisible as exc:
+            raise Http404(exc.message) from None
+        except ActionRefused as exc:
+            add_refusal_errors(form, exc.errors, "" if form.errors else exc.message)
+            status = exc.status
+            if category_id is None:
+                new_form = form
+            else:
+                failed_id, failed_form = category_id, form
+    rows = []
+    for category in Category.objects.annotate(proposal_count=Count("proposal")).order_by("sort_order", "id"):
+        form = (
+            failed_form
+            if category.pk == failed_id
+            else CategoryForm(
+                initial={"name": category.name, "sort_order": category.sort_order, "is_active": category.is_active},
+                auto_id=f"id_cat{category.pk}_%s",
+            )
+        )
+        rows.append({"category": category, "form": form})
+    return render(
+        request,
+        "proposals/categories.html",
+        {"active_nav": "proposals", "rows": rows, "new_form": new_form},
+        status=status,
+    )
