@@ -66,12 +66,9 @@ class TableFilterForm(StyledFormMixin, forms.Form):
     sort = forms.ChoiceField(label=_("排序"), choices=SORTS, required=False)
 
     def __init__(self, data, *, sectors, grades: list[str]):
-        # Made unbound and bound afterwards: StyledFormMixin validates a bound form in __init__, which must not
-        # happen before the options are set.
-        super().__init__(None, auto_id="tf_%s")
+        super().__init__(data, auto_id="tf_%s")
         self.fields["sector"].queryset = sectors
         self.fields["grade"].choices = [("", _("全部等次"))] + [(g, g) for g in grades]
-        self.data, self.is_bound = data, True
 
     def filters(self) -> dict:
         self.is_valid()
@@ -184,12 +181,6 @@ class AlertForm(MinimumForm):
 
 class _UniqueFormSet(forms.BaseFormSet):
     unique_field = "code"
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        # StyledFormMixin validated the bound row in its __init__, before the formset added DELETE: forget that
-        # result so the row is validated again with DELETE.
-        form._errors = None
 
     def kept_forms(self):
         """The rows to save: every existing row not marked for deletion, and the blank rows that were filled in."""
