@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -27,5 +28,8 @@ class StaffOtpMiddleware:
             from .services import totp_confirmed_device
 
             target = "accounts:otp_verify" if totp_confirmed_device(request.user) else "accounts:otp_setup"
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+            # Encoded, so a query string in the requested address stays part of "next" (Django's login does the same).
+            query = QueryDict(mutable=True)
+            query["next"] = request.get_full_path()
+            return redirect(f"{reverse(target)}?{query.urlencode(safe='/')}")
         return self.get_response(request)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -35,6 +35,9 @@ def _safe_next(request, default="core:home"):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     """Called by django-axes when an account is locked for too many failures from this address."""
+    if request.path.startswith(reverse("api:api-root")):
+        # The API's clients read JSON (the API error contract), not the sign-in page.
+        return JsonResponse({"message": _("登录失败次数过多，请稍后再试。")}, status=429)
     form = SignInForm(request.POST or None)
     form.is_valid()
     message = _("登录失败次数过多，账号已暂时锁定，请 %(minutes)d 分钟后再试。") % {
@@ -148,6 +151,12 @@ def _qr_svg_data_uri(text: str) -> str:
 
 @require(None)
 def otp_setup(request):
+    if services.totp_confirmed_device(request.user) is not None and not request.user.is_verified():
+        # Binding a new authenticator replaces the current one: prove the current one first, or a stolen password
+        # alone would be enough to take over the second factor.
+        query = QueryDict(mutable=True)
+        query["next"] = request.get_full_path()
+        return redirect(f"{reverse('accounts:otp_verify')}?{query.urlencode(safe='/')}")
     device = services.totp_device_pending(user=request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

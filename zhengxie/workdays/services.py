@@ -100,6 +100,7 @@ def month_days(year: int, month: int) -> list[dict]:
 def correction_set(*, actor, date: datetime.date, is_working_day: bool, note: str) -> CalendarCorrection:
     existing = CalendarCorrection.objects.select_for_update().filter(date=date).first()
     old = None if existing is None else existing.is_working_day
+    old_note = None if existing is None else existing.note
     correction, _ = CalendarCorrection.objects.update_or_create(
         date=date, defaults={"is_working_day": is_working_day, "note": note, "created_by": actor}
     )
@@ -107,7 +108,7 @@ def correction_set(*, actor, date: datetime.date, is_working_day: bool, note: st
         actor=actor,
         action="workdays.set_correction",
         obj=correction,
-        changes={"is_working_day": [old, is_working_day], "note": [None, note]},
+        changes={"is_working_day": [old, is_working_day], "note": [old_note, note]},
     )
     return correction
 
