@@ -40,8 +40,7 @@ api = NinjaAPI(
     title="Zhengxie API",
     version="1",
     description=(
-        "政协履职工作平台 API. Authenticate with POST /api/v1/auth/token "
-        "and send `Authorization: Bearer <token>`."
+        "政协履职工作平台 API. Authenticate with POST /api/v1/auth/token and send `Authorization: Bearer <token>`."
     ),
     auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",

@@ -37,7 +37,7 @@ def issue_token(request, payload: TokenIn):
             return 429, {"message": "登录失败次数过多，请稍后再试。"}
         services.sign_in_record(
             request=request,
-            user=None,
+            user=services.account_by_identifier(payload.username),
             identifier=payload.username,
             succeeded=False,
             reason="bad_credentials",

@@ -21,6 +21,19 @@ from .roles import GRANTABLE, Role
 TOKEN_PREFIX = "zx_"
 
 
+def account_by_identifier(identifier: str):
+    """The account a sign-in attempt names (by username or mobile), so failures show in its owner's history."""
+    from zhengxie.core.validators import normalise_mobile
+
+    User = get_user_model()
+    user = User.objects.filter(username=identifier).first()
+    if user is None:
+        mobile = normalise_mobile(identifier)
+        if mobile.isdigit() and len(mobile) == 11:
+            user = User.objects.filter(mobile_digest=crypto.digest(mobile)).first()
+    return user
+
+
 def sign_in_record(
     *, request, user, identifier: str, succeeded: bool, reason: str = "", method: str = SignInEvent.Method.PASSWORD
 ) -> SignInEvent:

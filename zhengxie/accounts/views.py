@@ -63,7 +63,11 @@ def login_view(request):
             if getattr(request, "axes_locked_out", False):
                 return locked_out(request)
             services.sign_in_record(
-                request=request, user=None, identifier=identifier, succeeded=False, reason="bad_credentials"
+                request=request,
+                user=services.account_by_identifier(identifier),
+                identifier=identifier,
+                succeeded=False,
+                reason="bad_credentials",
             )
             error = _("用户名或密码错误，请重新输入。")
         else:

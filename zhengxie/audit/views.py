@@ -11,7 +11,7 @@ def audit_list(request):
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object_type", "object_id", "since", "until")}
     qs = AuditEntry.objects.all()
     if f["actor"]:
-        qs = qs.filter(actor_label__icontains=f["actor"])
+        qs = qs.filter(actor_label__iexact=f["actor"])
     if f["action"]:
         qs = qs.filter(action__startswith=f["action"])
     if f["object_type"]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import ACTION_BODY_OPENAPI, json_object
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
@@ -52,14 +53,23 @@ class ActivityListFilters(Schema):
 def _activity_out(activity: Activity, user) -> dict:
     invitation = activities._invitation(activity, user)
     out = {
-        "id": activity.pk, "title": activity.title, "kind": activity.kind.code, "kind_name": activity.kind.name,
-        "start": activity.start.isoformat(), "end": activity.end.isoformat(), "place": activity.place,
-        "description": activity.description, "state": activity.state, "attendance": activity.attendance,
+        "id": activity.pk,
+        "title": activity.title,
+        "kind": activity.kind.code,
+        "kind_name": activity.kind.name,
+        "start": activity.start.isoformat(),
+        "end": activity.end.isoformat(),
+        "place": activity.place,
+        "description": activity.description,
+        "state": activity.state,
+        "attendance": activity.attendance,
         "capacity": activity.capacity,
         "sign_up_closes": activity.sign_up_closes.isoformat() if activity.sign_up_closes else None,
         "organiser": str(activity.organiser) if activity.organiser_id else "机关",
         "allowed_actions": activities.allowed_actions(activity, user),
-        "my_invitation": None if invitation is None else {
+        "my_invitation": None
+        if invitation is None
+        else {
             "signed_up": invitation.signed_up_at is not None,
             "checked_in_at": invitation.checked_in_at.isoformat() if invitation.checked_in_at else None,
             "status": invitation.status or None,
@@ -68,16 +78,24 @@ def _activity_out(activity: Activity, user) -> dict:
     }
     if activities.is_organiser(user):
         invs = activity.invitations.select_related("member", "leave").order_by("member__name")
-        out["invitees"] = [{
-            "member_id": i.member_id, "name": i.member.name, "signed_up": i.signed_up_at is not None,
-            "checked_in_at": i.checked_in_at.isoformat() if i.checked_in_at else None, "status": i.status or None,
-            "leave": None if not hasattr(i, "leave") else {"state": i.leave.state, "reason": i.leave.reason},
-        } for i in invs]
+        out["invitees"] = [
+            {
+                "member_id": i.member_id,
+                "name": i.member.name,
+                "signed_up": i.signed_up_at is not None,
+                "checked_in_at": i.checked_in_at.isoformat() if i.checked_in_at else None,
+                "status": i.status or None,
+                "leave": None if not hasattr(i, "leave") else {"state": i.leave.state, "reason": i.leave.reason},
+            }
+            for i in invs
+        ]
     return out
 
 
 @router.get("/activities", summary="Activities the caller may see")
 def list_activities(request, filters: Query[ActivityListFilters]):
+    if not has_perm(request.user, "duty.activities"):
+        raise NotAllowed("您的角色不参加或组织活动。")
     qs = activities.visible_activities(request.user).select_related("kind", "organiser")
     if filters.state:
         qs = qs.filter(state=filters.state)
@@ -86,9 +104,18 @@ def list_activities(request, filters: Query[ActivityListFilters]):
     if filters.year:
         qs = qs.filter(start__year=filters.year)
     limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
-    items = [{"id": a.pk, "title": a.title, "kind": a.kind.code, "start": a.start.isoformat(),
-              "end": a.end.isoformat(), "place": a.place, "state": a.state}
-             for a in qs.order_by("-start")[offset:offset + limit]]
+    items = [
+        {
+            "id": a.pk,
+            "title": a.title,
+            "kind": a.kind.code,
+            "start": a.start.isoformat(),
+            "end": a.end.isoformat(),
+            "place": a.place,
+            "state": a.state,
+        }
+        for a in qs.order_by("-start")[offset : offset + limit]
+    ]
     return {"count": qs.count(), "items": items}
 
 
@@ -103,8 +130,9 @@ def create_activity(request, payload: ActivityIn):
 
 
 def _visible(request, activity_id: int) -> Activity:
-    activity = activities.visible_activities(request.user).select_related("kind", "organiser").filter(
-        pk=activity_id).first()
+    activity = (
+        activities.visible_activities(request.user).select_related("kind", "organiser").filter(pk=activity_id).first()
+    )
     if activity is None:
         raise NotVisible("活动不存在或您无权查看。")
     return activity
@@ -115,12 +143,15 @@ def get_activity(request, activity_id: int):
     return _activity_out(_visible(request, activity_id), request.user)
 
 
-@router.post("/activities/{activity_id}/actions/{action}", summary="Take an action on an activity",
-             openapi_extra=ACTION_BODY_OPENAPI,
-             description="publish, sign_up, request_leave {reason}, decide_leave {member_id, approve, comment?}, "
-                         "check_in {code}, mark_attendance {entries: [{member_id, status}]}, close, cancel, "
-                         "record_speech {member_id, title, written?}. 403 not allowed, 404 not visible, "
-                         "409 not in this state, 422 bad input (a forged or expired check-in code).")
+@router.post(
+    "/activities/{activity_id}/actions/{action}",
+    summary="Take an action on an activity",
+    openapi_extra=ACTION_BODY_OPENAPI,
+    description="publish, sign_up, request_leave {reason}, decide_leave {member_id, approve, comment?}, "
+    "check_in {code}, mark_attendance {entries: [{member_id, status}]}, close, cancel, "
+    "record_speech {member_id, title, written?}. 403 not allowed, 404 not visible, "
+    "409 not in this state, 422 bad input (a forged or expired check-in code).",
+)
 def act(request, activity_id: int, action: str):
     activities.activity_act(activity_id=activity_id, action=action, actor=request.user, payload=json_object(request))
     return _activity_out(_visible(request, activity_id), request.user)
@@ -135,17 +166,22 @@ def check_in_code(request, activity_id: int):
         raise InvalidInput("活动未发布或已结束。")
     code, expires = checkin.make_code(activity)
     url = request.build_absolute_uri(f"/activities/check-in/?code={code}")
-    return {"code": code, "url": url, "expires_at": datetime.datetime.fromtimestamp(
-        expires, tz=datetime.UTC).isoformat()}
+    return {
+        "code": code,
+        "url": url,
+        "expires_at": datetime.datetime.fromtimestamp(expires, tz=datetime.UTC).isoformat(),
+    }
 
 
 class DutyQuery(Schema):
     year: int | None = None
 
 
-@router.get("/members/{member_id}/duty", summary="A member's duty archive for a year",
-            description="Records with their sources, points by kind, total, score, grade, ranks and missing "
-                        "minimum duties.")
+@router.get(
+    "/members/{member_id}/duty",
+    summary="A member's duty archive for a year",
+    description="Records with their sources, points by kind, total, score, grade, ranks and missing minimum duties.",
+)
 def member_duty(request, member_id: int, query: Query[DutyQuery]):
     member = archive_members(request.user).select_related("sector").filter(pk=member_id).first()
     if member is None:
@@ -153,12 +189,29 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
     year = query.year or timezone.localdate().year
     arch = member_archive(member=member, year=year)
     ranks = Ranks(year)
-    records = [{"id": r.pk, "kind": r.kind, "date": r.occurred_on.isoformat(), "quantity": str(r.quantity),
-                "reversal": r.sign < 0, "source": {"type": r.source_type, "id": r.source_id,
-                                                   "label": r.source_label}, "note": r.note}
-               for r in ledger(member=member, year=year)]
-    return {"member_id": member.pk, "year": year, "records": records, "points_by_kind": arch.by_kind,
-            "total": str(arch.total), "score": str(arch.score), "grade": arch.grade, "missing_minimums": arch.missing,
-            "alerts": arch.alerts, "rank": ranks.committee(arch.score),
-            "sector_rank": ranks.sector(member.sector_id, arch.score),
-            "rules_version": ruleset_for(year).version}
+    records = [
+        {
+            "id": r.pk,
+            "kind": r.kind,
+            "date": r.occurred_on.isoformat(),
+            "quantity": str(r.quantity),
+            "reversal": r.sign < 0,
+            "source": {"type": r.source_type, "id": r.source_id, "label": r.source_label},
+            "note": r.note,
+        }
+        for r in ledger(member=member, year=year)
+    ]
+    return {
+        "member_id": member.pk,
+        "year": year,
+        "records": records,
+        "points_by_kind": arch.by_kind,
+        "total": str(arch.total),
+        "score": str(arch.score),
+        "grade": arch.grade,
+        "missing_minimums": arch.missing,
+        "alerts": arch.alerts,
+        "rank": ranks.committee(arch.score),
+        "sector_rank": ranks.sector(member.sector_id, arch.score),
+        "rules_version": ruleset_for(year).version,
+    }

@@ -90,7 +90,7 @@ def test_bad_credentials_get_401_with_a_message(org):
     assert ApiToken.objects.count() == 0
     event = SignInEvent.objects.get()
     assert (event.user, event.identifier, event.succeeded, event.reason, event.method) == (
-        None,
+        org.users["member"],
         "demo-member",
         False,
         "bad_credentials",

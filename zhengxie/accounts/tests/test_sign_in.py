@@ -71,8 +71,9 @@ def test_wrong_password_shows_the_error_and_records_a_failed_attempt(org):
     assert f'data-testid="login-error">{WRONG_PASSWORD_ERROR}</div>' in response.content.decode()
     assert _signed_in_user_id(client) is None
     event = SignInEvent.objects.get()
+    # The failure is attributed to the account it targeted, so its owner sees it in the sign-in history.
     assert (event.user, event.identifier, event.succeeded, event.reason) == (
-        None,
+        org.users["member"],
         "demo-member",
         False,
         "bad_credentials",
@@ -83,6 +84,16 @@ def test_unknown_username_gives_the_same_error(org):
     response = Client().post(LOGIN, {"username": "nobody-here", "password": PASSWORD})
     assert response.status_code == 401
     assert WRONG_PASSWORD_ERROR in response.content.decode()
+    assert SignInEvent.objects.get().user is None
+
+
+def test_failed_attempt_by_mobile_shows_in_the_owners_history(org):
+    Client().post(LOGIN, {"username": "13900000001", "password": "not-the-password"})
+    owner = Client()
+    owner.force_login(org.users["member"])
+    page = owner.get("/accounts/history/").content.decode()
+    assert SignInEvent.objects.get().user == org.users["member"]
+    assert "失败" in page
 
 
 def test_inactive_account_cannot_sign_in(org):
