@@ -38,7 +38,7 @@ from .choices import (
     Satisfaction,
     SupervisionKind,
 )
-from .conf import conf, grade_codes
+from .conf import conf, grade_codes, rejection_ground_label
 from .models import (
     Assignment,
     Contact,
@@ -88,16 +88,37 @@ class Ctx:
     def system_move(self, action: str, target: str, note: str = "") -> None:
         old = wf.move_proposal(self.proposal, action, target)
         self.changes.setdefault("system", []).append([old, target])
-        TimelineEntry.objects.create(proposal=self.proposal, at=self.now, actor=None, actor_label=_("系统"),
-                                     action=action, from_state=old, to_state=target, note=note)
-
-    def log(self, *, note: str = "", from_state: str = "", to_state: str = "", internal: bool = False,
-            action: str | None = None) -> None:
         TimelineEntry.objects.create(
-            proposal=self.proposal, assignment=self.assignment, at=self.now,
+            proposal=self.proposal,
+            at=self.now,
+            actor=None,
+            actor_label=_("系统"),
+            action=action,
+            from_state=old,
+            to_state=target,
+            note=note,
+        )
+
+    def log(
+        self,
+        *,
+        note: str = "",
+        from_state: str = "",
+        to_state: str = "",
+        internal: bool = False,
+        action: str | None = None,
+    ) -> None:
+        TimelineEntry.objects.create(
+            proposal=self.proposal,
+            assignment=self.assignment,
+            at=self.now,
             actor=self.actor if getattr(self.actor, "is_authenticated", False) else None,
-            actor_label=_actor_label(self.actor), action=action or self.action, from_state=from_state,
-            to_state=to_state, note=note, internal=internal,
+            actor_label=_actor_label(self.actor),
+            action=action or self.action,
+            from_state=from_state,
+            to_state=to_state,
+            note=note,
+            internal=internal,
         )
 
 
@@ -173,6 +194,7 @@ def assignment_act(*, assignment_id: int, action: str, actor, payload: dict | No
 
 # Who to tell ---------------------------------------------------------------------------------------------------
 
+
 def office_users():
     return get_user_model().objects.filter(role_grants__role=Role.PROPOSAL_OFFICE, is_active=True)
 
@@ -193,8 +215,11 @@ def proposer_users(proposal) -> list:
     users = []
     for p in [proposal, *proposal.merged_proposals.all()]:
         users.append(p.author)
-        users.extend(c.member.user for c in p.cosignatures.filter(state=CosignState.CONFIRMED)
-                     .select_related("member__user") if c.member.user_id)
+        users.extend(
+            c.member.user
+            for c in p.cosignatures.filter(state=CosignState.CONFIRMED).select_related("member__user")
+            if c.member.user_id
+        )
     return users
 
 
@@ -207,6 +232,7 @@ def _tell(users, proposal, kind: str, title: str, body: str = "", dedupe: str | 
 
 
 # Input helpers -------------------------------------------------------------------------------------------------
+
 
 def _text(payload: dict, key: str, label: str, *, required: bool = True, max_length: int = 5000) -> str:
     value = payload.get(key)
@@ -240,6 +266,7 @@ def _choice(payload: dict, key: str, label: str, choices) -> str:
 
 
 # Proposal actions ----------------------------------------------------------------------------------------------
+
 
 def _content_errors(proposal) -> dict:
     errors = {}
@@ -280,23 +307,37 @@ def _submit(ctx: Ctx) -> None:
         p.lead_sector_id, p.lead_party_id = p.lead_member.sector_id, p.lead_member.party_id
     # After a revision, co-signers who had confirmed confirm the new text again.
     p.cosignatures.filter(state__in=[CosignState.CONFIRMED, CosignState.LAPSED]).update(
-        state=CosignState.INVITED, answered_at=None)
+        state=CosignState.INVITED, answered_at=None
+    )
     invited = list(p.cosignatures.filter(state=CosignState.INVITED).select_related("member__user"))
     if invited:
         p.cosign_deadline = ctx.now + datetime.timedelta(days=conf("COSIGN_WINDOW_DAYS"))
-        p.save(update_fields=["year", "session", "is_session_proposal", "submitted_at", "lead_sector",
-                              "lead_party", "cosign_deadline"])
+        p.save(
+            update_fields=[
+                "year",
+                "session",
+                "is_session_proposal",
+                "submitted_at",
+                "lead_sector",
+                "lead_party",
+                "cosign_deadline",
+            ]
+        )
         ctx.move(P.COSIGNING)
-        _tell([c.member.user for c in invited if c.member.user_id], p, "cosign_invitation",
-              _("请确认是否联名提案：%(t)s") % {"t": p.title},
-              _("请在 %(d)s 前答复。") % {"d": timezone.localtime(p.cosign_deadline).strftime("%Y-%m-%d %H:%M")})
+        _tell(
+            [c.member.user for c in invited if c.member.user_id],
+            p,
+            "cosign_invitation",
+            _("请确认是否联名提案：%(t)s") % {"t": p.title},
+            _("请在 %(d)s 前答复。") % {"d": timezone.localtime(p.cosign_deadline).strftime("%Y-%m-%d %H:%M")},
+        )
     else:
-        p.save(update_fields=["year", "session", "is_session_proposal", "submitted_at", "lead_sector",
-                              "lead_party"])
+        p.save(update_fields=["year", "session", "is_session_proposal", "submitted_at", "lead_sector", "lead_party"])
         _to_office(ctx)
     if p.lead_member_id:
-        duty_record_event(member=p.lead_member, kind=DutyKind.PROPOSAL_SUBMITTED, occurred_on=ctx.today, source=p,
-                          actor=ctx.actor)
+        duty_record_event(
+            member=p.lead_member, kind=DutyKind.PROPOSAL_SUBMITTED, occurred_on=ctx.today, source=p, actor=ctx.actor
+        )
 
 
 def _answer_cosign(ctx: Ctx, state: str) -> None:
@@ -340,8 +381,9 @@ def _return_for_revision(ctx: Ctx) -> None:
     ctx.proposal.office_comment = comment
     ctx.proposal.save(update_fields=["office_comment"])
     ctx.move(P.DRAFT, note=comment)
-    _tell([ctx.proposal.author], ctx.proposal, "returned", _("提案被退回修改：%(t)s") % {"t": ctx.proposal.title},
-          comment)
+    _tell(
+        [ctx.proposal.author], ctx.proposal, "returned", _("提案被退回修改：%(t)s") % {"t": ctx.proposal.title}, comment
+    )
 
 
 def _register(ctx: Ctx, proposal: Proposal) -> None:
@@ -355,16 +397,37 @@ def _register(ctx: Ctx, proposal: Proposal) -> None:
     cosigners = [c.member for c in proposal.cosignatures.filter(state=CosignState.CONFIRMED).select_related("member")]
     share = 1 + len(cosigners)
     if proposal.lead_member_id:
-        duty_record_event(member=proposal.lead_member, kind=DutyKind.PROPOSAL_REGISTERED_LEAD, occurred_on=ctx.today,
-                          source=proposal, share_count=share, actor=ctx.actor)
+        duty_record_event(
+            member=proposal.lead_member,
+            kind=DutyKind.PROPOSAL_REGISTERED_LEAD,
+            occurred_on=ctx.today,
+            source=proposal,
+            share_count=share,
+            actor=ctx.actor,
+        )
     elif hasattr(proposal.author, "member"):
-        duty_record_event(member=proposal.author.member, kind=DutyKind.PROPOSAL_REGISTERED_COLLECTIVE,
-                          occurred_on=ctx.today, source=proposal, actor=ctx.actor)
+        duty_record_event(
+            member=proposal.author.member,
+            kind=DutyKind.PROPOSAL_REGISTERED_COLLECTIVE,
+            occurred_on=ctx.today,
+            source=proposal,
+            actor=ctx.actor,
+        )
     for m in cosigners:
-        duty_record_event(member=m, kind=DutyKind.PROPOSAL_REGISTERED_COSIGNER, occurred_on=ctx.today,
-                          source=proposal, share_count=share, actor=ctx.actor)
-    _tell(proposer_users(proposal), proposal, "registered",
-          _("提案已立案，案号 %(n)s：%(t)s") % {"n": proposal.number, "t": proposal.title})
+        duty_record_event(
+            member=m,
+            kind=DutyKind.PROPOSAL_REGISTERED_COSIGNER,
+            occurred_on=ctx.today,
+            source=proposal,
+            share_count=share,
+            actor=ctx.actor,
+        )
+    _tell(
+        proposer_users(proposal),
+        proposal,
+        "registered",
+        _("提案已立案，案号 %(n)s：%(t)s") % {"n": proposal.number, "t": proposal.title},
+    )
 
 
 @handles("register")
@@ -396,8 +459,14 @@ def _merge(ctx: Ctx) -> None:
     p.save(update_fields=["merged_into"])
     ctx.changes["merged_into"] = [None, target.pk]
     ctx.move(P.MERGED, note=str(target))
-    TimelineEntry.objects.create(proposal=target, at=ctx.now, actor=ctx.actor, actor_label=_actor_label(ctx.actor),
-                                 action="merged_in", note=str(p))
+    TimelineEntry.objects.create(
+        proposal=target,
+        at=ctx.now,
+        actor=ctx.actor,
+        actor_label=_actor_label(ctx.actor),
+        action="merged_in",
+        note=str(p),
+    )
     _tell([p.author], p, "merged", _("您的提案已并入 %(n)s 办理：%(t)s") % {"n": target.number, "t": p.title})
 
 
@@ -407,16 +476,24 @@ def _check_office_may(ctx: Ctx, proposal: Proposal, action: str) -> None:
 
 @handles("convert")
 def _convert(ctx: Ctx) -> None:
-    kind = _choice(ctx.payload, "kind", _("转换类型"), ConvertKind.values) if ctx.payload.get("kind") else \
-        ConvertKind.OPINION_REPORT
+    kind = (
+        _choice(ctx.payload, "kind", _("转换类型"), ConvertKind.values)
+        if ctx.payload.get("kind")
+        else ConvertKind.OPINION_REPORT
+    )
     comment = _text(ctx.payload, "comment", _("说明"), required=False)
     ctx.proposal.converted_kind = kind
     ctx.proposal.office_comment = comment
     ctx.proposal.save(update_fields=["converted_kind", "office_comment"])
     ctx.changes["converted_kind"] = [None, kind]
     ctx.move(P.CONVERTED, note=comment)
-    _tell([ctx.proposal.author], ctx.proposal, "converted",
-          _("您的提案已转为%(k)s处理：%(t)s") % {"k": ConvertKind(kind).label, "t": ctx.proposal.title}, comment)
+    _tell(
+        [ctx.proposal.author],
+        ctx.proposal,
+        "converted",
+        _("您的提案已转为%(k)s处理：%(t)s") % {"k": ConvertKind(kind).label, "t": ctx.proposal.title},
+        comment,
+    )
 
 
 @handles("reject")
@@ -427,9 +504,16 @@ def _reject(ctx: Ctx) -> None:
     ctx.proposal.rejection_ground, ctx.proposal.office_comment = ground, explanation
     ctx.proposal.save(update_fields=["rejection_ground", "office_comment"])
     ctx.changes["rejection_ground"] = [None, ground]
-    ctx.move(P.REJECTED, note=explanation)
-    _tell([ctx.proposal.author], ctx.proposal, "rejected", _("提案不予立案：%(t)s") % {"t": ctx.proposal.title},
-          explanation)
+    # The proposer is told the ground as well as the explanation.
+    told = _("不予立案理由：%(g)s。%(e)s") % {"g": rejection_ground_label(ground), "e": explanation}
+    ctx.move(P.REJECTED, note=told)
+    _tell(
+        [ctx.proposal.author],
+        ctx.proposal,
+        "rejected",
+        _("提案不予立案：%(t)s") % {"t": ctx.proposal.title},
+        told,
+    )
 
 
 def _parse_units(payload_units, *, allowed_roles) -> list[tuple[HandlingUnit, str]]:
@@ -468,12 +552,22 @@ def _create_assignments(ctx: Ctx, units, due: datetime.date) -> list[Assignment]
     dispute_deadline = add_working_days(ctx.today, conf("DISPUTE_WINDOW_WORKING_DAYS"))
     created = []
     for unit, role in units:
-        a = Assignment.objects.create(proposal=ctx.proposal, unit=unit, role=role, assigned_at=ctx.now,
-                                      dispute_deadline=dispute_deadline, due_date=due)
+        a = Assignment.objects.create(
+            proposal=ctx.proposal,
+            unit=unit,
+            role=role,
+            assigned_at=ctx.now,
+            dispute_deadline=dispute_deadline,
+            due_date=due,
+        )
         created.append(a)
-        _tell(unit_users(unit.pk), ctx.proposal, "assigned",
-              _("新交办提案（%(r)s）：%(t)s") % {"r": AssignmentRole(role).label, "t": ctx.proposal.title},
-              _("办理期限 %(d)s；如认为不属于本单位职责，请在 %(w)s 前申请调整。") % {"d": due, "w": dispute_deadline})
+        _tell(
+            unit_users(unit.pk),
+            ctx.proposal,
+            "assigned",
+            _("新交办提案（%(r)s）：%(t)s") % {"r": AssignmentRole(role).label, "t": ctx.proposal.title},
+            _("办理期限 %(d)s；如认为不属于本单位职责，请在 %(w)s 前申请调整。") % {"d": due, "w": dispute_deadline},
+        )
     return created
 
 
@@ -495,14 +589,22 @@ def _assign(ctx: Ctx) -> None:
     ctx.proposal.save(update_fields=["assigned_at"])
     ctx.changes["assignments"] = [None, [f"{a.unit_id}:{a.role}" for a in created]]
     ctx.move(P.ASSIGNED, note="、".join(f"{a.unit}（{a.get_role_display()}）" for a in created))
-    _tell(proposer_users(ctx.proposal), ctx.proposal, "assigned_to_units",
-          _("您的提案已交办：%(t)s") % {"t": ctx.proposal.title})
+    _tell(
+        proposer_users(ctx.proposal),
+        ctx.proposal,
+        "assigned_to_units",
+        _("您的提案已交办：%(t)s") % {"t": ctx.proposal.title},
+    )
 
 
 @handles("evaluate")
 def _evaluate(ctx: Ctx) -> None:
-    satisfaction = _choice(ctx.payload, "satisfaction", _("满意度"),
-                           [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.DISSATISFIED])
+    satisfaction = _choice(
+        ctx.payload,
+        "satisfaction",
+        _("满意度"),
+        [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.DISSATISFIED],
+    )
     comment = _text(ctx.payload, "comment", _("测评意见"), required=satisfaction == Satisfaction.DISSATISFIED)
     pending = replies_awaiting_evaluation(ctx.proposal, ctx.actor)
     reply_id = ctx.payload.get("reply_id")
@@ -513,32 +615,50 @@ def _evaluate(ctx: Ctx) -> None:
     elif len({r.pk for r, _p in pending}) > 1:
         raise InvalidInput(_("有多份答复待测评，请指定 reply_id。"), {"reply_id": _("必填")})
     reply, on_behalf = pending[0]
-    Evaluation.objects.create(reply=reply, proposal=on_behalf, evaluator=ctx.actor, satisfaction=satisfaction,
-                              comment=comment, at=ctx.now)
+    Evaluation.objects.create(
+        reply=reply, proposal=on_behalf, evaluator=ctx.actor, satisfaction=satisfaction, comment=comment, at=ctx.now
+    )
     ctx.changes["evaluation"] = [None, {"reply": reply.pk, "satisfaction": satisfaction}]
     ctx.log(note=f"{reply.assignment.unit}：{Satisfaction(satisfaction).label}" + (f"。{comment}" if comment else ""))
     if satisfaction == Satisfaction.DISSATISFIED:
-        _tell(office_users(), ctx.proposal, "dissatisfied",
-              _("提案办理“不满意”：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title}, comment)
+        _tell(
+            office_users(),
+            ctx.proposal,
+            "dissatisfied",
+            _("提案办理“不满意”：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title},
+            comment,
+        )
     if not evaluations_outstanding(ctx.proposal):
-        _tell(office_users(), ctx.proposal, "evaluations_complete",
-              _("提案测评已全部完成，可以办结：%(n)s") % {"n": ctx.proposal.number})
+        _tell(
+            office_users(),
+            ctx.proposal,
+            "evaluations_complete",
+            _("提案测评已全部完成，可以办结：%(n)s") % {"n": ctx.proposal.number},
+        )
 
 
 @handles("request_rehandling")
 def _request_rehandling(ctx: Ctx) -> None:
     comment = _text(ctx.payload, "comment", _("重新办理要求"))
     due = _due(ctx, conf("REHANDLING_DUE_MONTHS"))
-    again = [r.assignment for r in current_replies(ctx.proposal)
-             if any(e.satisfaction == Satisfaction.DISSATISFIED for e in r.evaluations.all())]
+    again = [
+        r.assignment
+        for r in current_replies(ctx.proposal)
+        if any(e.satisfaction == Satisfaction.DISSATISFIED for e in r.evaluations.all())
+    ]
     for a in again:
         a = Assignment.objects.select_for_update().get(pk=a.pk)
         wf.move_assignment_for_rehandling(a)
         a.round += 1
         a.due_date = due
         a.save(update_fields=["round", "due_date"])
-        _tell(unit_users(a.unit_id), ctx.proposal, "rehandling",
-              _("提案需重新办理：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title}, comment)
+        _tell(
+            unit_users(a.unit_id),
+            ctx.proposal,
+            "rehandling",
+            _("提案需重新办理：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title},
+            comment,
+        )
     ctx.proposal.rehandling_count += 1
     ctx.proposal.evaluation_deadline = None
     ctx.proposal.save(update_fields=["rehandling_count", "evaluation_deadline"])
@@ -549,19 +669,25 @@ def _request_rehandling(ctx: Ctx) -> None:
 @handles("close")
 def _close(ctx: Ctx) -> None:
     for reply, on_behalf in evaluations_outstanding(ctx.proposal):
-        Evaluation.objects.create(reply=reply, proposal=on_behalf, evaluator=None,
-                                  satisfaction=Satisfaction.NOT_RATED, at=ctx.now)
+        Evaluation.objects.create(
+            reply=reply, proposal=on_behalf, evaluator=None, satisfaction=Satisfaction.NOT_RATED, at=ctx.now
+        )
     ctx.proposal.closed_at = ctx.now
     ctx.proposal.save(update_fields=["closed_at"])
     ctx.move(P.CLOSED, note=_text(ctx.payload, "comment", _("说明"), required=False))
-    _tell(proposer_users(ctx.proposal), ctx.proposal, "closed",
-          _("提案已办结：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title})
+    _tell(
+        proposer_users(ctx.proposal),
+        ctx.proposal,
+        "closed",
+        _("提案已办结：%(n)s %(t)s") % {"n": ctx.proposal.number, "t": ctx.proposal.title},
+    )
 
 
 @handles("schedule_followup")
 def _schedule_followup(ctx: Ctx) -> None:
-    day = _date(ctx.payload, "date", _("回头看日期"), required=False) or add_months(ctx.today,
-                                                                                 conf("FOLLOWUP_AFTER_MONTHS"))
+    day = _date(ctx.payload, "date", _("回头看日期"), required=False) or add_months(
+        ctx.today, conf("FOLLOWUP_AFTER_MONTHS")
+    )
     if day <= ctx.today:
         raise InvalidInput(_("回头看日期应晚于今天。"), {"date": _("无效")})
     ctx.changes["followup_on"] = [ctx.proposal.followup_on, day]
@@ -597,11 +723,13 @@ def _propose_key(ctx: Ctx) -> None:
 def _key_duty(ctx: Ctx) -> None:
     p = ctx.proposal
     if p.lead_member_id:
-        duty_record_event(member=p.lead_member, kind=DutyKind.KEY_PROPOSAL_LEAD, occurred_on=ctx.today, source=p,
-                          actor=ctx.actor)
+        duty_record_event(
+            member=p.lead_member, kind=DutyKind.KEY_PROPOSAL_LEAD, occurred_on=ctx.today, source=p, actor=ctx.actor
+        )
     for c in p.cosignatures.filter(state=CosignState.CONFIRMED).select_related("member"):
-        duty_record_event(member=c.member, kind=DutyKind.KEY_PROPOSAL_COSIGNER, occurred_on=ctx.today, source=p,
-                          actor=ctx.actor)
+        duty_record_event(
+            member=c.member, kind=DutyKind.KEY_PROPOSAL_COSIGNER, occurred_on=ctx.today, source=p, actor=ctx.actor
+        )
 
 
 @handles("approve_key")
@@ -614,8 +742,12 @@ def _approve_key(ctx: Ctx) -> None:
     ctx.changes["key_state"] = [KeyState.PROPOSED, KeyState.APPROVED]
     ctx.log(note=_("督办领导：%(l)s") % {"l": p.supervising_leader})
     _key_duty(ctx)
-    _tell([p.supervising_leader, *proposer_users(p)], p, "key_approved",
-          _("已列为重点提案：%(n)s %(t)s") % {"n": p.number, "t": p.title})
+    _tell(
+        [p.supervising_leader, *proposer_users(p)],
+        p,
+        "key_approved",
+        _("已列为重点提案：%(n)s %(t)s") % {"n": p.number, "t": p.title},
+    )
 
 
 @handles("decline_key")
@@ -634,8 +766,9 @@ def _record_supervision(ctx: Ctx) -> None:
     if day > ctx.today:
         raise InvalidInput(_("日期不能晚于今天。"), {"date": _("无效")})
     findings = _text(ctx.payload, "findings", _("督办情况"))
-    activity = SupervisionActivity.objects.create(proposal=ctx.proposal, kind=kind, date=day, findings=findings,
-                                                  recorded_by=ctx.actor)
+    activity = SupervisionActivity.objects.create(
+        proposal=ctx.proposal, kind=kind, date=day, findings=findings, recorded_by=ctx.actor
+    )
     ctx.changes["supervision"] = [None, activity.pk]
     ctx.log(note=f"{SupervisionKind(kind).label} {day}：{findings}")
 
@@ -656,11 +789,17 @@ def _approve_excellent(ctx: Ctx) -> None:
     ctx.changes["excellent_state"] = [ExcellentState.NOMINATED, ExcellentState.APPROVED]
     ctx.log()
     if p.lead_member_id:
-        duty_record_event(member=p.lead_member, kind=DutyKind.EXCELLENT_PROPOSAL_LEAD, occurred_on=ctx.today,
-                          source=p, actor=ctx.actor)
+        duty_record_event(
+            member=p.lead_member,
+            kind=DutyKind.EXCELLENT_PROPOSAL_LEAD,
+            occurred_on=ctx.today,
+            source=p,
+            actor=ctx.actor,
+        )
     for c in p.cosignatures.filter(state=CosignState.CONFIRMED).select_related("member"):
-        duty_record_event(member=c.member, kind=DutyKind.EXCELLENT_PROPOSAL_COSIGNER, occurred_on=ctx.today,
-                          source=p, actor=ctx.actor)
+        duty_record_event(
+            member=c.member, kind=DutyKind.EXCELLENT_PROPOSAL_COSIGNER, occurred_on=ctx.today, source=p, actor=ctx.actor
+        )
     _tell(proposer_users(p), p, "excellent", _("您的提案被评为优秀提案：%(t)s") % {"t": p.title})
 
 
@@ -682,6 +821,7 @@ def _consent_publication(ctx: Ctx) -> None:
 
 # Assignment actions --------------------------------------------------------------------------------------------
 
+
 @handles("accept_assignment")
 def _accept(ctx: Ctx) -> None:
     ctx.assignment.accepted_at = ctx.now
@@ -702,8 +842,13 @@ def _dispute(ctx: Ctx) -> None:
     ctx.assignment.dispute_reason = reason
     ctx.assignment.save(update_fields=["dispute_reason"])
     ctx.move(A.DISPUTED, note=reason, internal=True)
-    _tell(office_users(), ctx.proposal, "disputed",
-          _("%(u)s 申请调整交办：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title}, reason)
+    _tell(
+        office_users(),
+        ctx.proposal,
+        "disputed",
+        _("%(u)s 申请调整交办：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title},
+        reason,
+    )
 
 
 @handles("resolve_dispute")
@@ -715,13 +860,24 @@ def _resolve_dispute(ctx: Ctx) -> None:
         a.accepted_at = ctx.now
         a.save(update_fields=["accepted_at"])
         ctx.move(A.ACCEPTED, note=comment, internal=True)
-        _tell(unit_users(a.unit_id), ctx.proposal, "dispute_kept",
-              _("调整申请未获同意，请继续办理：%(t)s") % {"t": ctx.proposal.title}, comment)
+        _tell(
+            unit_users(a.unit_id),
+            ctx.proposal,
+            "dispute_kept",
+            _("调整申请未获同意，请继续办理：%(t)s") % {"t": ctx.proposal.title},
+            comment,
+        )
         return
-    roles = {a.role} | ({"lead", "co"} if a.role in ("lead", "co") else set())
+    # The replacement keeps the mode: one unit for a single assignment, exactly one lead unit (with any further
+    # co-handlers) for the lead, co-handlers for a co-handler, separate units for a separate one.
+    roles = {AssignmentRole.LEAD, AssignmentRole.CO} if a.role == AssignmentRole.LEAD else {a.role}
     units = _parse_units(ctx.payload.get("units"), allowed_roles=roles)
-    taken = set(ctx.proposal.assignments.exclude(state=A.REASSIGNED).exclude(pk=a.pk).values_list("unit_id",
-                                                                                                  flat=True))
+    leads = [r for _u, r in units].count(AssignmentRole.LEAD)
+    if (a.role == AssignmentRole.SINGLE and len(units) != 1) or (a.role == AssignmentRole.LEAD and leads != 1):
+        raise InvalidInput(
+            _("改交须保持原承办方式：单办改交一个单位，主办改交一个主办单位。"), {"units": _("数量不符")}
+        )
+    taken = set(ctx.proposal.assignments.exclude(state=A.REASSIGNED).exclude(pk=a.pk).values_list("unit_id", flat=True))
     if any(u.pk in taken or u.pk == a.unit_id for u, _r in units):
         raise InvalidInput(_("改交单位不能是已承办的单位。"), {"units": _("重复")})
     a.replaced_by_note = comment
@@ -730,8 +886,13 @@ def _resolve_dispute(ctx: Ctx) -> None:
     created = _create_assignments(ctx, units, _due(ctx, conf("DEFAULT_DUE_MONTHS")))
     ctx.changes["reassigned_to"] = [None, [f"{n.unit_id}:{n.role}" for n in created]]
     ctx.log(action="reassigned", note="、".join(str(n.unit) for n in created))
-    _tell(unit_users(a.unit_id), ctx.proposal, "dispute_accepted",
-          _("调整申请已同意，提案改由其他单位办理：%(t)s") % {"t": ctx.proposal.title}, comment)
+    _tell(
+        unit_users(a.unit_id),
+        ctx.proposal,
+        "dispute_accepted",
+        _("调整申请已同意，提案改由其他单位办理：%(t)s") % {"t": ctx.proposal.title},
+        comment,
+    )
 
 
 @handles("record_contact")
@@ -743,8 +904,9 @@ def _record_contact(ctx: Ctx) -> None:
     summary = _text(ctx.payload, "summary", _("沟通情况"))
     accepted = timezone.localdate(ctx.assignment.accepted_at or ctx.assignment.assigned_at)
     late = working_days_between(accepted, day) > conf("CONTACT_WITHIN_WORKING_DAYS")
-    Contact.objects.create(assignment=ctx.assignment, date=day, way=way, summary=summary, recorded_by=ctx.actor,
-                           late=late)
+    Contact.objects.create(
+        assignment=ctx.assignment, date=day, way=way, summary=summary, recorded_by=ctx.actor, late=late
+    )
     ctx.changes["contact"] = [None, {"date": day, "way": way, "late": late}]
     ctx.log(note=f"{ContactWay(way).label} {day}" + (_("（超过期限）") if late else ""))
 
@@ -756,8 +918,12 @@ def _submit_co_opinion(ctx: Ctx) -> None:
     ctx.assignment.save(update_fields=["co_opinion", "co_opinion_at"])
     ctx.move(A.OPINION_SENT, internal=True)
     for lead in ctx.proposal.assignments.filter(role=AssignmentRole.LEAD).exclude(state=A.REASSIGNED):
-        _tell(unit_users(lead.unit_id), ctx.proposal, "co_opinion",
-              _("%(u)s 已提交会办意见：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title})
+        _tell(
+            unit_users(lead.unit_id),
+            ctx.proposal,
+            "co_opinion",
+            _("%(u)s 已提交会办意见：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title},
+        )
 
 
 @handles("request_extension")
@@ -768,14 +934,22 @@ def _request_extension(ctx: Ctx) -> None:
     if requested <= ctx.assignment.due_date:
         raise InvalidInput(_("延期日期应晚于当前办理期限。"), {"due_date": _("无效")})
     if requested > limit:
-        raise InvalidInput(_("办理期限自交办起最长%(n)d个月（至 %(d)s）。") % {"n": conf("MAX_DUE_MONTHS"), "d": limit},
-                           {"due_date": _("过长")})
-    ext = ExtensionRequest.objects.create(assignment=ctx.assignment, requested_due=requested, reason=reason,
-                                          requested_by=ctx.actor)
+        raise InvalidInput(
+            _("办理期限自交办起最长%(n)d个月（至 %(d)s）。") % {"n": conf("MAX_DUE_MONTHS"), "d": limit},
+            {"due_date": _("过长")},
+        )
+    ext = ExtensionRequest.objects.create(
+        assignment=ctx.assignment, requested_due=requested, reason=reason, requested_by=ctx.actor
+    )
     ctx.changes["extension"] = [None, {"id": ext.pk, "requested_due": requested}]
     ctx.log(note=_("申请延期至 %(d)s：%(r)s") % {"d": requested, "r": reason}, internal=True)
-    _tell(office_users(), ctx.proposal, "extension_requested",
-          _("%(u)s 申请延期：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title}, reason)
+    _tell(
+        office_users(),
+        ctx.proposal,
+        "extension_requested",
+        _("%(u)s 申请延期：%(t)s") % {"u": ctx.assignment.unit, "t": ctx.proposal.title},
+        reason,
+    )
 
 
 @handles("decide_extension")
@@ -793,8 +967,13 @@ def _decide_extension(ctx: Ctx) -> None:
         ctx.assignment.due_date = ext.requested_due
         ctx.assignment.save(update_fields=["due_date"])
     ctx.log(note=(_("同意延期至 %(d)s") % {"d": ext.requested_due}) if approve else _("不同意延期：") + comment)
-    _tell(unit_users(ctx.assignment.unit_id), ctx.proposal, "extension_decided",
-          (_("延期申请已同意：%(t)s") if approve else _("延期申请未同意：%(t)s")) % {"t": ctx.proposal.title}, comment)
+    _tell(
+        unit_users(ctx.assignment.unit_id),
+        ctx.proposal,
+        "extension_decided",
+        (_("延期申请已同意：%(t)s") if approve else _("延期申请未同意：%(t)s")) % {"t": ctx.proposal.title},
+        comment,
+    )
 
 
 @handles("draft_reply")
@@ -804,8 +983,9 @@ def _draft_reply(ctx: Ctx) -> None:
     a = ctx.assignment
     reply = a.replies.filter(round=a.round, state=ReplyState.DRAFT).first()
     if reply is None:
-        reply = Reply.objects.create(assignment=a, round=a.round, text=text, grade=grade, drafted_by=ctx.actor,
-                                     drafted_at=ctx.now)
+        reply = Reply.objects.create(
+            assignment=a, round=a.round, text=text, grade=grade, drafted_by=ctx.actor, drafted_at=ctx.now
+        )
         ctx.changes["reply"] = [None, {"id": reply.pk, "grade": grade}]
     else:
         ctx.changes["reply"] = [{"id": reply.pk, "grade": reply.grade}, {"id": reply.pk, "grade": grade}]
@@ -814,8 +994,13 @@ def _draft_reply(ctx: Ctx) -> None:
     ctx.log(note=_("答复类别 %(g)s") % {"g": grade}, internal=True)
     for leader in unit_users(a.unit_id, leaders_only=True):
         if leader.pk != ctx.actor.pk:
-            _tell([leader], ctx.proposal, "reply_to_sign", _("答复待签发：%(t)s") % {"t": ctx.proposal.title},
-                  dedupe=f"reply_to_sign:{reply.pk}:{reply.drafted_at.isoformat()}")
+            _tell(
+                [leader],
+                ctx.proposal,
+                "reply_to_sign",
+                _("答复待签发：%(t)s") % {"t": ctx.proposal.title},
+                dedupe=f"reply_to_sign:{reply.pk}:{reply.drafted_at.isoformat()}",
+            )
 
 
 @handles("sign_reply")
@@ -826,8 +1011,12 @@ def _sign_reply(ctx: Ctx) -> None:
     reply.save(update_fields=["state", "signed_by", "signed_at"])
     ctx.changes["reply"] = [{"id": reply.pk, "state": "draft"}, {"id": reply.pk, "state": "signed"}]
     ctx.move(A.REPLY_SIGNED, note=_("答复类别 %(g)s") % {"g": reply.grade})
-    _tell(office_users(), ctx.proposal, "reply_signed",
-          _("%(u)s 已答复，待审核：%(t)s") % {"u": a.unit, "t": ctx.proposal.title})
+    _tell(
+        office_users(),
+        ctx.proposal,
+        "reply_signed",
+        _("%(u)s 已答复，待审核：%(t)s") % {"u": a.unit, "t": ctx.proposal.title},
+    )
 
 
 def _signed_reply(a: Assignment) -> Reply:
@@ -857,8 +1046,13 @@ def _approve_reply(ctx: Ctx) -> None:
         ctx.system_move("replies_complete", P.REPLIED)
         ctx.system_move("send_for_evaluation", P.EVALUATING)
         authors = [q.author for q in [p, *p.merged_proposals.all()]]
-        _tell(authors, p, "evaluate", _("请对提案答复进行满意度测评：%(t)s") % {"t": p.title},
-              _("请在 %(d)s 前完成测评。") % {"d": p.evaluation_deadline})
+        _tell(
+            authors,
+            p,
+            "evaluate",
+            _("请对提案答复进行满意度测评：%(t)s") % {"t": p.title},
+            _("请在 %(d)s 前完成测评。") % {"d": p.evaluation_deadline},
+        )
 
 
 @handles("return_reply")
@@ -868,6 +1062,10 @@ def _return_reply(ctx: Ctx) -> None:
     reply.state, reply.return_comment = ReplyState.RETURNED, comment
     reply.save(update_fields=["state", "return_comment"])
     ctx.move(A.ACCEPTED, note=comment, internal=True)
-    _tell(unit_users(ctx.assignment.unit_id), ctx.proposal, "reply_returned",
-          _("答复被退回修改：%(t)s") % {"t": ctx.proposal.title}, comment)
-
+    _tell(
+        unit_users(ctx.assignment.unit_id),
+        ctx.proposal,
+        "reply_returned",
+        _("答复被退回修改：%(t)s") % {"t": ctx.proposal.title},
+        comment,
+    )

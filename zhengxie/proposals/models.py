@@ -51,8 +51,9 @@ class Proposal(models.Model):
     """提案: one matter, by a member (with co-signers) or by a collective."""
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals",
-                                verbose_name=_("会议"))
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("会议")
+    )
     is_session_proposal = models.BooleanField(_("大会提案"), default=False)
     seq = models.PositiveIntegerField(null=True, blank=True)
     number = models.CharField(_("案号"), max_length=20, blank=True, db_index=True)
@@ -60,19 +61,34 @@ class Proposal(models.Model):
     analysis = models.TextField(_("情况分析"), blank=True)
     suggestions = models.TextField(_("具体建议"), blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("类别"))
-    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.DRAFT,
-                             db_index=True)
-    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="authored_proposals",
-                               verbose_name=_("填报人"))
-    lead_member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="led_proposals", verbose_name=_("第一提案人"))
-    collective = models.ForeignKey(CollectiveProposer, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="proposals", verbose_name=_("集体提案者"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.DRAFT, db_index=True
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="authored_proposals", verbose_name=_("填报人")
+    )
+    lead_member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_proposals",
+        verbose_name=_("第一提案人"),
+    )
+    collective = models.ForeignKey(
+        CollectiveProposer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=_("集体提案者"),
+    )
     # Sector and party of the lead proposer when submitted, so statistics do not move when a member changes sector.
     lead_sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     lead_party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    suggested_units = models.ManyToManyField(HandlingUnit, blank=True, related_name="suggested_for",
-                                             verbose_name=_("建议承办单位"))
+    suggested_units = models.ManyToManyField(
+        HandlingUnit, blank=True, related_name="suggested_for", verbose_name=_("建议承办单位")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -82,17 +98,25 @@ class Proposal(models.Model):
     replied_at = models.DateTimeField(null=True, blank=True)
     evaluation_deadline = models.DateField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_proposals", verbose_name=_("并入"))
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_proposals", verbose_name=_("并入")
+    )
     converted_kind = models.CharField(max_length=20, choices=ConvertKind.choices, blank=True)
     rejection_ground = models.CharField(_("不予立案理由"), max_length=40, blank=True)
     office_comment = models.TextField(_("审查意见"), blank=True)
     rehandling_count = models.PositiveSmallIntegerField(default=0)
     key_state = models.CharField(_("重点提案"), max_length=16, choices=KeyState.choices, blank=True, default="")
-    supervising_leader = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT,
-                                           related_name="supervised_proposals", verbose_name=_("督办领导"))
-    excellent_state = models.CharField(_("优秀提案"), max_length=16, choices=ExcellentState.choices, blank=True,
-                                       default="")
+    supervising_leader = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_proposals",
+        verbose_name=_("督办领导"),
+    )
+    excellent_state = models.CharField(
+        _("优秀提案"), max_length=16, choices=ExcellentState.choices, blank=True, default=""
+    )
     followup_on = models.DateField(_("回头看日期"), null=True, blank=True)
     publish_consent = models.BooleanField(_("同意公开"), default=False)
 
@@ -139,8 +163,9 @@ class Assignment(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(HandlingUnit, on_delete=models.PROTECT, related_name="assignments")
     role = models.CharField(_("承办方式"), max_length=16, choices=AssignmentRole.choices)
-    state = models.CharField(_("状态"), max_length=16, choices=AssignmentState.choices,
-                             default=AssignmentState.PENDING, db_index=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=AssignmentState.choices, default=AssignmentState.PENDING, db_index=True
+    )
     assigned_at = models.DateTimeField()
     dispute_deadline = models.DateField()
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -195,8 +220,12 @@ class Evaluation(models.Model):
     """满意度测评: a proposer's rating of one approved reply."""
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="evaluations")
-    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="evaluations_given",
-                                 help_text="the (possibly merged) proposal on whose behalf the rating is given")
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.CASCADE,
+        related_name="evaluations_given",
+        help_text="the (possibly merged) proposal on whose behalf the rating is given",
+    )
     evaluator = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     satisfaction = models.CharField(max_length=24, choices=Satisfaction.choices)
     comment = models.TextField(blank=True)
@@ -320,7 +349,19 @@ class ReminderLog(models.Model):
 
 
 __all__ = [
-    "Category", "YearCounter", "Proposal", "Cosignature", "Assignment", "Reply", "Evaluation", "Contact",
-    "ExtensionRequest", "SupervisionActivity", "ExcellentUnitAward", "TimelineEntry", "Attachment", "ReminderLog",
+    "Category",
+    "YearCounter",
+    "Proposal",
+    "Cosignature",
+    "Assignment",
+    "Reply",
+    "Evaluation",
+    "Contact",
+    "ExtensionRequest",
+    "SupervisionActivity",
+    "ExcellentUnitAward",
+    "TimelineEntry",
+    "Attachment",
+    "ReminderLog",
     "Satisfaction",
 ]

@@ -19,6 +19,10 @@ from .conf import conf
 from .models import Assignment, Proposal, ReminderLog
 from .selectors import LIVE_ASSIGNMENT
 
+# Due dates concern assignments still being handled on a proposal still being handled: once every owed reply is
+# approved, a co-handler that never sent its opinion is not reminded or flagged about a replied or closed proposal.
+IN_HANDLING = {"state__in": LIVE_ASSIGNMENT, "proposal__state__in": (ProposalState.ASSIGNED, ProposalState.REHANDLING)}
+
 
 def _once(key: str) -> bool:
     """True the first time a key is seen (and records it); False afterwards."""
@@ -33,8 +37,9 @@ def _once(key: str) -> bool:
 def lapse_cosign_invitations(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     n = 0
-    for pk in Proposal.objects.filter(state=ProposalState.COSIGNING, cosign_deadline__lt=now).values_list("pk",
-                                                                                                          flat=True):
+    for pk in Proposal.objects.filter(state=ProposalState.COSIGNING, cosign_deadline__lt=now).values_list(
+        "pk", flat=True
+    ):
         proposal_act(proposal_id=pk, action="lapse_cosign", actor=None)
         n += 1
     return n
@@ -44,7 +49,8 @@ def auto_accept_assignments(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     n = 0
     for pk in Assignment.objects.filter(state=AssignmentState.PENDING, dispute_deadline__lt=today).values_list(
-            "pk", flat=True):
+        "pk", flat=True
+    ):
         assignment_act(assignment_id=pk, action="auto_accept", actor=None)
         n += 1
     return n
@@ -60,12 +66,15 @@ def due_date_reminders(*, today: datetime.date | None = None) -> int:
     sent = 0
     for days in conf("REMINDER_DAYS_BEFORE"):
         due = today + datetime.timedelta(days=days)
-        for a in Assignment.objects.filter(state__in=LIVE_ASSIGNMENT, due_date=due).select_related("proposal",
-                                                                                                    "unit"):
+        for a in Assignment.objects.filter(**IN_HANDLING, due_date=due).select_related("proposal", "unit"):
             if _once(f"due:{a.pk}:{a.due_date}:{days}"):
-                notify(recipients=unit_users(a.unit_id), kind="proposal.due_soon",
-                       title=_("提案办理期限还有 %(n)d 天：%(t)s") % {"n": days, "t": a.proposal.title},
-                       body=_("办理期限 %(d)s。") % {"d": a.due_date}, url=_url(a))
+                notify(
+                    recipients=unit_users(a.unit_id),
+                    kind="proposal.due_soon",
+                    title=_("提案办理期限还有 %(n)d 天：%(t)s") % {"n": days, "t": a.proposal.title},
+                    body=_("办理期限 %(d)s。") % {"d": a.due_date},
+                    url=_url(a),
+                )
                 sent += 1
     return sent
 
@@ -73,21 +82,31 @@ def due_date_reminders(*, today: datetime.date | None = None) -> int:
 def overdue_flags(*, today: datetime.date | None = None) -> int:
     """Every day: each overdue assignment is flagged to its unit, and the office gets one list."""
     today = today or timezone.localdate()
-    overdue = list(Assignment.objects.filter(state__in=LIVE_ASSIGNMENT, due_date__lt=today)
-                   .select_related("proposal", "unit").order_by("due_date"))
+    overdue = list(
+        Assignment.objects.filter(**IN_HANDLING, due_date__lt=today)
+        .select_related("proposal", "unit")
+        .order_by("due_date")
+    )
     sent = 0
     for a in overdue:
         if _once(f"overdue:{a.pk}:{today}"):
-            notify(recipients=unit_users(a.unit_id), kind="proposal.overdue",
-                   title=_("提案办理已超期：%(t)s") % {"t": a.proposal.title},
-                   body=_("办理期限 %(d)s，已超期 %(n)d 天。") % {"d": a.due_date, "n": (today - a.due_date).days},
-                   url=_url(a))
+            notify(
+                recipients=unit_users(a.unit_id),
+                kind="proposal.overdue",
+                title=_("提案办理已超期：%(t)s") % {"t": a.proposal.title},
+                body=_("办理期限 %(d)s，已超期 %(n)d 天。") % {"d": a.due_date, "n": (today - a.due_date).days},
+                url=_url(a),
+            )
             sent += 1
     if overdue and _once(f"overdue-office:{today}"):
         lines = "\n".join(f"{a.unit}：{a.proposal.number} {a.proposal.title}（{a.due_date}）" for a in overdue[:200])
-        notify(recipients=office_users(), kind="proposal.overdue_list",
-               title=_("今日超期未办提案 %(n)d 件") % {"n": len(overdue)}, body=lines,
-               url="/proposals/boards/?overdue=1")
+        notify(
+            recipients=office_users(),
+            kind="proposal.overdue_list",
+            title=_("今日超期未办提案 %(n)d 件") % {"n": len(overdue)},
+            body=lines,
+            url="/proposals/boards/?overdue=1",
+        )
         sent += 1
     return sent
 
@@ -98,17 +117,20 @@ def overseer_weekly_digest(*, today: datetime.date | None = None) -> int:
     iso_year, iso_week, _weekday = today.isocalendar()
     if not _once(f"overseer-digest:{iso_year}-W{iso_week:02d}"):
         return 0
-    overdue = Assignment.objects.filter(state__in=LIVE_ASSIGNMENT, due_date__lt=today).select_related("unit",
-                                                                                                     "proposal")
+    overdue = Assignment.objects.filter(**IN_HANDLING, due_date__lt=today).select_related("unit", "proposal")
     by_unit: dict[str, int] = {}
     for a in overdue:
         by_unit[str(a.unit)] = by_unit.get(str(a.unit), 0) + 1
     overseers = get_user_model().objects.filter(role_grants__role=Role.OVERSEER, is_active=True)
     body = "\n".join(f"{u}：{n} 件" for u, n in sorted(by_unit.items(), key=lambda kv: -kv[1])) or _("本周无超期提案。")
-    notify(recipients=overseers, kind="proposal.overseer_digest",
-           title=_("提案办理督查周报（%(y)d年第%(w)d周）：超期 %(n)d 件") % {"y": iso_year, "w": iso_week,
-                                                                       "n": sum(by_unit.values())},
-           body=body, url="/proposals/boards/?overdue=1")
+    notify(
+        recipients=overseers,
+        kind="proposal.overseer_digest",
+        title=_("提案办理督查周报（%(y)d年第%(w)d周）：超期 %(n)d 件")
+        % {"y": iso_year, "w": iso_week, "n": sum(by_unit.values())},
+        body=body,
+        url="/proposals/boards/?overdue=1",
+    )
     return 1
 
 
@@ -123,9 +145,12 @@ def evaluation_reminders(*, today: datetime.date | None = None) -> int:
         authors = {q.author for _r, q in evaluations_outstanding(p)}
         for user in authors:
             if _once(f"evaluate:{p.pk}:{user.pk}:{p.evaluation_deadline}"):
-                notify(recipients=[user], kind="proposal.evaluate_reminder",
-                       title=_("请在 %(d)s 前完成提案答复测评：%(t)s") % {"d": p.evaluation_deadline, "t": p.title},
-                       url=f"/proposals/{p.pk}/")
+                notify(
+                    recipients=[user],
+                    kind="proposal.evaluate_reminder",
+                    title=_("请在 %(d)s 前完成提案答复测评：%(t)s") % {"d": p.evaluation_deadline, "t": p.title},
+                    url=f"/proposals/{p.pk}/",
+                )
                 sent += 1
     return sent
 
@@ -138,12 +163,16 @@ def cosign_reminders(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     window = (now, now + datetime.timedelta(days=1))
-    for c in Cosignature.objects.filter(state=CosignState.INVITED, proposal__state=ProposalState.COSIGNING,
-                                        proposal__cosign_deadline__range=window).select_related("proposal",
-                                                                                                "member__user"):
+    for c in Cosignature.objects.filter(
+        state=CosignState.INVITED, proposal__state=ProposalState.COSIGNING, proposal__cosign_deadline__range=window
+    ).select_related("proposal", "member__user"):
         if c.member.user_id and _once(f"cosign:{c.pk}:{c.proposal.cosign_deadline.isoformat()}"):
-            notify(recipients=[c.member.user], kind="proposal.cosign_reminder",
-                   title=_("联名邀请即将到期：%(t)s") % {"t": c.proposal.title}, url=f"/proposals/{c.proposal_id}/")
+            notify(
+                recipients=[c.member.user],
+                kind="proposal.cosign_reminder",
+                title=_("联名邀请即将到期：%(t)s") % {"t": c.proposal.title},
+                url=f"/proposals/{c.proposal_id}/",
+            )
             sent += 1
     return sent
 
@@ -153,8 +182,12 @@ def followup_reminders(*, today: datetime.date | None = None) -> int:
     sent = 0
     for p in Proposal.objects.filter(state=ProposalState.CLOSED, followup_on=today):
         if _once(f"followup:{p.pk}:{p.followup_on}"):
-            notify(recipients=office_users(), kind="proposal.followup",
-                   title=_("今日“回头看”：%(n)s %(t)s") % {"n": p.number, "t": p.title}, url=f"/proposals/{p.pk}/")
+            notify(
+                recipients=office_users(),
+                kind="proposal.followup",
+                title=_("今日“回头看”：%(n)s %(t)s") % {"n": p.number, "t": p.title},
+                url=f"/proposals/{p.pk}/",
+            )
             sent += 1
     return sent
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhengxie.accounts.roles import Role
@@ -15,8 +15,12 @@ from .models import Assignment, Cosignature, Evaluation, Proposal, Reply, Timeli
 P = ProposalState
 OVERSIGHT = {Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER}
 PUBLIC_TO_MEMBERS = (P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING, P.CLOSED)
-LIVE_ASSIGNMENT = (AssignmentState.PENDING, AssignmentState.ACCEPTED, AssignmentState.DISPUTED,
-                   AssignmentState.REPLY_SIGNED)
+LIVE_ASSIGNMENT = (
+    AssignmentState.PENDING,
+    AssignmentState.ACCEPTED,
+    AssignmentState.DISPUTED,
+    AssignmentState.REPLY_SIGNED,
+)
 
 
 def _unit_ids(user) -> list[int]:
@@ -32,23 +36,33 @@ def visible_proposals(user) -> QuerySet[Proposal]:
         return Proposal.objects.none()
     roles = roles_of(user)
     rule = Q(author=user)
+    # A draft withdrawn before it was ever submitted stays its author's alone, like any draft.
+    submitted = ~Q(state=P.DRAFT) & ~Q(state=P.WITHDRAWN, submitted_at__isnull=True)
     if roles & OVERSIGHT:
-        rule |= ~Q(state=P.DRAFT)
+        rule |= submitted
     if Role.MEMBER in roles:
-        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user=user)) & ~Q(state=P.DRAFT)
+        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user=user)) & submitted
         if conf("MEMBERS_SEE_REGISTERED"):
             rule |= Q(state__in=PUBLIC_TO_MEMBERS)
     if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
         units = _unit_ids(user)
-        rule |= Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units)
-                       .exclude(state=AssignmentState.REASSIGNED))
+        rule |= Exists(
+            Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units).exclude(
+                state=AssignmentState.REASSIGNED
+            )
+        )
     return Proposal.objects.filter(rule)
 
 
 def proposal_get(*, user, pk: int) -> Proposal | None:
-    return visible_proposals(user).filter(pk=pk).select_related(
-        "category", "lead_member", "collective", "author", "merged_into", "supervising_leader", "session"
-    ).first()
+    return (
+        visible_proposals(user)
+        .filter(pk=pk)
+        .select_related(
+            "category", "lead_member", "collective", "author", "merged_into", "supervising_leader", "session"
+        )
+        .first()
+    )
 
 
 def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
@@ -61,11 +75,18 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
     if f.get("category"):
         qs = qs.filter(category_id=f["category"])
     if f.get("unit"):
-        qs = qs.filter(Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=f["unit"])
-                              .exclude(state=AssignmentState.REASSIGNED)))
+        qs = qs.filter(
+            Exists(
+                Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=f["unit"]).exclude(
+                    state=AssignmentState.REASSIGNED
+                )
+            )
+        )
     if f.get("proposer"):
-        qs = qs.filter(Q(lead_member_id=f["proposer"]) | Exists(Cosignature.objects.filter(
-            proposal=OuterRef("pk"), member_id=f["proposer"], state="confirmed")))
+        qs = qs.filter(
+            Q(lead_member_id=f["proposer"])
+            | Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member_id=f["proposer"], state="confirmed"))
+        )
     if f.get("key") in (True, "1", "true"):
         qs = qs.filter(key_state="approved")
     if f.get("excellent") in (True, "1", "true"):
@@ -75,7 +96,14 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
     q = (f.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(number=q) | Q(suggestions__icontains=q))
-    return qs.select_related("category", "lead_member", "collective").order_by("-year", "-seq", "-id")
+    # The statistics' filters (session, term, received, proposer_type, grade, handling …), defined with the figures.
+    from .statistics import apply_report_filters
+
+    qs = apply_report_filters(qs, f)
+    # Unnumbered (not yet registered) proposals last on every database: PostgreSQL puts NULLs first when descending.
+    return qs.select_related("category", "lead_member", "collective").order_by(
+        "-year", F("seq").desc(nulls_last=True), "-id"
+    )
 
 
 def can_see_replies(user, proposal) -> bool:
@@ -90,12 +118,16 @@ def can_see_replies(user, proposal) -> bool:
 def visible_replies(user, proposal) -> list[Reply]:
     """Replies the user may read: proposers, office and leaders see approved ones; a unit sees its own drafts and,
     when co-handling, the lead unit's reply once signed."""
-    replies = list(Reply.objects.filter(assignment__proposal=proposal).select_related(
-        "assignment__unit", "drafted_by", "signed_by", "approved_by").prefetch_related("attachments", "evaluations"))
+    replies = list(
+        Reply.objects.filter(assignment__proposal=proposal)
+        .select_related("assignment__unit", "drafted_by", "signed_by", "approved_by")
+        .prefetch_related("attachments", "evaluations")
+    )
     roles = roles_of(user)
-    if roles & {Role.PROPOSAL_OFFICE}:
-        return replies
     units = set(_unit_ids(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
+    if roles & {Role.PROPOSAL_OFFICE}:
+        # Only a signed reply leaves the unit: the office reads no unit's drafts.
+        return [r for r in replies if r.state != ReplyState.DRAFT or r.assignment.unit_id in units]
     shown = []
     proposer_view = can_see_replies(user, proposal)
     my_roles = {a.role for a in proposal.assignments.all() if a.unit_id in units}
@@ -121,9 +153,12 @@ def timeline(user, proposal) -> list[TimelineEntry]:
 def current_replies(proposal) -> list[Reply]:
     """The latest approved reply of each assignment that owes one (the ones proposers rate)."""
     latest: dict[int, Reply] = {}
-    qs = Reply.objects.filter(assignment__proposal=proposal, state=ReplyState.APPROVED).exclude(
-        assignment__role="co").select_related("assignment").prefetch_related(
-        Prefetch("evaluations", queryset=Evaluation.objects.all()))
+    qs = (
+        Reply.objects.filter(assignment__proposal=proposal, state=ReplyState.APPROVED)
+        .exclude(assignment__role="co")
+        .select_related("assignment")
+        .prefetch_related(Prefetch("evaluations", queryset=Evaluation.objects.all()))
+    )
     for r in qs.order_by("id"):
         latest[r.assignment_id] = r
     return list(latest.values())
@@ -166,8 +201,11 @@ def assignment_board(*, user, unit_id: int | None = None, filters: dict | None =
     if f.get("overdue") in (True, "1", "true"):
         qs = qs.filter(state__in=LIVE_ASSIGNMENT, due_date__lt=today)
     if f.get("due_within"):
-        qs = qs.filter(state__in=LIVE_ASSIGNMENT, due_date__gte=today,
-                       due_date__lte=today + datetime.timedelta(days=int(f["due_within"])))
+        qs = qs.filter(
+            state__in=LIVE_ASSIGNMENT,
+            due_date__gte=today,
+            due_date__lte=today + datetime.timedelta(days=int(f["due_within"])),
+        )
     if f.get("year"):
         qs = qs.filter(proposal__year=f["year"])
     return qs.order_by("due_date", "id")

@@ -36,6 +36,8 @@ SYSTEM = "system"  # scheduled jobs
 def relations_to_proposal(proposal, user) -> frozenset[str]:
     if user is None:
         return frozenset({SYSTEM})
+    if not user.is_authenticated:  # an anonymous visitor has no relation to anything
+        return frozenset()
     roles = roles_of(user)
     rel = set()
     if proposal.author_id == user.pk:
@@ -57,6 +59,8 @@ def relations_to_proposal(proposal, user) -> frozenset[str]:
 def relations_to_assignment(assignment, user) -> frozenset[str]:
     if user is None:
         return frozenset({SYSTEM})
+    if not user.is_authenticated:  # an anonymous visitor has no relation to anything
+        return frozenset()
     roles = roles_of(user)
     rel = set()
     if Role.PROPOSAL_OFFICE in roles:
@@ -70,6 +74,7 @@ def relations_to_assignment(assignment, user) -> frozenset[str]:
 
 
 # Conditions beyond state: each returns None when satisfied, else the reason (shown to the user, 409) -------------
+
 
 def _today():
     return timezone.localdate()
@@ -194,22 +199,27 @@ PROPOSAL_ACTIONS: dict[str, Step] = {
     "reject": Step(_("不予立案"), _s(P.SUBMITTED), (P.REJECTED,), _s(OFFICE), style="danger"),
     "assign": Step(_("交办"), _s(P.REGISTERED), (P.ASSIGNED,), _s(OFFICE)),
     "evaluate": Step(_("测评"), _s(P.EVALUATING), (), _s(EVALUATOR), (_has_something_to_evaluate,)),
-    "request_rehandling": Step(_("要求重新办理"), _s(P.EVALUATING), (P.REHANDLING,), _s(OFFICE), (_can_rehandle,),
-                               style="secondary"),
+    "request_rehandling": Step(
+        _("要求重新办理"), _s(P.EVALUATING), (P.REHANDLING,), _s(OFFICE), (_can_rehandle,), style="secondary"
+    ),
     "close": Step(_("办结"), _s(P.EVALUATING), (P.CLOSED,), _s(OFFICE), (_can_close,)),
     "schedule_followup": Step(_("安排回头看"), _s(P.CLOSED), (), _s(OFFICE), (_has_grade_b,), style="secondary"),
     "propose_key": Step(_("拟定为重点提案"), IN_HANDLING, (), _s(OFFICE), (_key_none,), style="secondary"),
     "approve_key": Step(_("批准重点提案"), IN_HANDLING, (), _s(LEADER), (_key_proposed,)),
     "decline_key": Step(_("不列为重点提案"), IN_HANDLING, (), _s(LEADER), (_key_proposed,), style="secondary"),
-    "record_supervision": Step(_("记录督办"), AFTER_REGISTRATION, (), _s(SUPERVISOR, OFFICE), (_key_approved,),
-                               style="secondary"),
-    "nominate_excellent": Step(_("提名优秀提案"), AFTER_REGISTRATION, (), _s(OFFICE), (_excellent_none,),
-                               style="secondary"),
+    "record_supervision": Step(
+        _("记录督办"), AFTER_REGISTRATION, (), _s(SUPERVISOR, OFFICE), (_key_approved,), style="secondary"
+    ),
+    "nominate_excellent": Step(
+        _("提名优秀提案"), AFTER_REGISTRATION, (), _s(OFFICE), (_excellent_none,), style="secondary"
+    ),
     "approve_excellent": Step(_("评定为优秀提案"), AFTER_REGISTRATION, (), _s(LEADER), (_excellent_nominated,)),
-    "decline_excellent": Step(_("不评为优秀提案"), AFTER_REGISTRATION, (), _s(LEADER), (_excellent_nominated,),
-                              style="secondary"),
-    "consent_publication": Step(_("同意公开"), _s(P.CLOSED), (), _s(AUTHOR), (_publication_enabled,),
-                                style="secondary"),
+    "decline_excellent": Step(
+        _("不评为优秀提案"), AFTER_REGISTRATION, (), _s(LEADER), (_excellent_nominated,), style="secondary"
+    ),
+    "consent_publication": Step(
+        _("同意公开"), _s(P.CLOSED), (), _s(AUTHOR), (_publication_enabled,), style="secondary"
+    ),
 }
 
 LIVE = _s(A.PENDING, A.ACCEPTED, A.DISPUTED, A.REPLY_SIGNED)
@@ -217,19 +227,29 @@ LIVE = _s(A.PENDING, A.ACCEPTED, A.DISPUTED, A.REPLY_SIGNED)
 ASSIGNMENT_ACTIONS: dict[str, Step] = {
     "accept_assignment": Step(_("签收"), _s(A.PENDING), (A.ACCEPTED,), _s(UNIT), (_proposal_in_handling,)),
     "auto_accept": Step(_("逾期视为签收"), _s(A.PENDING), (A.ACCEPTED,), _s(SYSTEM)),
-    "dispute_assignment": Step(_("申请调整"), _s(A.PENDING), (A.DISPUTED,), _s(UNIT),
-                               (_proposal_in_handling, _within_dispute_window), style="secondary"),
+    "dispute_assignment": Step(
+        _("申请调整"),
+        _s(A.PENDING),
+        (A.DISPUTED,),
+        _s(UNIT),
+        (_proposal_in_handling, _within_dispute_window),
+        style="secondary",
+    ),
     "resolve_dispute": Step(_("处理调整申请"), _s(A.DISPUTED), (A.ACCEPTED, A.REASSIGNED), _s(OFFICE)),
-    "record_contact": Step(_("记录办前沟通"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling,),
-                           style="secondary"),
-    "submit_co_opinion": Step(_("提交会办意见"), _s(A.ACCEPTED), (A.OPINION_SENT,), _s(UNIT),
-                              (_proposal_in_handling, _is_co)),
-    "request_extension": Step(_("申请延期"), _s(A.ACCEPTED), (), _s(UNIT),
-                              (_proposal_in_handling, _no_pending_extension), style="secondary"),
+    "record_contact": Step(
+        _("记录办前沟通"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling,), style="secondary"
+    ),
+    "submit_co_opinion": Step(
+        _("提交会办意见"), _s(A.ACCEPTED), (A.OPINION_SENT,), _s(UNIT), (_proposal_in_handling, _is_co)
+    ),
+    "request_extension": Step(
+        _("申请延期"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _no_pending_extension), style="secondary"
+    ),
     "decide_extension": Step(_("审批延期"), LIVE, (), _s(OFFICE), (_has_pending_extension,)),
     "draft_reply": Step(_("起草答复"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _owes_reply)),
-    "sign_reply": Step(_("签发答复"), _s(A.ACCEPTED), (A.REPLY_SIGNED,), _s(UNIT_LEADER),
-                       (_proposal_in_handling, _has_draft_reply)),
+    "sign_reply": Step(
+        _("签发答复"), _s(A.ACCEPTED), (A.REPLY_SIGNED,), _s(UNIT_LEADER), (_proposal_in_handling, _has_draft_reply)
+    ),
     "approve_reply": Step(_("审核通过答复"), _s(A.REPLY_SIGNED), (A.REPLIED,), _s(OFFICE)),
     "return_reply": Step(_("退回答复"), _s(A.REPLY_SIGNED), (A.ACCEPTED,), _s(OFFICE), style="secondary"),
 }
@@ -252,8 +272,11 @@ def _first_failure(step: Step, proposal, assignment, user):
 def allowed_proposal_actions(proposal, user) -> list[str]:
     rel = relations_to_proposal(proposal, user)
     return [
-        name for name, step in PROPOSAL_ACTIONS.items()
-        if SYSTEM not in step.who and step.who & rel and proposal.state in step.sources
+        name
+        for name, step in PROPOSAL_ACTIONS.items()
+        if SYSTEM not in step.who
+        and step.who & rel
+        and proposal.state in step.sources
         and _first_failure(step, proposal, None, user) is None
     ]
 
@@ -262,8 +285,11 @@ def allowed_assignment_actions(assignment, user) -> list[str]:
     rel = relations_to_assignment(assignment, user)
     proposal = assignment.proposal
     return [
-        name for name, step in ASSIGNMENT_ACTIONS.items()
-        if SYSTEM not in step.who and step.who & rel and assignment.state in step.sources
+        name
+        for name, step in ASSIGNMENT_ACTIONS.items()
+        if SYSTEM not in step.who
+        and step.who & rel
+        and assignment.state in step.sources
         and _first_failure(step, proposal, assignment, user) is None
     ]
 

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _draft(org, category, **extra):
-    data = {"title": "关于加快充电桩建设的建议", "analysis": "现状分析……", "suggestions": "一、……", "category_id":
-            category.pk, "cosigner_ids": [org.member2.pk], "suggested_unit_ids": [org.unit.pk]}
+    data = {
+        "title": "关于加快充电桩建设的建议",
+        "analysis": "现状分析……",
+        "suggestions": "一、……",
+        "category_id": category.pk,
+        "cosigner_ids": [org.member2.pk],
+        "suggested_unit_ids": [org.unit.pk],
+    }
     data.update(extra)
     return proposal_create_draft(author=org.users["member"], data=data)
 
@@ -34,33 +40,51 @@ def test_whole_path_with_rehandling(org, category):
     assert p.state == ProposalState.SUBMITTED
     p = proposal_act(proposal_id=p.pk, action="register", actor=u["office"])
     assert p.state == ProposalState.REGISTERED and p.number == f"{p.year}0001"
-    p = proposal_act(proposal_id=p.pk, action="assign", actor=u["office"], payload={
-        "mode": "lead", "units": [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk,
-                                                                             "role": "co"}]})
+    p = proposal_act(
+        proposal_id=p.pk,
+        action="assign",
+        actor=u["office"],
+        payload={
+            "mode": "lead",
+            "units": [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}],
+        },
+    )
     assert p.state == ProposalState.ASSIGNED
     lead, co = p.assignments.order_by("role")  # "co" < "lead"
     co, lead = (co, lead) if co.role == "co" else (lead, co)
     assignment_act(assignment_id=co.pk, action="accept_assignment", actor=u["unit2"])
     assignment_act(assignment_id=co.pk, action="submit_co_opinion", actor=u["unit2"], payload={"text": "同意"})
     assignment_act(assignment_id=lead.pk, action="accept_assignment", actor=u["unit"])
-    assignment_act(assignment_id=lead.pk, action="record_contact", actor=u["unit"],
-                   payload={"date": str(lead.assigned_at.date()), "way": "phone", "summary": "电话沟通"})
-    assignment_act(assignment_id=lead.pk, action="draft_reply", actor=u["unit"],
-                   payload={"text": "答复……", "grade": "B"})
+    assignment_act(
+        assignment_id=lead.pk,
+        action="record_contact",
+        actor=u["unit"],
+        payload={"date": str(lead.assigned_at.date()), "way": "phone", "summary": "电话沟通"},
+    )
+    assignment_act(
+        assignment_id=lead.pk, action="draft_reply", actor=u["unit"], payload={"text": "答复……", "grade": "B"}
+    )
     with pytest.raises(NotAllowed):
         assignment_act(assignment_id=lead.pk, action="sign_reply", actor=u["unit"])
     assignment_act(assignment_id=lead.pk, action="sign_reply", actor=u["unit-leader"])
     assignment_act(assignment_id=lead.pk, action="approve_reply", actor=u["office"], payload={})
     p.refresh_from_db()
     assert p.state == ProposalState.EVALUATING
-    proposal_act(proposal_id=p.pk, action="evaluate", actor=u["member"],
-                 payload={"satisfaction": "dissatisfied", "comment": "未落实"})
-    p = proposal_act(proposal_id=p.pk, action="request_rehandling", actor=u["office"],
-                     payload={"comment": "请重新办理"})
+    proposal_act(
+        proposal_id=p.pk,
+        action="evaluate",
+        actor=u["member"],
+        payload={"satisfaction": "dissatisfied", "comment": "未落实"},
+    )
+    p = proposal_act(
+        proposal_id=p.pk, action="request_rehandling", actor=u["office"], payload={"comment": "请重新办理"}
+    )
     assert p.state == ProposalState.REHANDLING
     lead.refresh_from_db()
     assert lead.state == AssignmentState.ACCEPTED and lead.round == 2
-    assignment_act(assignment_id=lead.pk, action="draft_reply", actor=u["unit"], payload={"text": "再次答复", "grade": "A"})
+    assignment_act(
+        assignment_id=lead.pk, action="draft_reply", actor=u["unit"], payload={"text": "再次答复", "grade": "A"}
+    )
     assignment_act(assignment_id=lead.pk, action="sign_reply", actor=u["unit-leader"])
     assignment_act(assignment_id=lead.pk, action="approve_reply", actor=u["office"])
     p.refresh_from_db()
@@ -69,15 +93,28 @@ def test_whole_path_with_rehandling(org, category):
     proposal_act(proposal_id=p.pk, action="evaluate", actor=u["member"], payload={"satisfaction": "satisfied"})
     p = proposal_act(proposal_id=p.pk, action="close", actor=u["office"])
     assert p.state == ProposalState.CLOSED
-    assert list(Evaluation.objects.filter(reply__assignment=lead).order_by("id").values_list(
-        "satisfaction", flat=True)) == [Satisfaction.DISSATISFIED, Satisfaction.SATISFIED]
+    assert list(
+        Evaluation.objects.filter(reply__assignment=lead).order_by("id").values_list("satisfaction", flat=True)
+    ) == [Satisfaction.DISSATISFIED, Satisfaction.SATISFIED]
     steps = list(TimelineEntry.objects.filter(proposal=p).values_list("action", flat=True))
-    for action in ["submit", "cosign", "register", "assign", "submit_co_opinion", "sign_reply", "approve_reply",
-                   "send_for_evaluation", "evaluate", "request_rehandling", "close"]:
+    for action in [
+        "submit",
+        "cosign",
+        "register",
+        "assign",
+        "submit_co_opinion",
+        "sign_reply",
+        "approve_reply",
+        "send_for_evaluation",
+        "evaluate",
+        "request_rehandling",
+        "close",
+    ]:
         assert action in steps
     kinds = sorted(DutyRecord.objects.values_list("kind", flat=True))
-    assert kinds == sorted([DutyKind.PROPOSAL_SUBMITTED, DutyKind.PROPOSAL_REGISTERED_LEAD,
-                            DutyKind.PROPOSAL_REGISTERED_COSIGNER])
+    assert kinds == sorted(
+        [DutyKind.PROPOSAL_SUBMITTED, DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.PROPOSAL_REGISTERED_COSIGNER]
+    )
     assert AuditEntry.objects.filter(action__startswith="proposal.").count() >= 8
     assert Notification.objects.filter(recipient=u["member"], kind="proposal.evaluate").count() == 2
 

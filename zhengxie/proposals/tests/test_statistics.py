@@ -1,0 +1,613 @@
+"""The annual report's figures, computed from a year of proposals made through the real services, with exact
+expected values for every breakdown; each figure's filters list exactly the proposals behind it."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from zhengxie.accounts.services import account_create, api_token_issue
+from zhengxie.core.testing import PASSWORD, make_member
+from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Session
+from zhengxie.proposals.actions import assignment_act, proposal_act
+from zhengxie.proposals.models import Assignment, Category, Proposal, Reply
+from zhengxie.proposals.selectors import current_replies, proposal_list
+from zhengxie.proposals.services import proposal_create_draft
+from zhengxie.proposals.statistics import (
+    ScopeError,
+    current_replies_q,
+    current_reply_relation,
+    proposal_statistics,
+    resolve_scope,
+)
+
+pytestmark = pytest.mark.django_db
+
+SH = zoneinfo.ZoneInfo("Asia/Shanghai")
+SESSION_DAY = datetime.datetime(2026, 1, 7, 10, 0, tzinfo=SH)  # in the 5th session's filing window
+REVIEW_DAY = datetime.datetime(2026, 2, 10, 10, 0, tzinfo=SH)
+HANDLING_DAY = datetime.datetime(2026, 2, 20, 10, 0, tzinfo=SH)
+LATE_DAY = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=SH)  # after P2's due date 2026-03-10
+CLOSING_DAY = datetime.datetime(2026, 4, 20, 10, 0, tzinfo=SH)  # P2's evaluation window has passed
+NEW_YEAR = datetime.datetime(2027, 1, 1, 0, 30, tzinfo=SH)  # 2026-12-31 16:30 UTC: after the term, in 2027
+REPORT_DAY = datetime.date(2026, 6, 1)
+
+
+def at(moment: datetime.datetime):
+    return time_machine.travel(moment, tick=False)
+
+
+@dataclass
+class Scenario:
+    org: object
+    p: dict  # "P1" … "P14" -> Proposal
+    categories: dict
+    collective: CollectiveProposer
+    party2: Party
+    member3: Member
+    member4: Member
+
+    def refresh(self):
+        for key, proposal in self.p.items():
+            self.p[key] = Proposal.objects.get(pk=proposal.pk)
+        return self
+
+
+def _member_with_account(org, *, username: str, name: str, sector, party, seq: int) -> Member:
+    user = account_create(username=username, password=PASSWORD, display_name=name)
+    return make_member(name=name, sector=sector, party=party, seq=seq, user=user, term=org.term)
+
+
+def _draft(author, category, title: str, **extra):
+    data = {
+        "title": title,
+        "analysis": f"{title}的现状与问题。",
+        "suggestions": f"一、{title}的具体措施。",
+        "category_id": category.pk,
+    }
+    data.update(extra)
+    return proposal_create_draft(author=author, data=data)
+
+
+def _act(proposal, action, actor, **payload):
+    return proposal_act(proposal_id=proposal.pk, action=action, actor=actor, payload=payload)
+
+
+def _a(proposal, unit) -> Assignment:
+    return Assignment.objects.exclude(state="reassigned").get(proposal=proposal, unit=unit)
+
+
+def _reply(assignment, staff, leader, office, drafted_grade: str, **approval):
+    text = f"{assignment.unit.short_name}答复：已研究办理。\n第二段。"
+    assignment_act(
+        assignment_id=assignment.pk, action="draft_reply", actor=staff, payload={"text": text, "grade": drafted_grade}
+    )
+    assignment_act(assignment_id=assignment.pk, action="sign_reply", actor=leader)
+    assignment_act(assignment_id=assignment.pk, action="approve_reply", actor=office, payload=approval)
+
+
+def build_scenario(org, category) -> Scenario:
+    """A year of proposals, see the expected figures in test_year_figures_are_exact.
+
+    P1 joint (member2, member3 confirm), session, 经济 → lead 住建局 + co 教体局, B on time, satisfied + P5's
+       proposer basically satisfied, closed, key.            P5 (member2, session, 经济) merged into P1.
+    P2 individual (member4 declined), session, 社会 → single 住建局 due 03-10, A approved late, closed unrated,
+       excellent.
+    P3 member2, 经济 → separate 住建局 (A corrected to C, on time) and 教体局 (accepted, overdue on 06-01).
+    P4 collective (民革), 经济: registered only.            P6 session, 社会: rejected.   P7 member2, 社会: converted.
+    P8 社会: withdrawn after reaching the office.            P9 member4: withdrawn as a draft.
+    P10 cosigning (member3 never answers).                  P11 经济: pending review.    P12: returned to draft.
+    P13 member2, 社会 → 住建局 disputes, reassigned to 教体局: B on time, dissatisfied, re-handling (overdue on 06-01).
+    P14 submitted 2027-01-01 00:30 (after the term).
+    """
+    u = org.users
+    office, leader = u["office"], u["leader"]
+    Session.objects.filter(term=org.term, number=5).update(proposal_window_opens=datetime.date(2025, 12, 1))
+    party2 = Party.objects.create(name="中国民主同盟", short_name="民盟", sort_order=1)
+    org.party.sort_order = 0
+    org.party.save(update_fields=["sort_order"])
+    Member.objects.filter(pk=org.member2.pk).update(party=party2)
+    member3 = _member_with_account(
+        org, username="demo-member3", name="王委员", sector=org.sector, party=org.party, seq=3
+    )
+    member4 = _member_with_account(
+        org, username="demo-member4", name="赵委员", sector=org.other_sector, party=party2, seq=4
+    )
+    social = Category.objects.create(name="社会建设", sort_order=2)
+    culture = Category.objects.create(name="文化建设", sort_order=3)
+    collective = CollectiveProposer.objects.create(name="民革新建区基层委员会", kind="party", party=org.party)
+    collective.contacts.add(u["staff"])
+    m1, m2, m3, m4 = u["member"], u["member2"], member3.user, member4.user
+    econ = category
+    p = {}
+
+    with at(SESSION_DAY):
+        p["P1"] = _draft(
+            m1,
+            econ,
+            "关于加快新能源汽车充电桩建设的建议",
+            cosigner_ids=[org.member2.pk, member3.pk],
+            suggested_unit_ids=[org.unit.pk],
+        )
+        _act(p["P1"], "submit", m1)
+        _act(p["P1"], "cosign", m2)
+        _act(p["P1"], "cosign", m3)
+        p["P2"] = _draft(m1, social, "关于完善社区养老服务的建议", cosigner_ids=[member4.pk])
+        _act(p["P2"], "submit", m1)
+        _act(p["P2"], "decline_cosign", m4)
+        p["P5"] = _draft(m2, econ, "关于充电桩进小区的建议")
+        _act(p["P5"], "submit", m2)
+        p["P6"] = _draft(m1, social, "关于某企业产品推广的建议")
+        _act(p["P6"], "submit", m1)
+
+    with at(REVIEW_DAY):
+        p["P3"] = _draft(m2, econ, "关于优化营商环境的建议")
+        p["P4"] = _draft(u["staff"], econ, "关于发展总部经济的建议", collective_id=collective.pk)
+        p["P7"] = _draft(m2, social, "关于路灯维修的意见")
+        p["P8"] = _draft(m1, social, "关于校园周边交通的建议")
+        p["P9"] = _draft(m4, social, "关于公园管理的建议")
+        p["P10"] = _draft(m1, econ, "关于预制菜产业链的建议", cosigner_ids=[member3.pk])
+        p["P11"] = _draft(m1, econ, "关于物流园区建设的建议")
+        p["P12"] = _draft(m1, econ, "关于湿地保护的建议")
+        p["P13"] = _draft(m2, social, "关于学校午餐供应的建议")
+        for key, author in [
+            ("P3", m2),
+            ("P4", u["staff"]),
+            ("P7", m2),
+            ("P8", m1),
+            ("P10", m1),
+            ("P11", m1),
+            ("P12", m1),
+            ("P13", m2),
+        ]:
+            _act(p[key], "submit", author)
+        _act(p["P9"], "withdraw", m4)
+        _act(p["P8"], "withdraw", m1)
+        _act(p["P12"], "return_for_revision", office, comment="请补充数据")
+        for key in ["P1", "P2", "P3", "P4", "P13"]:
+            _act(p[key], "register", office)
+        _act(p["P5"], "merge", office, into=p["P1"].pk)
+        _act(p["P6"], "reject", office, ground="promotion", explanation="推介企业产品")
+        _act(p["P7"], "convert", office, kind="opinion_report")
+        _act(
+            p["P1"],
+            "assign",
+            office,
+            mode="lead",
+            units=[{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}],
+        )
+        _act(
+            p["P2"],
+            "assign",
+            office,
+            mode="single",
+            units=[{"unit_id": org.unit.pk, "role": "single"}],
+            due_date="2026-03-10",
+        )
+        _act(
+            p["P3"],
+            "assign",
+            office,
+            mode="separate",
+            units=[{"unit_id": org.unit.pk, "role": "separate"}, {"unit_id": org.other_unit.pk, "role": "separate"}],
+        )
+        _act(p["P13"], "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
+        disputed = _a(p["P13"], org.unit)
+        assignment_act(
+            assignment_id=disputed.pk,
+            action="dispute_assignment",
+            actor=u["unit"],
+            payload={"reason": "学校午餐属教体局职责"},
+        )
+        assignment_act(
+            assignment_id=disputed.pk,
+            action="resolve_dispute",
+            actor=office,
+            payload={
+                "decision": "reassign",
+                "comment": "改交教体局",
+                "units": [{"unit_id": org.other_unit.pk, "role": "single"}],
+            },
+        )
+
+    with at(HANDLING_DAY):
+        _act(p["P1"], "propose_key", office, supervising_leader_id=leader.pk)
+        _act(p["P1"], "approve_key", leader)
+        unit, unit2 = org.unit, org.other_unit
+        for proposal, who, staff in [
+            ("P1", unit, u["unit"]),
+            ("P1", unit2, u["unit2"]),
+            ("P2", unit, u["unit"]),
+            ("P3", unit, u["unit"]),
+            ("P3", unit2, u["unit2"]),
+            ("P13", unit2, u["unit2"]),
+        ]:
+            assignment_act(assignment_id=_a(p[proposal], who).pk, action="accept_assignment", actor=staff)
+        assignment_act(
+            assignment_id=_a(p["P1"], unit2).pk,
+            action="submit_co_opinion",
+            actor=u["unit2"],
+            payload={"text": "同意主办单位意见"},
+        )
+        _reply(_a(p["P1"], unit), u["unit"], u["unit-leader"], office, "B")
+        _reply(_a(p["P3"], unit), u["unit"], u["unit-leader"], office, "A", grade="C", note="受条件限制")
+        _reply(_a(p["P13"], unit2), u["unit2"], u["unit2-leader"], office, "B")
+        _act(p["P13"], "evaluate", m2, satisfaction="dissatisfied", comment="未解决实际问题")
+        _act(p["P13"], "request_rehandling", office, comment="请重新办理")
+        _act(p["P1"], "evaluate", m1, satisfaction="satisfied")
+        _act(p["P1"], "evaluate", m2, satisfaction="basically_satisfied")
+        _act(p["P1"], "close", office)
+
+    with at(LATE_DAY):
+        _reply(_a(p["P2"], org.unit), u["unit"], u["unit-leader"], office, "A")
+
+    with at(CLOSING_DAY):
+        _act(p["P2"], "close", office)
+        _act(p["P2"], "nominate_excellent", office)
+        _act(p["P2"], "approve_excellent", leader)
+
+    with at(NEW_YEAR):
+        p["P14"] = _draft(m1, econ, "关于新年文化活动的建议")
+        _act(p["P14"], "submit", m1)
+
+    return Scenario(
+        org, p, {"econ": econ, "social": social, "culture": culture}, collective, party2, member3, member4
+    ).refresh()
+
+
+@pytest.fixture
+def scenario(org, category):
+    return build_scenario(org, category)
+
+
+def _values(rows, *keys, name="name"):
+    return [(r[name], *(r[k]["value"] for k in keys)) for r in rows]
+
+
+def _stats(user, **scope):
+    with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
+        return proposal_statistics(user=user, scope=resolve_scope(**scope))
+
+
+def test_the_scenario_ends_in_the_intended_states(scenario):
+    states = {k: p.state for k, p in scenario.p.items()}
+    assert states == {
+        "P1": "closed",
+        "P2": "closed",
+        "P3": "assigned",
+        "P4": "registered",
+        "P5": "merged",
+        "P6": "rejected",
+        "P7": "converted",
+        "P8": "withdrawn",
+        "P9": "withdrawn",
+        "P10": "cosigning",
+        "P11": "submitted",
+        "P12": "draft",
+        "P13": "rehandling",
+        "P14": "submitted",
+    }
+    assert [scenario.p[k].is_session_proposal for k in ("P1", "P2", "P5", "P6", "P3")] == [True] * 4 + [False]
+    assert scenario.p["P14"].year == 2027
+
+
+def test_year_figures_are_exact(scenario):
+    org = scenario.org
+    # when the office reads the 2026 figures on 1 June
+    s = _stats(org.users["office"], year="2026")
+    # then every figure is as the scenario made it
+    assert s["scope"] == {
+        "kind": "year",
+        "label": "2026年度",
+        "filters": {"year": "2026"},
+        "year": 2026,
+        "session_id": None,
+        "term_id": None,
+    }
+    assert s["as_of"] == "2026-06-01"
+    assert {k: v["value"] for k, v in s["totals"].items()} == {
+        "received": 10,
+        "pending": 1,
+        "registered": 5,
+        "merged": 1,
+        "converted": 1,
+        "rejected": 1,
+        "withdrawn": 1,
+        "session_proposals": 4,
+        "ordinary_proposals": 6,
+        "members": 3,
+        "key": 1,
+        "excellent": 1,
+    }
+    assert [(r["state"], r["count"]["value"]) for r in s["by_state"]] == [
+        ("registered", 1),
+        ("assigned", 1),
+        ("rehandling", 1),
+        ("replied", 0),
+        ("evaluating", 0),
+        ("closed", 2),
+    ]
+    assert _values(s["by_proposer_type"], "received", "registered", name="key") == [
+        ("individual", 8, 3),
+        ("joint", 1, 1),
+        ("collective", 1, 1),
+    ]
+    assert _values(s["by_collective"], "received", "registered") == [("民革新建区基层委员会", 1, 1)]
+    assert _values(s["by_category"], "received", "registered") == [
+        ("经济建设", 5, 3),
+        ("社会建设", 5, 2),
+        ("文化建设", 0, 0),
+    ]
+    assert _values(s["by_sector"], "received", "registered") == [("经济", 5, 2), ("教育", 4, 2), ("集体提案", 1, 1)]
+    assert _values(s["by_party"], "received", "registered") == [
+        ("中国国民党革命委员会", 5, 2),
+        ("中国民主同盟", 4, 2),
+        ("集体提案", 1, 1),
+    ]
+    assert _values(s["by_unit"], "assigned", "owes_reply", "replied", "replied_on_time", "overdue") == [
+        ("新建区住房和城乡建设局", 3, 3, 3, 2, 0),
+        ("新建区教育体育局", 3, 2, 0, 0, 2),
+    ]
+    # grades of current replies: P3's reply was drafted A and corrected to C; P13's round-1 reply is still current
+    assert [(r["grade"], r["count"]["value"]) for r in s["by_grade"]] == [("A", 1), ("B", 2), ("C", 1)]
+    # P2's window passed unrated: recorded as not rated, never as satisfied
+    assert [(r["key"], r["count"]["value"]) for r in s["satisfaction"]] == [
+        ("satisfied", 1),
+        ("basically_satisfied", 1),
+        ("dissatisfied", 1),
+        ("not_rated", 1),
+    ]
+    assert [(r["number"], r["title"], r["proposer"], r["supervising_leader"]) for r in s["key_proposals"]] == [
+        (scenario.p["P1"].number, "关于加快新能源汽车充电桩建设的建议", "张委员", str(org.users["leader"]))
+    ]
+    assert [(r["number"], r["proposer"], r["state"]) for r in s["excellent_proposals"]] == [
+        (scenario.p["P2"].number, "张委员", "closed")
+    ]
+
+
+def _figures(stats):
+    """Every figure of the statistics with a readable path."""
+    for name, fig in stats["totals"].items():
+        yield f"totals.{name}", fig
+    for section in (
+        "by_state",
+        "by_proposer_type",
+        "by_collective",
+        "by_category",
+        "by_sector",
+        "by_party",
+        "by_unit",
+        "by_grade",
+        "satisfaction",
+    ):
+        for i, row in enumerate(stats[section]):
+            for key, value in row.items():
+                if isinstance(value, dict) and "filters" in value:
+                    yield f"{section}[{i}].{key}", value
+
+
+def test_every_figure_lists_exactly_the_proposals_behind_it(scenario):
+    office = scenario.org.users["office"]
+    s = _stats(office, year="2026")
+    with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
+        listed = {path: proposal_list(user=office, filters=fig["filters"]).count() for path, fig in _figures(s)}
+    expected = {path: fig["value"] for path, fig in _figures(s)}
+    # the members figure counts people; its link lists the proposals they led (the co-signed one among them)
+    expected["totals.members"] = 9
+    assert listed == expected
+    assert len(listed) == 12 + 6 + 6 + 2 + 6 + 6 + 6 + 10 + 3 + 4
+
+
+def test_figure_filters_pick_the_right_proposals(scenario):
+    office, p = scenario.org.users["office"], scenario.p
+
+    def numbers(**filters):
+        with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
+            return sorted(k for k, v in p.items() for x in proposal_list(user=office, filters=filters) if x.pk == v.pk)
+
+    assert numbers(year="2026", received="1") == sorted(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P11", "P13"])
+    assert numbers(year="2026", state="withdrawn", received="1") == ["P8"]
+    # P9 was withdrawn before it was ever submitted: like a draft, only its author sees it
+    assert numbers(year="2026", state="withdrawn") == ["P8"]
+    assert numbers(received="1", proposer_type="joint") == ["P1"]
+    assert numbers(unit=str(scenario.org.other_unit.pk), handling="overdue") == ["P13", "P3"]
+    assert numbers(unit=str(scenario.org.unit.pk), handling="on_time") == ["P1", "P3"]
+    assert numbers(unit=str(scenario.org.unit.pk)) == ["P1", "P2", "P3"]  # P13's reassigned assignment is not counted
+    assert numbers(grade="C") == ["P3"]
+    assert numbers(satisfaction="not_rated") == ["P2"]
+    assert numbers(term=str(scenario.org.term.pk), received="1") == numbers(year="2026", received="1")
+    assert numbers(year="2027") == ["P14"]
+    # invalid values match nothing rather than everything
+    assert numbers(grade="Z") == []
+    assert numbers(handling="late") == []
+    assert numbers(proposer_type="x") == []
+    assert numbers(session="x") == []
+    assert numbers(term="999999") == []
+
+
+def test_session_and_term_scopes(scenario):
+    office, org = scenario.org.users["office"], scenario.org
+    session = Session.objects.get(term=org.term, number=5)
+    s = _stats(office, session=str(session.pk))
+    assert s["scope"]["label"] == "第十七届第五次会议"
+    assert s["scope"]["filters"] == {"session": str(session.pk)}
+    assert {
+        k: s["totals"][k]["value"]
+        for k in (
+            "received",
+            "pending",
+            "registered",
+            "merged",
+            "converted",
+            "rejected",
+            "withdrawn",
+            "session_proposals",
+            "members",
+        )
+    } == {
+        "received": 4,
+        "pending": 0,
+        "registered": 2,
+        "merged": 1,
+        "converted": 0,
+        "rejected": 1,
+        "withdrawn": 0,
+        "session_proposals": 4,
+        "members": 3,
+    }
+    assert _values(s["by_unit"], "assigned", "replied", "replied_on_time", "overdue") == [
+        ("新建区住房和城乡建设局", 2, 2, 1, 0),
+        ("新建区教育体育局", 1, 0, 0, 0),
+    ]
+    # the term runs to 2026-12-31 (Asia/Shanghai): P14, submitted 30 minutes into 2027, is not counted
+    t = _stats(office, term=str(org.term.pk))
+    assert t["scope"]["label"] == "第十七届"
+    assert t["totals"]["received"]["value"] == 10
+    y = _stats(office, year="2027")
+    assert {k: y["totals"][k]["value"] for k in ("received", "pending", "registered")} == {
+        "received": 1,
+        "pending": 1,
+        "registered": 0,
+    }
+
+
+def test_current_replies_in_sql_are_the_selectors_current_replies(scenario):
+    # the statistics find current replies by round (no reply-to-reply comparison); the selector by "latest approved"
+    in_sql = set(Reply.objects.filter(current_replies_q()).values_list("pk", flat=True))
+    by_selector = {r.pk for p in scenario.p.values() for r in current_replies(p)}
+    assert in_sql == by_selector
+    # P13 is being re-handled: its round-1 reply is still the current one; P1's co-handler owes none
+    assert len(by_selector) == 4
+    joined = Assignment.objects.annotate(current_reply=current_reply_relation()).values_list("pk", "current_reply")
+    assert {reply for _pk, reply in joined if reply} == by_selector
+    # a re-handling draft and a reply returned by the office change nothing
+    u, org = scenario.org.users, scenario.org
+    with at(datetime.datetime(2026, 3, 2, 10, tzinfo=SH)):
+        rehandled = _a(scenario.p["P13"], org.other_unit)
+        assignment_act(
+            assignment_id=rehandled.pk,
+            action="draft_reply",
+            actor=u["unit2"],
+            payload={"text": "再次答复", "grade": "A"},
+        )
+        separate = _a(scenario.p["P3"], org.other_unit)
+        assignment_act(
+            assignment_id=separate.pk, action="draft_reply", actor=u["unit2"], payload={"text": "答复", "grade": "B"}
+        )
+        assignment_act(assignment_id=separate.pk, action="sign_reply", actor=u["unit2-leader"])
+        assignment_act(
+            assignment_id=separate.pk, action="return_reply", actor=u["office"], payload={"comment": "请补充"}
+        )
+    assert set(Reply.objects.filter(current_replies_q()).values_list("pk", flat=True)) == by_selector
+    assert {r.pk for p in scenario.p.values() for r in current_replies(p)} == by_selector
+
+
+def test_scope_is_one_of_year_session_term():
+    with pytest.raises(ScopeError):
+        resolve_scope(year="2026", term="1")
+    with pytest.raises(ScopeError):
+        resolve_scope(session="999999")
+    with pytest.raises(ScopeError):
+        resolve_scope(year="twenty")
+    with at(datetime.datetime(2026, 5, 5, 12, tzinfo=SH)):
+        assert resolve_scope().filters == {"year": "2026"}
+
+
+def test_leaders_and_overseers_see_the_same_figures(scenario):
+    users = scenario.org.users
+    office = _stats(users["office"], year="2026")
+    assert _stats(users["leader"], year="2026") == office
+    assert _stats(users["overseer"], year="2026") == office
+
+
+# Query count -----------------------------------------------------------------------------------------------------
+
+
+def _assigned_proposals(org, category, units):
+    with at(REVIEW_DAY):
+        for i, unit in enumerate(units):
+            p = _draft(org.users["member"], category, f"关于第{i}项工作的建议")
+            _act(p, "submit", org.users["member"])
+            _act(p, "register", org.users["office"])
+            _act(p, "assign", org.users["office"], mode="single", units=[{"unit_id": unit.pk, "role": "single"}])
+
+
+def _queries_for_statistics(user) -> tuple[int, dict]:
+    user = type(user).objects.get(pk=user.pk)  # roles not cached yet
+    with CaptureQueriesContext(connection) as ctx:
+        s = proposal_statistics(user=user, scope=resolve_scope(year="2026"))
+    return len(ctx.captured_queries), s
+
+
+def test_query_count_is_bounded_and_independent_of_the_number_of_units(org, category):
+    _assigned_proposals(org, category, [org.unit])
+    few, s1 = _queries_for_statistics(org.users["office"])
+    assert len(s1["by_unit"]) == 1
+    more_units = [HandlingUnit.objects.create(name=f"新建区测试局{i}", short_name=f"测试局{i}") for i in range(4)]
+    Category.objects.create(name="生态文明建设", sort_order=5)
+    _assigned_proposals(org, category, [org.other_unit, *more_units])
+    many, s2 = _queries_for_statistics(org.users["office"])
+    assert len(s2["by_unit"]) == 6
+    assert s2["totals"]["registered"]["value"] == 6
+    assert few == many
+    assert many <= 18
+
+
+# Page and API ----------------------------------------------------------------------------------------------------
+
+
+def test_statistics_page_shows_figures_with_links(scenario, client_for):
+    office = scenario.org.users["office"]
+    with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
+        response = client_for(office).get(reverse("proposals:statistics"), {"year": "2026"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    list_url = reverse("proposals:list")
+    assert f'href="{list_url}?year=2026&amp;received=1"' in html
+    assert f'href="{list_url}?year=2026&amp;unit={scenario.org.other_unit.pk}&amp;handling=overdue"' in html
+    assert 'id="statistics-data"' in html and "statistics.js" in html and "echarts.min.js" in html
+    assert "<script>" not in html  # no inline script: the chart data is a JSON element
+
+
+def test_statistics_page_refuses_members_and_units(scenario, client_for):
+    users = scenario.org.users
+    for key in ("member", "unit", "unit-leader", "staff", "admin"):
+        assert client_for(users[key]).get(reverse("proposals:statistics")).status_code == 403, key
+    for key in ("office", "leader", "overseer"):
+        assert client_for(users[key]).get(reverse("proposals:statistics")).status_code == 200, key
+    assert client_for(users["office"]).post(reverse("proposals:statistics")).status_code == 405
+
+
+def test_statistics_api_returns_the_same_figures(scenario, client):
+    office = scenario.org.users["office"]
+    token = api_token_issue(user=office)[0]
+    with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
+        response = client.get("/api/v1/proposals/statistics", {"year": "2026"}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        expected = proposal_statistics(user=office, scope=resolve_scope(year="2026"))
+    assert response.status_code == 200
+    body = response.json()
+    assert body == expected
+    assert body["totals"]["received"] == {"value": 10, "filters": {"year": "2026", "received": "1"}}
+
+
+def test_statistics_api_refusals(scenario, client):
+    users = scenario.org.users
+    member_token = api_token_issue(user=users["member"])[0]
+    office_token = api_token_issue(user=users["office"])[0]
+    response = client.get("/api/v1/proposals/statistics", HTTP_AUTHORIZATION=f"Bearer {member_token}")
+    assert response.status_code == 403
+    assert "message" in response.json()
+    both = client.get(
+        "/api/v1/proposals/statistics", {"year": "2026", "term": "1"}, HTTP_AUTHORIZATION=f"Bearer {office_token}"
+    )
+    assert both.status_code == 422
+    missing = client.get(
+        "/api/v1/proposals/statistics", {"session": "999999"}, HTTP_AUTHORIZATION=f"Bearer {office_token}"
+    )
+    assert missing.status_code == 404
+    assert client.get("/api/v1/proposals/statistics").status_code == 401
