@@ -26,6 +26,8 @@ NAV: list[NavItem] = [
     NavItem("unit_board", _("本单位办理"), "proposals:unit_board", "proposals.unit_board", "briefcase"),
     NavItem("proposal_boards", _("督办看板"), "proposals:boards", "proposals.boards", "speedometer2"),
     NavItem("key_proposals", _("重点提案"), "proposals:key_board", "proposals.key_board", "star"),
+    NavItem("proposal_statistics", _("提案统计"), "proposals:statistics", "proposals.statistics", "bar-chart"),
+    NavItem("excellent", _("优秀提案"), "proposals:excellent", "proposals.excellent", "award"),
     NavItem("activities", _("活动"), "duty:activity_list", "duty.activities", "calendar-event"),
     NavItem("my_archive", _("我的履职"), "duty:my_archive", "duty.own_archive", "person-vcard"),
     NavItem("duty_table", _("履职统计"), "duty:committee_table", "duty.committee_table", "table"),

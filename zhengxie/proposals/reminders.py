@@ -200,5 +200,6 @@ def run_daily(*, today: datetime.date | None = None) -> dict:
         "overdue": overdue_flags(today=today),
         "evaluation_reminders": evaluation_reminders(today=today),
         "followups": followup_reminders(today=today),
-        "overseer_digest": overseer_weekly_digest(today=today) if today.weekday() == 0 else 0,
+        # Once per ISO week: on Monday, or on the first run after a missed Monday.
+        "overseer_digest": overseer_weekly_digest(today=today),
     }

@@ -181,9 +181,17 @@ def replies_awaiting_evaluation(proposal, user) -> list[tuple[Reply, Proposal]]:
     return [(r, p) for r, p in evaluations_outstanding(proposal) if p.author_id == getattr(user, "pk", None)]
 
 
+HANDLING_PROPOSAL = (P.ASSIGNED, P.REHANDLING)
+
+
 def is_overdue(assignment, today: datetime.date | None = None) -> bool:
+    """Still open past its due date while the proposal is being handled."""
     today = today or timezone.localdate()
-    return assignment.state in LIVE_ASSIGNMENT and assignment.due_date < today
+    return (
+        assignment.state in LIVE_ASSIGNMENT
+        and assignment.due_date < today
+        and assignment.proposal.state in HANDLING_PROPOSAL
+    )
 
 
 def assignment_board(*, user, unit_id: int | None = None, filters: dict | None = None) -> QuerySet[Assignment]:

@@ -276,7 +276,9 @@ def handling_q(kind: str, today: datetime.date) -> Q:
     if kind == "on_time":
         return owes & Q(state=AssignmentState.REPLIED) & _on_time()
     if kind == "overdue":
-        return Q(state__in=OPEN_ASSIGNMENT, due_date__lt=today)
+        # Only while the proposal is being handled: a co-handler that never sent its opinion is not "overdue"
+        # once the proposal has been replied to.
+        return Q(state__in=OPEN_ASSIGNMENT, due_date__lt=today, proposal__state__in=(P.ASSIGNED, P.REHANDLING))
     raise ValueError(kind)
 
 

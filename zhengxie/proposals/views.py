@@ -30,6 +30,7 @@ from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
 from zhengxie.people.models import HandlingUnit
 
+from .statistics import REPORT_FILTER_KEYS
 from . import selectors, services
 from . import workflow as wf
 from .actions import _check, add_months, assignment_act, proposal_act
@@ -140,8 +141,13 @@ def _list_filters(request) -> dict:
     for key in ("year", "category", "unit"):
         value = get.get(key, "").strip()
         f[key] = value if value.isdigit() and len(value) < 10 else ""
-    for key in ("key", "mine"):
+    for key in ("key", "mine", "excellent"):
         f[key] = "1" if get.get(key) in ("1", "true", "on") else ""
+    proposer = get.get("proposer", "").strip()
+    f["proposer"] = proposer if proposer.isdigit() and len(proposer) < 10 else ""
+    # The statistics page links each figure to the list with these; the selector validates their values.
+    for key in REPORT_FILTER_KEYS:
+        f[key] = get.get(key, "").strip()[:40]
     return f
 
 
@@ -167,6 +173,7 @@ def proposal_list(request):
             "active_nav": "proposals",
             "page": page,
             "filters": filters,
+            "report_filters": [(k, filters[k]) for k in (*REPORT_FILTER_KEYS, "excellent", "proposer") if filters[k]],
             "querystring": query.urlencode(),
             "states": ProposalState.choices,
             "years": years,

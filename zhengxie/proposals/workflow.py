@@ -235,7 +235,9 @@ ASSIGNMENT_ACTIONS: dict[str, Step] = {
         (_proposal_in_handling, _within_dispute_window),
         style="secondary",
     ),
-    "resolve_dispute": Step(_("处理调整申请"), _s(A.DISPUTED), (A.ACCEPTED, A.REASSIGNED), _s(OFFICE)),
+    "resolve_dispute": Step(
+        _("处理调整申请"), _s(A.DISPUTED), (A.ACCEPTED, A.REASSIGNED), _s(OFFICE), (_proposal_in_handling,)
+    ),
     "record_contact": Step(
         _("记录办前沟通"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling,), style="secondary"
     ),
@@ -245,7 +247,7 @@ ASSIGNMENT_ACTIONS: dict[str, Step] = {
     "request_extension": Step(
         _("申请延期"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _no_pending_extension), style="secondary"
     ),
-    "decide_extension": Step(_("审批延期"), LIVE, (), _s(OFFICE), (_has_pending_extension,)),
+    "decide_extension": Step(_("审批延期"), LIVE, (), _s(OFFICE), (_proposal_in_handling, _has_pending_extension)),
     "draft_reply": Step(_("起草答复"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _owes_reply)),
     "sign_reply": Step(
         _("签发答复"), _s(A.ACCEPTED), (A.REPLY_SIGNED,), _s(UNIT_LEADER), (_proposal_in_handling, _has_draft_reply)
