@@ -46,9 +46,11 @@ def _open(page, live_server, pk: int):
 def _act(page, action: str, fields: dict | None = None, *, scope=None):
     """Press an action's button; when it opens a form, fill it (label -> value) and confirm."""
     scope = scope or page
-    scope.locator(f'[data-action="{action}"]').click()
-    if fields is None:
+    if fields is None:  # the button posts the action: wait for the page it leads to
+        with page.expect_navigation():
+            scope.locator(f'[data-action="{action}"]').click()
         return
+    scope.locator(f'[data-action="{action}"]').click()
     form = scope.locator(f'form[data-action-form="{action}"]')
     for label, value in fields.items():
         control = form.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))  # required fields end in "*"
@@ -60,7 +62,8 @@ def _act(page, action: str, fields: dict | None = None, *, scope=None):
                 control.check()
         else:
             control.fill(value)
-    form.locator(f'[data-submit="{action}"]').click()
+    with page.expect_navigation():
+        form.locator(f'[data-submit="{action}"]').click()
 
 
 def _expect_state(page, label: str):
