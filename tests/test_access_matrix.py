@@ -6,14 +6,20 @@ _matrix``, so nothing ships without someone deciding who may reach it.
 
 Pages are requested with GET: anonymous -> 302 to sign-in; permitted -> 200; not permitted -> 403; an object the
 role may not see -> 404; POST-only views answer 405 to a permitted GET. Refused roles are also sent a POST, which
-must be refused the same way without changing a single row.
+must be refused the same way without changing a single row (a GET-only view refuses every POST with 405, before it
+looks at the object).
 """
 
 import datetime
+import inspect
+import re
+from collections.abc import Callable
+from functools import cached_property
 from urllib.parse import quote
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -21,11 +27,24 @@ from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
 from zhengxie.core.testing import PASSWORD, ROLE_KEYS
 from zhengxie.duty.activities import activity_act, activity_create
+from zhengxie.duty.materials import material_add
 from zhengxie.notifications.services import notify
 from zhengxie.people.models import UnitStaff
+from zhengxie.proposals.actions import assignment_act, proposal_act
+from zhengxie.proposals.models import Proposal
+from zhengxie.proposals.services import attachment_add, category_create, proposal_create_draft
 from zhengxie.workdays.services import correction_set
 
 pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Attachments and activity materials are written as files: keep them out of the project's media folder.
+    settings.MEDIA_ROOT = tmp_path
+
 
 # fmt: off
 #                                   anon admin office staff leader overs. unit  u-lead unit2 member member2
@@ -76,6 +95,62 @@ PAGES: dict[str, tuple[int, ...]] = {
     "api:openapi-json":             (200, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "api:openapi-view":             (200, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "api:api-root":                 (404, 404,  404,  404,  404,  404,   404,  404,  404,  404,   404),
+    # Proposals: member2's proposal, registered and assigned (single) to org.unit, which has accepted it; a PDF
+    # attached while it was a draft. Drafts only to their author; once submitted the proposers, office, leaders and
+    # overseers; registered ones every member; a unit only what is assigned to it (unit2: 404).
+    "proposals:list":               (302, 403,  200,  403,  200,  200,   200,  200,  200,  200,   200),
+    "proposals:new":                (302, 403,  403,  403,  403,  403,   403,  403,  403,  200,   200),
+    "proposals:autosave":           (302, 403,  405,  403,  403,  403,   403,  403,  403,  405,   405),
+    "proposals:review":             (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:categories":         (302, 200,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:detail":             (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
+    # Editing is the author's, and only while a draft: member2 gets 409, everyone else who may write 403.
+    "proposals:edit":               (302, 403,  403,  403,  403,  403,   403,  403,  403,  403,   409),
+    "proposals:act":                (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    "proposals:assignment_act":     (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    "proposals:attachment":         (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
+    "proposals:attachment_upload":  (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    "proposals:attachment_remove":  (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    "proposals:unit_board":         (302, 403,  403,  403,  403,  403,   200,  200,  200,  403,   403),
+    "proposals:boards":             (302, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    "proposals:key_board":          (302, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    "proposals:excellent":          (302, 403,  200,  403,  200,  403,   403,  403,  403,  200,   200),
+    # Documents follow the proposal (and the reply); lists only hold what the user sees.
+    "proposals:proposal_docx":      (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
+    "proposals:proposal_pdf":       (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
+    "proposals:list_xlsx":          (302, 403,  200,  403,  200,  200,   200,  200,  200,  200,   200),
+    # An approved reply of org.unit to another proposal of member2: the proposers, the office, leaders and the unit
+    # that wrote it — not overseers, other members or other units.
+    "proposals:reply_docx":         (302, 403,  200,  403,  200,  404,   200,  200,  404,  404,   200),
+    "proposals:reply_pdf":          (302, 403,  200,  403,  200,  404,   200,  200,  404,  404,   200),
+    # Statistics and the annual report: the proposal office, leaders and overseers.
+    "proposals:statistics":         (302, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    "proposals:statistics_xlsx":    (302, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    "proposals:annual_report_docx": (302, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    # Activities: a running (checking-in) activity of org.sector, published, with one material. The secretariat
+    # organises; members see the published activities they are invited to (member: yes; member2, of 教育: 404).
+    "duty:activity_list":           (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),
+    "duty:activity_new":            (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    "duty:check_in":                (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),
+    "duty:activity_detail":         (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   404),
+    "duty:activity_act":            (302, 403,  403,  405,  403,  403,   403,  403,  403,  405,   405),
+    "duty:activity_qr":             (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    "duty:activity_qr_fragment":    (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    "duty:material_upload":         (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
+    "duty:material_download":       (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   404),
+    "duty:attendance_xlsx":         (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    # Duty archives of member2: themselves, the secretariat, leaders and admins; member convenes another sector (404).
+    "duty:my_archive":              (302, 403,  403,  403,  403,  403,   403,  403,  403,  200,   200),
+    "duty:member_archive":          (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:archive_docx":            (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:archive_pdf":             (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:add_other":               (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    # The committee table: the secretariat, leaders, admins, and a convener (their sector only: member).
+    "duty:committee_table":         (302, 200,  403,  200,  200,  403,   403,  403,  403,  200,   403),
+    "duty:committee_table_xlsx":    (302, 200,  403,  200,  200,  403,   403,  403,  403,  200,   403),
+    "duty:short_of_minimums":       (302, 200,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "duty:alerts":                  (302, 200,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "duty:rules":                   (302, 200,  403,  403,  403,  403,   403,  403,  403,  403,   403),
 }
 
 # API operations, called with a bearer token of the role (anonymous: no token).
@@ -91,7 +166,8 @@ API: dict[str, tuple[int, ...]] = {
     "GET /api/v1/units":                  (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "GET /api/v1/units/{unit_id}":        (401, 200,  200,  200,  200,  200,   200,  200,  404,  200,   200),
     # Activities: the secretariat organises and sees all; a member sees those they are invited to (member2 here).
-    "GET /api/v1/activities":             (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    # The list is for those who take part in or organise activities (duty.activities).
+    "GET /api/v1/activities":             (401, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),
     "POST /api/v1/activities":            (401, 403,  403,  201,  403,  403,   403,  403,  403,  403,   403),
     "GET /api/v1/activities/{activity_id}":
                                           (401, 404,  404,  200,  404,  404,   404,  404,  404,  404,   200),
@@ -102,6 +178,30 @@ API: dict[str, tuple[int, ...]] = {
     # Duty archive of member2: the member, the secretariat, leaders and admins (a convener only their sector).
     "GET /api/v1/members/{member_id}/duty":
                                           (401, 200,  404,  200,  200,  404,   404,  404,  404,  404,   200),
+    # Proposals: the same proposal as the pages (member2's, assigned to org.unit and accepted, a PDF attached).
+    # The list answers 200 to everyone signed in; what each sees is asserted in proposals/tests/test_api.py.
+    "GET /api/v1/proposals":              (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    # A valid draft: members file in their own name; nobody else has anyone to file for.
+    "POST /api/v1/proposals":             (401, 403,  403,  403,  403,  403,   403,  403,  403,  201,   201),
+    "GET /api/v1/proposals/statistics":   (401, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
+    "GET /api/v1/proposals/{proposal_id}":
+                                          (401, 404,  200,  404,  200,  200,   200,  200,  404,  200,   200),
+    # Editing a draft is its author's: member2's proposal is submitted (409); visible to others (403) or not (404).
+    "PATCH /api/v1/proposals/{proposal_id}":
+                                          (401, 404,  403,  404,  403,  403,   403,  403,  404,  403,   409),
+    # propose_key is the office's alone.
+    "POST /api/v1/proposals/{proposal_id}/actions/{action}":
+                                          (401, 404,  200,  404,  403,  403,   403,  403,  404,  403,   403),
+    # record_contact is the assigned unit's (staff and leader); it changes no state, so both succeed.
+    "POST /api/v1/assignments/{assignment_id}/actions/{action}":
+                                          (401, 404,  403,  404,  403,  403,   200,  200,  404,  403,   403),
+    # Attaching to the proposal itself is its author's while a draft: member2 gets 409 now it is submitted.
+    "POST /api/v1/proposals/{proposal_id}/attachments":
+                                          (401, 404,  403,  404,  403,  403,   403,  403,  404,  403,   409),
+    "GET /api/v1/attachments/{attachment_id}":
+                                          (401, 404,  200,  404,  200,  200,   200,  200,  404,  200,   200),
+    "DELETE /api/v1/attachments/{attachment_id}":
+                                          (401, 404,  403,  404,  403,  403,   403,  403,  404,  403,   409),
 }
 # fmt: on
 
@@ -114,57 +214,176 @@ NINJA_PAGES = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 NO_ZX_PERMISSION_NEEDED = {"api:api-root": "ninja's URL-prefix marker; answers 404 and serves nothing"}
 
 
-def _url_kwargs(org) -> dict[str, dict]:
-    """Arguments for URLs that take them, all pointing at objects of the ``org`` fixture."""
-    token = api_token_issue(user=org.users["member2"])[1]
-    notification = notify(recipients=[org.users["member2"]], kind="test", title="给李委员的通知")[0]
-    correction = correction_set(
-        actor=org.users["admin"], date=datetime.date(2026, 12, 5), is_working_day=True, note="测试"
-    )
-    unit_post = UnitStaff.objects.get(unit=org.unit, user=org.users["unit"])
-    return {
-        "people:member_detail": {"pk": org.member2.pk},
-        "people:member_edit": {"pk": org.member2.pk},
-        "people:member_status": {"pk": org.member2.pk},
-        "people:unit_detail": {"pk": org.unit.pk},
-        "people:unit_edit": {"pk": org.unit.pk},
-        "people:unit_staff_add": {"pk": org.unit.pk},
-        "people:unit_staff_remove": {"pk": org.unit.pk, "staff_pk": unit_post.pk},
-        "accounts:revoke_token": {"token_id": token.pk},
-        "notifications:mark_read": {"pk": notification.pk},
-        "workdays:delete_correction": {"pk": correction.pk},
-    }
+class Objects:
+    """The objects the URLs and API operations point at, made through the services on first use: each test builds
+    only what its URL or operation needs, once for all the roles."""
+
+    def __init__(self, org):
+        self.org = org
+        self.users = org.users
+
+    # Proposals ---------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def category(self):
+        return category_create(actor=self.users["office"], data={"name": "城乡建设", "sort_order": 1})
+
+    def _accepted_proposal(self, title: str) -> Proposal:
+        """member2's own proposal (no co-signers) with a PDF attached while it was a draft, registered, assigned
+        (single) to org.unit and accepted by it."""
+        member2, office = self.users["member2"], self.users["office"]
+        data = {
+            "title": title,
+            "analysis": "现状分析……",
+            "suggestions": "一、加快建设……",
+            "category_id": self.category.pk,
+            "cosigner_ids": [],
+            "suggested_unit_ids": [self.org.unit.pk],
+        }
+        draft = proposal_create_draft(author=member2, data=data)
+        attachment_add(proposal_id=draft.pk, actor=member2, name="现场照片说明.pdf", data=PDF)
+        proposal_act(proposal_id=draft.pk, action="submit", actor=member2)
+        proposal_act(proposal_id=draft.pk, action="register", actor=office)
+        units = [{"unit_id": self.org.unit.pk, "role": "single"}]
+        proposal = proposal_act(
+            proposal_id=draft.pk, action="assign", actor=office, payload={"mode": "single", "units": units}
+        )
+        assignment_act(
+            assignment_id=proposal.assignments.get().pk, action="accept_assignment", actor=self.users["unit"]
+        )
+        return proposal
+
+    @cached_property
+    def proposal(self) -> Proposal:
+        return self._accepted_proposal("关于加快充电桩建设的建议")
+
+    @cached_property
+    def assignment(self):
+        return self.proposal.assignments.get()
+
+    @cached_property
+    def attachment(self):
+        return self.proposal.attachments.get()
+
+    @cached_property
+    def reply(self):
+        """An approved reply of org.unit, to another proposal of member2 (which is then awaiting evaluation)."""
+        proposal = self._accepted_proposal("关于改造老旧小区的建议")
+        assignment = proposal.assignments.get()
+        for action, role, payload in [
+            ("draft_reply", "unit", {"text": "答复如下……", "grade": "A"}),
+            ("sign_reply", "unit-leader", {}),
+            ("approve_reply", "office", {}),
+        ]:
+            assignment_act(assignment_id=assignment.pk, action=action, actor=self.users[role], payload=payload)
+        return assignment.replies.get()
+
+    # Activities --------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def running_activity(self):
+        """Published, started five minutes ago, two hours long (check-in open); org.sector (member) is invited."""
+        start = timezone.now() - datetime.timedelta(minutes=5)
+        return self._published_activity("经济界别调研活动", "sector_activity", start, 2, self.org.sector)
+
+    @cached_property
+    def material(self):
+        return material_add(
+            activity_id=self.running_activity.pk, actor=self.users["staff"], name="调研提纲.pdf", data=PDF
+        )
+
+    @cached_property
+    def invited_activity(self):
+        """Published, in ten days; only member2 (sector 教育) is invited."""
+        start = timezone.now() + datetime.timedelta(days=10)
+        return self._published_activity("教育界别调研", "research", start, 3, self.org.other_sector)
+
+    def _published_activity(self, title, kind, start, hours, sector):
+        activity = activity_create(
+            actor=self.users["staff"],
+            data={
+                "title": title,
+                "kind": kind,
+                "start": start.isoformat(),
+                "end": (start + datetime.timedelta(hours=hours)).isoformat(),
+                "place": "区政协三楼会议室",
+                "invitees": {"sector_ids": [sector.pk]},
+            },
+        )
+        return activity_act(activity_id=activity.pk, action="publish", actor=self.users["staff"])
 
 
-def _api_objects(org) -> dict:
-    """Objects the API operations are called on, made through the services: a published activity to which only
-    member2 (sector 教育) is invited."""
-    start = timezone.now() + datetime.timedelta(days=10)
-    activity = activity_create(
-        actor=org.users["staff"],
-        data={
-            "title": "教育界别调研",
-            "kind": "research",
-            "start": start.isoformat(),
-            "end": (start + datetime.timedelta(hours=3)).isoformat(),
-            "place": "区政协三楼会议室",
-            "invitees": {"sector_ids": [org.other_sector.pk]},
-        },
-    )
-    activity_act(activity_id=activity.pk, action="publish", actor=org.users["staff"])
-    return {"member_id": org.member2.pk, "unit_id": org.unit.pk, "activity_id": activity.pk, "start": start}
-
-
-# Path parameters beyond the shared ones above, per operation.
-API_PATH_PARAMS: dict[str, dict] = {
-    # Asking leave is the invitee's action; the organiser and everyone else must be refused.
-    "POST /api/v1/activities/{activity_id}/actions/{action}": {"action": "request_leave"},
+# Arguments for URLs that take them, all pointing at objects of the ``org`` fixture.
+URL_KWARGS: dict[str, Callable[[Objects], dict]] = {
+    "people:member_detail": lambda o: {"pk": o.org.member2.pk},
+    "people:member_edit": lambda o: {"pk": o.org.member2.pk},
+    "people:member_status": lambda o: {"pk": o.org.member2.pk},
+    "people:unit_detail": lambda o: {"pk": o.org.unit.pk},
+    "people:unit_edit": lambda o: {"pk": o.org.unit.pk},
+    "people:unit_staff_add": lambda o: {"pk": o.org.unit.pk},
+    "people:unit_staff_remove": lambda o: {
+        "pk": o.org.unit.pk,
+        "staff_pk": UnitStaff.objects.get(unit=o.org.unit, user=o.users["unit"]).pk,
+    },
+    "accounts:revoke_token": lambda o: {"token_id": api_token_issue(user=o.users["member2"])[1].pk},
+    "notifications:mark_read": lambda o: {
+        "pk": notify(recipients=[o.users["member2"]], kind="test", title="给李委员的通知")[0].pk
+    },
+    "workdays:delete_correction": lambda o: {
+        "pk": correction_set(
+            actor=o.users["admin"], date=datetime.date(2026, 12, 5), is_working_day=True, note="测试"
+        ).pk
+    },
+    "proposals:detail": lambda o: {"pk": o.proposal.pk},
+    "proposals:edit": lambda o: {"pk": o.proposal.pk},
+    "proposals:act": lambda o: {"pk": o.proposal.pk, "action": "close"},
+    "proposals:attachment_upload": lambda o: {"pk": o.proposal.pk},
+    "proposals:assignment_act": lambda o: {"pk": o.assignment.pk, "action": "record_contact"},
+    "proposals:attachment": lambda o: {"pk": o.attachment.pk},
+    "proposals:attachment_remove": lambda o: {"pk": o.attachment.pk},
+    "proposals:proposal_docx": lambda o: {"pk": o.proposal.pk},
+    "proposals:proposal_pdf": lambda o: {"pk": o.proposal.pk},
+    "proposals:reply_docx": lambda o: {"pk": o.reply.pk},
+    "proposals:reply_pdf": lambda o: {"pk": o.reply.pk},
+    "duty:activity_detail": lambda o: {"pk": o.running_activity.pk},
+    "duty:activity_act": lambda o: {"pk": o.running_activity.pk, "action": "sign_up"},
+    "duty:activity_qr": lambda o: {"pk": o.running_activity.pk},
+    "duty:activity_qr_fragment": lambda o: {"pk": o.running_activity.pk},
+    "duty:material_upload": lambda o: {"pk": o.running_activity.pk},
+    "duty:material_download": lambda o: {"pk": o.running_activity.pk, "material_pk": o.material.pk},
+    "duty:attendance_xlsx": lambda o: {"pk": o.running_activity.pk},
+    "duty:member_archive": lambda o: {"member_id": o.org.member2.pk},
+    "duty:archive_docx": lambda o: {"member_id": o.org.member2.pk},
+    "duty:archive_pdf": lambda o: {"member_id": o.org.member2.pk},
+    "duty:add_other": lambda o: {"member_id": o.org.member2.pk},
 }
 
 
-def _api_body(op: str, org, objects: dict) -> dict | None:
+# API path parameters naming objects, shared by the operations.
+API_OBJECTS: dict[str, Callable[[Objects], int]] = {
+    "member_id": lambda o: o.org.member2.pk,
+    "unit_id": lambda o: o.org.unit.pk,
+    "activity_id": lambda o: o.invited_activity.pk,
+    "proposal_id": lambda o: o.proposal.pk,
+    "assignment_id": lambda o: o.assignment.pk,
+    "attachment_id": lambda o: o.attachment.pk,
+}
+
+# Path parameters that are not objects, per operation.
+API_PATH_PARAMS: dict[str, dict] = {
+    # Asking leave is the invitee's action; the organiser and everyone else must be refused.
+    "POST /api/v1/activities/{activity_id}/actions/{action}": {"action": "request_leave"},
+    "POST /api/v1/proposals/{proposal_id}/actions/{action}": {"action": "propose_key"},
+    "POST /api/v1/assignments/{assignment_id}/actions/{action}": {"action": "record_contact"},
+}
+
+# Operations whose body is a multipart form (a file upload) rather than JSON.
+MULTIPART_API = {"POST /api/v1/proposals/{proposal_id}/attachments"}
+
+
+def _api_body(op: str, org, objects: Objects) -> dict | None:
     if op == "POST /api/v1/activities":
-        start = objects["start"] + datetime.timedelta(days=1)
+        start = timezone.now() + datetime.timedelta(days=11)
         return {
             "title": "新的活动",
             "kind": "inspection",
@@ -175,6 +394,22 @@ def _api_body(op: str, org, objects: dict) -> dict | None:
         }
     if op == "POST /api/v1/activities/{activity_id}/actions/{action}":
         return {"reason": "出差"}
+    if op == "POST /api/v1/proposals":
+        return {
+            "title": "关于建设口袋公园的建议",
+            "analysis": "现状分析……",
+            "suggestions": "一、……",
+            "category": objects.category.pk,
+            "suggested_unit_ids": [org.unit.pk],
+        }
+    if op == "PATCH /api/v1/proposals/{proposal_id}":
+        return {"title": "关于加快充电桩建设的建议（修改）"}
+    if op == "POST /api/v1/proposals/{proposal_id}/actions/{action}":
+        return {"supervising_leader_id": org.users["leader"].pk}
+    if op == "POST /api/v1/assignments/{assignment_id}/actions/{action}":
+        return {"date": str(timezone.localdate()), "way": "phone", "summary": "电话沟通了办理思路"}
+    if op == "POST /api/v1/proposals/{proposal_id}/attachments":
+        return {"file": SimpleUploadedFile("补充材料.pdf", PDF, content_type="application/pdf")}
     return None
 
 
@@ -219,11 +454,23 @@ def _row_counts() -> dict[str, int]:
 
 
 def _url_for(url_name: str, org) -> str:
-    kwargs = _url_kwargs(org)
     route = next(route for name, route, _p in _all_url_patterns() if name == url_name)
-    if "<" in route and url_name not in kwargs:
-        pytest.fail(f"{url_name} ({route}) takes arguments: add them to _url_kwargs in tests/test_access_matrix.py")
-    return reverse(url_name, kwargs=kwargs.get(url_name, {}))
+    if "<" in route and url_name not in URL_KWARGS:
+        pytest.fail(f"{url_name} ({route}) takes arguments: add them to URL_KWARGS in tests/test_access_matrix.py")
+    kwargs = URL_KWARGS[url_name](Objects(org)) if url_name in URL_KWARGS else {}
+    return reverse(url_name, kwargs=kwargs)
+
+
+def _allowed_methods(url_name: str) -> set[str]:
+    """The methods a view's ``require_http_methods`` (``require_safe``, ``require_POST`` …) lets through; all when
+    it has none."""
+    view = next(p.callback for name, _route, p in _all_url_patterns() if name == url_name)
+    while inspect.isfunction(view):
+        allowed = inspect.getclosurevars(view).nonlocals.get("request_method_list")
+        if allowed is not None:
+            return set(allowed)
+        view = getattr(view, "__wrapped__", None)
+    return {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def _client(client_for, org, role_key):
@@ -318,11 +565,15 @@ def test_page_access(url_name, org, client_for):
 
 @pytest.mark.parametrize("url_name", sorted(PAGES))
 def test_refused_roles_cannot_post_either(url_name, org, client_for):
-    """A role refused on GET (sign-in redirect, 403, 404) is refused on POST too, and nothing is written."""
+    """A role refused on GET (sign-in redirect, 403, 404) is refused on POST too, and nothing is written.
+
+    A GET-only view (``require_safe``) answers a POST with 405 before it looks the object up — for an object that
+    does not exist as much as for one the role may not see — so there a 404 on GET is a 405 on POST."""
     url = _url_for(url_name, org)
     expected = dict(zip(ROLE_KEYS, PAGES[url_name], strict=True))
+    get_only = "POST" not in _allowed_methods(url_name)
     refused = {
-        k: status
+        k: 405 if status == 404 and get_only else status
         for k, status in expected.items()
         if status in (403, 404) or (k == "anonymous" and status == 302 and url_name != "set_language")
     }
@@ -342,18 +593,28 @@ def test_refused_roles_cannot_post_either(url_name, org, client_for):
 # API -----------------------------------------------------------------------------------------------------------
 
 
-def _api_call(client, op: str, org, objects: dict, role_key: str, token: str | None):
-    method, path = op.split(" ", 1)
-    for param, value in {**objects, **API_PATH_PARAMS.get(op, {})}.items():
+def _api_path(op: str, objects: Objects) -> str:
+    path = op.split(" ", 1)[1]
+    fixed = API_PATH_PARAMS.get(op, {})
+    for param in re.findall(r"{(\w+)}", path):
+        if param not in fixed and param not in API_OBJECTS:
+            pytest.fail(f"{op}: add {{{param}}} to API_OBJECTS or API_PATH_PARAMS")
+        value = fixed[param] if param in fixed else API_OBJECTS[param](objects)
         path = path.replace("{" + param + "}", str(value))
-    if "{" in path:
-        pytest.fail(f"{op}: add its path parameters to _api_objects or API_PATH_PARAMS")
+    return path
+
+
+def _api_call(client, op: str, org, objects: Objects, role_key: str, token: str | None):
+    method = op.split(" ", 1)[0]
+    path = _api_path(op, objects)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     if op == "POST /api/v1/auth/token":
         username = "nobody" if role_key == "anonymous" else org.users[role_key].username
         password = "wrong-password" if role_key == "anonymous" else PASSWORD
         return client.post(path, {"username": username, "password": password}, content_type="application/json")
     body = _api_body(op, org, objects)
+    if op in MULTIPART_API:
+        return getattr(client, method.lower())(path, body, **headers)
     if body is not None:
         return getattr(client, method.lower())(path, body, content_type="application/json", **headers)
     return getattr(client, method.lower())(path, **headers)
@@ -363,7 +624,7 @@ def _api_call(client, op: str, org, objects: dict, role_key: str, token: str | N
 def test_api_access(op, org, client):
     # given a bearer token for each role
     tokens = {k: (None if k == "anonymous" else api_token_issue(user=org.users[k])[0]) for k in ROLE_KEYS}
-    objects = _api_objects(org)
+    objects = Objects(org)
     # when each role calls the operation
     actual = {}
     for role_key in ROLE_KEYS:
@@ -383,7 +644,8 @@ def test_refused_api_calls_change_nothing(op, org, client):
     refused = {k: s for k, s in expected.items() if s in (401, 403, 404) and op != "POST /api/v1/auth/token"}
     if not refused:
         pytest.skip(f"no role is refused {op} (the failed sign-in record is checked in accounts tests)")
-    objects = _api_objects(org)
+    objects = Objects(org)
+    _api_path(op, objects), _api_body(op, org, objects)  # the objects they name are made before counting
     before = _row_counts()
     actual = {k: _api_call(client, op, org, objects, k, tokens[k]).status_code for k in refused}
     assert actual == refused
