@@ -141,15 +141,15 @@ PAGES: dict[str, tuple[int, ...]] = {
     "duty:attendance_xlsx":         (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     # Duty archives of member2: themselves, the secretariat, leaders and admins; member convenes another sector (404).
     "duty:my_archive":              (302, 403,  403,  403,  403,  403,   403,  403,  403,  200,   200),
-    "duty:member_archive":          (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
-    "duty:archive_docx":            (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
-    "duty:archive_pdf":             (302, 200,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:member_archive":          (302, 403,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:archive_docx":            (302, 403,  403,  200,  200,  403,   403,  403,  403,  404,   200),
+    "duty:archive_pdf":             (302, 403,  403,  200,  200,  403,   403,  403,  403,  404,   200),
     "duty:add_other":               (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     # The committee table: the secretariat, leaders, admins, and a convener (their sector only: member).
-    "duty:committee_table":         (302, 200,  403,  200,  200,  403,   403,  403,  403,  200,   403),
-    "duty:committee_table_xlsx":    (302, 200,  403,  200,  200,  403,   403,  403,  403,  200,   403),
-    "duty:short_of_minimums":       (302, 200,  403,  200,  200,  403,   403,  403,  403,  403,   403),
-    "duty:alerts":                  (302, 200,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "duty:committee_table":         (302, 403,  403,  200,  200,  403,   403,  403,  403,  200,   403),
+    "duty:committee_table_xlsx":    (302, 403,  403,  200,  200,  403,   403,  403,  403,  200,   403),
+    "duty:short_of_minimums":       (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "duty:alerts":                  (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
     "duty:rules":                   (302, 200,  403,  403,  403,  403,   403,  403,  403,  403,   403),
 }
 
@@ -175,9 +175,10 @@ API: dict[str, tuple[int, ...]] = {
                                           (401, 404,  404,  200,  404,  404,   404,  404,  404,  404,   403),
     "POST /api/v1/activities/{activity_id}/actions/{action}":
                                           (401, 404,  404,  403,  404,  404,   404,  404,  404,  404,   200),
-    # Duty archive of member2: the member, the secretariat, leaders and admins (a convener only their sector).
+    # Duty archive of member2: the member, the secretariat and leaders (a convener only their sector); roles
+    # without archive access are refused outright.
     "GET /api/v1/members/{member_id}/duty":
-                                          (401, 200,  404,  200,  200,  404,   404,  404,  404,  404,   200),
+                                          (401, 403,  403,  200,  200,  403,   403,  403,  403,  404,   200),
     # Proposals: the same proposal as the pages (member2's, assigned to org.unit and accepted, a PDF attached).
     # The list answers 200 to everyone signed in; what each sees is asserted in proposals/tests/test_api.py.
     "GET /api/v1/proposals":              (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),

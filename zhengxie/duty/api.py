@@ -4,7 +4,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import ACTION_BODY_OPENAPI, json_object
@@ -126,7 +126,7 @@ def create_activity(request, payload: ActivityIn):
         if data.get(key) is not None:
             data[key] = data[key].isoformat()
     activity = activities.activity_create(actor=request.user, data=data)
-    return 201, _activity_out(activity, request.user)
+    return Status(201, _activity_out(activity, request.user))
 
 
 def _visible(request, activity_id: int) -> Activity:
@@ -183,6 +183,8 @@ class DutyQuery(Schema):
     description="Records with their sources, points by kind, total, score, grade, ranks and missing minimum duties.",
 )
 def member_duty(request, member_id: int, query: Query[DutyQuery]):
+    if not has_perm(request.user, "duty.archive"):
+        raise NotAllowed("您的角色不能查看履职档案。")
     member = archive_members(request.user).select_related("sector").filter(pk=member_id).first()
     if member is None:
         get_object_or_404(Activity.objects.none())

@@ -11,7 +11,7 @@ from zhengxie.people.models import Member
 
 from .models import DutyRecord, MemberYearScore
 
-ALL = {Role.SECRETARIAT, Role.LEADER, Role.ADMIN}
+ALL = {Role.SECRETARIAT, Role.LEADER}
 
 
 def archive_members(user) -> QuerySet[Member]:
