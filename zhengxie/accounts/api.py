@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from zhengxie.core.access import roles_of
 from zhengxie.core.api_errors import Invalid
@@ -34,7 +34,7 @@ def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            return 429, {"message": "登录失败次数过多，请稍后再试。"}
+            return Status(429, {"message": "登录失败次数过多，请稍后再试。"})
         services.sign_in_record(
             request=request,
             user=services.account_by_identifier(payload.username),
@@ -43,12 +43,12 @@ def issue_token(request, payload: TokenIn):
             reason="bad_credentials",
             method=SignInEvent.Method.TOKEN,
         )
-        return 401, {"message": "用户名或密码错误。"}
+        return Status(401, {"message": "用户名或密码错误。"})
     device = services.totp_confirmed_device(user)
     otp_needed = device is not None or (settings.ZHENGXIE_REQUIRE_STAFF_OTP and roles_of(user) & STAFF_ROLES)
     if otp_needed:
         if device is None:
-            return 401, {"message": "此账号须先在网页上启用两步验证。"}
+            return Status(401, {"message": "此账号须先在网页上启用两步验证。"})
         if not payload.otp:
             raise Invalid("需要两步验证码。", [{"field": "otp", "message": "必填"}])
         if not device.verify_token(payload.otp):
@@ -60,12 +60,12 @@ def issue_token(request, payload: TokenIn):
                 reason="bad_otp",
                 method=SignInEvent.Method.TOKEN,
             )
-            return 401, {"message": "两步验证码不正确。"}
+            return Status(401, {"message": "两步验证码不正确。"})
     raw, token = services.api_token_issue(user=user, request=request)
     services.sign_in_record(
         request=request, user=user, identifier=payload.username, succeeded=True, method=SignInEvent.Method.TOKEN
     )
-    return 200, {"token": raw, "expires_at": token.expires_at.isoformat()}
+    return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
 
 
 @router.delete("/auth/token", response={200: MessageOut})
