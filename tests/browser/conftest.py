@@ -22,8 +22,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 
@@ -60,6 +66,10 @@ def foreign_requests(page, live_server):
     """Every request the page makes to a host other than the live server's."""
     own = urlparse(live_server.url).netloc
     seen: list[str] = []
-    page.on("request", lambda r: seen.append(r.url) if urlparse(r.url).netloc not in (own, "") and
-            not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            seen.append(r.url) if urlparse(r.url).netloc not in (own, "") and not r.url.startswith("data:") else None
+        ),
+    )
     return seen

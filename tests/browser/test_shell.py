@@ -57,8 +57,17 @@ def test_unit_staff_opening_member_list_is_refused(live_org, sign_in, page, live
 
 def test_main_pages_make_no_request_to_another_host(live_org, sign_in, page, live_server, foreign_requests):
     sign_in("demo-admin")
-    for path in ["/", "/people/members/", "/people/units/", "/people/organisation/", "/notifications/",
-                 "/workdays/", "/audit/", "/accounts/profile/", f"/people/members/{live_org.member.pk}/"]:
+    for path in [
+        "/",
+        "/people/members/",
+        "/people/units/",
+        "/people/organisation/",
+        "/notifications/",
+        "/workdays/",
+        "/audit/",
+        "/accounts/profile/",
+        f"/people/members/{live_org.member.pk}/",
+    ]:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
         page.wait_for_load_state("networkidle")

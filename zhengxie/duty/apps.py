@@ -7,4 +7,4 @@ class DutyConfig(AppConfig):
 
     def ready(self):
         # tasks_archive registers the duty jobs' periodic tasks with Huey.
-        from . import permissions, tasks_archive  # noqa: F401
+        from . import permissions, tasks_archive, todo  # noqa: F401

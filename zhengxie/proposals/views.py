@@ -30,7 +30,6 @@ from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
 from zhengxie.people.models import HandlingUnit
 
-from .statistics import REPORT_FILTER_KEYS
 from . import selectors, services
 from . import workflow as wf
 from .actions import _check, add_months, assignment_act, proposal_act
@@ -38,6 +37,7 @@ from .choices import AssignmentRole, AssignmentState, CosignState, ExtensionStat
 from .conf import conf, grade_label, rejection_ground_label
 from .forms import ASSIGNMENT_FORMS, PROPOSAL_FORMS, AttachmentForm, CategoryForm, DraftForm, add_refusal_errors
 from .models import Assignment, Attachment, Category
+from .statistics import REPORT_FILTER_KEYS
 
 P = ProposalState
 A = AssignmentState

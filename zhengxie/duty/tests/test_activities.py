@@ -20,9 +20,14 @@ START = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.timezone(datetime.t
 
 
 def _activity(org, **extra):
-    data = {"title": "经济界别调研活动", "kind": "sector_activity", "start": START.isoformat(),
-            "end": (START + datetime.timedelta(hours=3)).isoformat(), "place": "区政协三楼会议室",
-            "invitees": {"sector_ids": [org.sector.pk]}}
+    data = {
+        "title": "经济界别调研活动",
+        "kind": "sector_activity",
+        "start": START.isoformat(),
+        "end": (START + datetime.timedelta(hours=3)).isoformat(),
+        "place": "区政协三楼会议室",
+        "invitees": {"sector_ids": [org.sector.pk]},
+    }
     data.update(extra)
     return activity_create(actor=org.users["staff"], data=data)
 
@@ -40,12 +45,24 @@ def test_sector_activity_leave_checkin_close(org, third):
     activity = _activity(org)
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=3))
     assert set(Invitation.objects.filter(activity=activity).values_list("member_id", flat=True)) == {
-        org.member.pk, third.pk}  # the sector's members only
+        org.member.pk,
+        third.pk,
+    }  # the sector's members only
     # demo-member asks for leave; the organiser approves
-    activity_act(activity_id=activity.pk, action="request_leave", actor=org.users["member"],
-                 payload={"reason": "出差"}, now=START - datetime.timedelta(days=2))
-    activity_act(activity_id=activity.pk, action="decide_leave", actor=staff,
-                 payload={"member_id": org.member.pk, "approve": True}, now=START - datetime.timedelta(days=1))
+    activity_act(
+        activity_id=activity.pk,
+        action="request_leave",
+        actor=org.users["member"],
+        payload={"reason": "出差"},
+        now=START - datetime.timedelta(days=2),
+    )
+    activity_act(
+        activity_id=activity.pk,
+        action="decide_leave",
+        actor=staff,
+        payload={"member_id": org.member.pk, "approve": True},
+        now=START - datetime.timedelta(days=1),
+    )
     # the third member scans the code shown on screen ten minutes before the start
     at = START - datetime.timedelta(minutes=10)
     code, _expires = checkin.make_code(activity, at=at.timestamp())
@@ -67,15 +84,20 @@ def test_correction_after_close_reverses_and_is_audited(org, third):
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=1))
     activity_act(activity_id=activity.pk, action="close", actor=staff, now=START + datetime.timedelta(hours=4))
     assert member_archive(member=third, year=2026).total == -5  # absent
-    activity_act(activity_id=activity.pk, action="mark_attendance", actor=staff,
-                 payload={"entries": [{"member_id": third.pk, "status": "present"}]},
-                 now=START + datetime.timedelta(days=1))
+    activity_act(
+        activity_id=activity.pk,
+        action="mark_attendance",
+        actor=staff,
+        payload={"entries": [{"member_id": third.pk, "status": "present"}]},
+        now=START + datetime.timedelta(days=1),
+    )
     arch = member_archive(member=third, year=2026)
     assert arch.total == 3
     rows = list(DutyRecord.objects.filter(member=third).order_by("id").values_list("kind", "sign"))
     assert rows == [("absent.sector_activity", 1), ("absent.sector_activity", -1), ("attended.sector_activity", 1)]
     assert AuditEntry.objects.filter(action="activity.mark_attendance").latest("id").changes["attendance"][1] == [
-        [third.pk, "absent", "present"]]
+        [third.pk, "absent", "present"]
+    ]
 
 
 def test_checkin_codes_are_refused_and_record_nothing(org, third):
@@ -92,16 +114,21 @@ def test_checkin_codes_are_refused_and_record_nothing(org, third):
     someone_elses, _ = checkin.make_code(other, at=at.timestamp())
     early, _ = checkin.make_code(activity, at=(START - datetime.timedelta(hours=3)).timestamp())
     audit = AuditEntry.objects.count()
-    cases = [(forged, at, "签到码无效"), (old, at, "已过期"), (someone_elses, at, "签到码无效"), ("garbage", at, "签到码无效"),
-             (early, START - datetime.timedelta(hours=3), "不在签到时间内")]
+    cases = [
+        (forged, at, "签到码无效"),
+        (old, at, "已过期"),
+        (someone_elses, at, "签到码无效"),
+        ("garbage", at, "签到码无效"),
+        (early, START - datetime.timedelta(hours=3), "不在签到时间内"),
+    ]
     for code, when, message in cases:
         with pytest.raises(InvalidInput) as refused:
-            activity_act(activity_id=activity.pk, action="check_in", actor=third.user, payload={"code": code},
-                         now=when)
+            activity_act(activity_id=activity.pk, action="check_in", actor=third.user, payload={"code": code}, now=when)
         assert message in refused.value.message
     with pytest.raises(NotVisible):  # not an invitee (member2 is in another sector)
-        activity_act(activity_id=activity.pk, action="check_in", actor=org.users["member2"], payload={"code": good},
-                     now=at)
+        activity_act(
+            activity_id=activity.pk, action="check_in", actor=org.users["member2"], payload={"code": good}, now=at
+        )
     assert Invitation.objects.filter(checked_in_at__isnull=False).count() == 0
     assert AuditEntry.objects.count() == audit
     activity.refresh_from_db()
@@ -116,16 +143,45 @@ def test_members_cannot_organise(org):
 
 def test_sign_up_with_capacity(org, third):
     staff = org.users["staff"]
-    activity = _activity(org, attendance="sign_up", capacity=1,
-                         sign_up_closes=(START - datetime.timedelta(days=1)).isoformat())
+    activity = _activity(
+        org, attendance="sign_up", capacity=1, sign_up_closes=(START - datetime.timedelta(days=1)).isoformat()
+    )
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=5))
     activity_act(activity_id=activity.pk, action="sign_up", actor=third.user, now=START - datetime.timedelta(days=4))
     with pytest.raises(StateConflict) as full:
-        activity_act(activity_id=activity.pk, action="sign_up", actor=org.users["member"],
-                     now=START - datetime.timedelta(days=4))
+        activity_act(
+            activity_id=activity.pk, action="sign_up", actor=org.users["member"], now=START - datetime.timedelta(days=4)
+        )
     assert "已满" in full.value.message
     activity_act(activity_id=activity.pk, action="close", actor=staff, now=START + datetime.timedelta(hours=4))
     # only the signed-up member is expected; the other invitee is not marked absent
     assert dict(Invitation.objects.filter(activity=activity).values_list("member_id", "status")) == {
-        third.pk: AttendanceStatus.ABSENT, org.member.pk: ""}
+        third.pk: AttendanceStatus.ABSENT,
+        org.member.pk: "",
+    }
     assert timezone.is_aware(activity.start)
+
+
+def test_to_do_lists_leave_to_decide_and_activities_to_close(org, third):
+    from zhengxie.core.todo import todo_for
+
+    staff = org.users["staff"]
+    now = timezone.now()
+    activity = _activity(
+        org, start=(now + datetime.timedelta(hours=1)).isoformat(), end=(now + datetime.timedelta(hours=3)).isoformat()
+    )
+    activity_act(activity_id=activity.pk, action="publish", actor=staff)
+    activity_act(activity_id=activity.pk, action="request_leave", actor=third.user, payload={"reason": "出差"})
+    assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["审批请假：王委员（经济界别调研活动）"]
+    activity_act(
+        activity_id=activity.pk, action="decide_leave", actor=staff, payload={"member_id": third.pk, "approve": True}
+    )
+    assert [i for i in todo_for(staff) if i.kind == "活动"] == []
+    past = _activity(
+        org,
+        title="已结束的活动",
+        start=(now - datetime.timedelta(hours=3)).isoformat(),
+        end=(now - datetime.timedelta(hours=1)).isoformat(),
+    )
+    activity_act(activity_id=past.pk, action="publish", actor=staff, now=now - datetime.timedelta(days=1))
+    assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["结束活动并确认考勤：已结束的活动"]

@@ -31,14 +31,21 @@ class Source:
 
 
 def _event(member, kind, qty=1, share=1, source=None, year=2026):
-    return duty_record_event(member=member, kind=kind, occurred_on=ON.replace(year=year), source=source or Source.make(),
-                             quantity=qty, share_count=share)
+    return duty_record_event(
+        member=member,
+        kind=kind,
+        occurred_on=ON.replace(year=year),
+        source=source or Source.make(),
+        quantity=qty,
+        share_count=share,
+    )
 
 
 def _hand_worked_year(org):
     rs = ruleset_for(2026)
-    RuleItem.objects.filter(ruleset=rs, kind__in=[DutyKind.PROPOSAL_REGISTERED_LEAD,
-                                                  DutyKind.PROPOSAL_REGISTERED_COSIGNER]).update(joint_points=12)
+    RuleItem.objects.filter(
+        ruleset=rs, kind__in=[DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.PROPOSAL_REGISTERED_COSIGNER]
+    ).update(joint_points=12)
     a, b = org.member, org.member2
     joint = Source.make()
     _event(a, "attended.plenary", qty=4)  # 4 half days x 5 = 20
@@ -64,8 +71,13 @@ def test_hand_worked_year(org):
     assert arch.by_kind["attended.*"]["count"] == 2  # inspection + research; the seminar nets to zero
     assert arch.by_kind["absent.*"]["points"] == "-5.00"
     assert arch.by_kind[DutyKind.PROPOSAL_REGISTERED_LEAD]["points"] == "16.00"
-    assert arch.by_kind[DutyKind.TRAINING_HOURS] == {"label": "学习培训（每学时）", "count": 1, "quantity": "30.00",
-                                                     "points": "10.00", "capped": True}
+    assert arch.by_kind[DutyKind.TRAINING_HOURS] == {
+        "label": "学习培训（每学时）",
+        "count": 1,
+        "quantity": "30.00",
+        "points": "10.00",
+        "capped": True,
+    }
     assert arch.total == D("47.00")
     assert arch.score == D("100.00")  # 60 + 47 = 107, at most 100
     assert arch.grade == "优秀"
@@ -82,7 +94,12 @@ def test_hand_worked_year(org):
     # The stored table holds exactly what the archive shows (one computation).
     stored = MemberYearScore.objects.get(member=a, year=2026)
     assert (stored.total, stored.score, stored.grade, stored.by_kind, stored.missing) == (
-        arch.total, arch.score, arch.grade, arch.by_kind, arch.missing)
+        arch.total,
+        arch.score,
+        arch.grade,
+        arch.by_kind,
+        arch.missing,
+    )
 
 
 def test_rule_change_recomputes_that_year_only(org):
@@ -90,11 +107,17 @@ def test_rule_change_recomputes_that_year_only(org):
     a, _b = _hand_worked_year(org)
     before_2025 = MemberYearScore.objects.get(member=a, year=2025)
     audit_before = AuditEntry.objects.count()
-    result = ruleset_save(actor=org.users["admin"], year=2026, data={
-        "items": [{"kind": "attended.*", "label": "出席活动", "points": "4"},
-                  {"kind": "attended.plenary", "label": "全体会议", "points": "5"}],
-        "base_points": "50",
-    })
+    result = ruleset_save(
+        actor=org.users["admin"],
+        year=2026,
+        data={
+            "items": [
+                {"kind": "attended.*", "label": "出席活动", "points": "4"},
+                {"kind": "attended.plenary", "label": "全体会议", "points": "5"},
+            ],
+            "base_points": "50",
+        },
+    )
     assert result["recomputed"] >= 2
     after = MemberYearScore.objects.get(member=a, year=2026)
     # 20 (plenary) + 2 x 4 (activities); nothing else has a rule any more
