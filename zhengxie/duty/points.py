@@ -317,8 +317,9 @@ def ensure_year(year: int) -> int:
     from zhengxie.people.choices import MemberStatus
     from zhengxie.people.models import Member
 
-    missing = list(Member.objects.filter(status=MemberStatus.SERVING).exclude(
-        year_scores__year=year).values_list("pk", flat=True))
+    missing = list(
+        Member.objects.filter(status=MemberStatus.SERVING).exclude(year_scores__year=year).values_list("pk", flat=True)
+    )
     return _recompute(year, missing) if missing else 0
 
 

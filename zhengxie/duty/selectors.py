@@ -80,8 +80,12 @@ class Ranks:
         # costs one query, not one per sector.
         if self._sector is None:
             grouped: dict = {}
-            rows = MemberYearScore.objects.filter(year=self.year).values("sector_id", "score").annotate(
-                n=Count("id")).order_by()
+            rows = (
+                MemberYearScore.objects.filter(year=self.year)
+                .values("sector_id", "score")
+                .annotate(n=Count("id"))
+                .order_by()
+            )
             for r in rows:
                 grouped.setdefault(r["sector_id"], []).append(r)
             self._sector = {sid: self._curve(rs) for sid, rs in grouped.items()}
@@ -90,8 +94,12 @@ class Ranks:
         return self._rank(self._sector[sector_id], score)
 
 
-SORTS = {"score": ("-score", "member_id"), "-score": ("score", "member_id"), "name": ("member__name", "member_id"),
-         "sector": ("member__sector__sort_order", "-score", "member_id")}
+SORTS = {
+    "score": ("-score", "member_id"),
+    "-score": ("score", "member_id"),
+    "name": ("member__name", "member_id"),
+    "sector": ("member__sector__sort_order", "-score", "member_id"),
+}
 
 
 def committee_table(*, user, year: int, filters: dict | None = None, sort: str = "score") -> QuerySet:
@@ -101,7 +109,8 @@ def committee_table(*, user, year: int, filters: dict | None = None, sort: str =
     ensure_year(year)
     f = filters or {}
     qs = MemberYearScore.objects.filter(year=year, member__in=archive_members(user)).select_related(
-        "member", "member__sector", "member__party")
+        "member", "member__sector", "member__party"
+    )
     if f.get("sector"):
         qs = qs.filter(member__sector_id=f["sector"])
     if f.get("party"):
