@@ -73,6 +73,9 @@ def make_member(
 
 
 def build_org() -> Org:
+    from zhengxie.duty.kinds import ensure_default_kinds
+
+    ensure_default_kinds()
     committee = Committee.objects.create(name="政协南昌市新建区委员会", short_name="新建区政协")
     term = Term.objects.create(
         committee=committee,
