@@ -154,8 +154,9 @@ class ReplySheet:
 def reply_sheet(reply: Reply, *, committee: str) -> ReplySheet:
     proposal = reply.assignment.proposal
     name = proposer_label(proposal)
-    if proposal.lead_member_id and not name.endswith(_("委员")):
-        name += _("委员")
+    # The reply sheet is a formal Chinese document: "张三委员" whatever the reader's interface language.
+    if proposal.lead_member_id and not name.endswith("委员"):
+        name += "委员"
     return ReplySheet(
         committee=committee,
         number=proposal.number or _("（未立案）"),

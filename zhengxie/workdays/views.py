@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengxie.core.access import has_perm, require
@@ -11,6 +12,18 @@ from zhengxie.core.access import has_perm, require
 from . import services
 from .forms import CorrectionForm
 from .models import CalendarCorrection
+
+
+# Column headings of the month table, Monday first.
+WEEKDAY_NAMES = [
+    gettext_lazy("一"),
+    gettext_lazy("二"),
+    gettext_lazy("三"),
+    gettext_lazy("四"),
+    gettext_lazy("五"),
+    gettext_lazy("六"),
+    gettext_lazy("日"),
+]
 
 
 @require("workdays.view")
@@ -47,6 +60,7 @@ def calendar(request):
         {
             "active_nav": "workdays",
             "weeks": weeks,
+            "weekday_names": WEEKDAY_NAMES,
             "year": year,
             "month": month,
             "prev": prev_m,
