@@ -13,7 +13,6 @@ from . import services
 from .forms import CorrectionForm
 from .models import CalendarCorrection
 
-
 # Column headings of the month table, Monday first.
 WEEKDAY_NAMES = [
     gettext_lazy("一"),
