@@ -73,3 +73,15 @@ def foreign_requests(page, live_server):
         ),
     )
     return seen
+
+
+@pytest.fixture(autouse=True)
+def _patient_page(page):
+    """A loaded two-core machine can take a while to answer: allow a minute for navigations and actions, and ten
+    seconds for assertions to come true."""
+    from playwright.sync_api import expect
+
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    expect.set_options(timeout=10_000)
+    yield
