@@ -2,7 +2,7 @@ import time
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from zhengxie.accounts.roles import Role
@@ -49,9 +49,17 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not fully migrated: run `manage.py migrate` first.")
 
+        from zhengxie.duty.kinds import ensure_default_kinds
+        from zhengxie.proposals.demo import build_demo_work
+
         started = time.monotonic()
         try:
-            summary = build_demo_district(seed=options["seed"])
+            # One transaction: the organisation and its demo work are there together or not at all.
+            with transaction.atomic():
+                summary = build_demo_district(seed=options["seed"])
+                if summary["created"]:
+                    ensure_default_kinds()
+                    work = build_demo_work()
         except DemoConflict as exc:
             raise CommandError(str(exc)) from exc
         if not summary["created"]:
@@ -63,6 +71,7 @@ class Command(BaseCommand):
                 f"Built {summary['committee']} in {time.monotonic() - started:.1f} s (seed {options['seed']})."
             )
         )
+        self.stdout.write(f"  demo work: {work['proposals']} proposals in every stage, {work['activities']} activities")
         width = max(_width(label) for _, label in COUNT_LABELS)
         for key, label in COUNT_LABELS:
             self.stdout.write(f"  {_pad(label, width)}  {summary['counts'][key]:>6}")
