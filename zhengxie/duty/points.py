@@ -317,8 +317,13 @@ def ensure_year(year: int) -> int:
     from zhengxie.people.choices import MemberStatus
     from zhengxie.people.models import Member
 
+    # No order: Member's default ordering would join every member to its sector for nothing (this runs on every
+    # archive page and committee table).
     missing = list(
-        Member.objects.filter(status=MemberStatus.SERVING).exclude(year_scores__year=year).values_list("pk", flat=True)
+        Member.objects.filter(status=MemberStatus.SERVING)
+        .exclude(year_scores__year=year)
+        .order_by()
+        .values_list("pk", flat=True)
     )
     return _recompute(year, missing) if missing else 0
 

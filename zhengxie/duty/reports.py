@@ -232,8 +232,9 @@ def annual_archive(*, member, year: int, user=None) -> AnnualArchive:
     rules = Rules(rs)
     archive = member_archive(member=member, year=year)
     ranks = Ranks(year)
+    # Counting "year" (never NULL) rather than "id": by index only, as in Ranks.
     sizes = MemberYearScore.objects.filter(year=year).aggregate(
-        all=Count("id"), sector=Count("id", filter=Q(sector_id=member.sector_id))
+        all=Count("year"), sector=Count("year", filter=Q(sector_id=member.sector_id))
     )
     return AnnualArchive(
         member=member,

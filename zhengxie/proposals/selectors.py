@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhengxie.accounts.roles import Role
@@ -55,12 +56,13 @@ def visible_proposals(user) -> QuerySet[Proposal]:
 
 
 def proposal_get(*, user, pk: int) -> Proposal | None:
+    # Four joins, and the three relations that are mostly empty in separate queries (none when empty): PostgreSQL
+    # spent about 9 ms planning the eight-table join of all seven on every detail page, to run it in 0.2 ms.
     return (
         visible_proposals(user)
         .filter(pk=pk)
-        .select_related(
-            "category", "lead_member", "collective", "author", "merged_into", "supervising_leader", "session"
-        )
+        .select_related("category", "lead_member", "collective", "author")
+        .prefetch_related("merged_into", "supervising_leader", "session")
         .first()
     )
 
@@ -101,8 +103,10 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
 
     qs = apply_report_filters(qs, f)
     # Unnumbered (not yet registered) proposals last on every database: PostgreSQL puts NULLs first when descending.
+    # Numbers start at 1, so COALESCE(seq, 0) orders as "seq DESC NULLS LAST" and, unlike NULLS LAST, can be indexed
+    # on SQLite too (Proposal.Meta's proposal_list_order serves this ORDER BY).
     return qs.select_related("category", "lead_member", "collective").order_by(
-        "-year", F("seq").desc(nulls_last=True), "-id"
+        "-year", Coalesce("seq", Value(0)).desc(), "-id"
     )
 
 

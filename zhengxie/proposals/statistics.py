@@ -473,8 +473,11 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
     }
 
     # One pass over the assignments in scope, each joined to its current reply (at most one) and to the rating
-    # its own proposer gave that reply (at most one), grouped by unit.
+    # its own proposer gave that reply (at most one), grouped by unit. "Overdue now" needs the proposal's state:
+    # it is counted apart, over the proposals being handled only, so that this pass reads no proposal row (at
+    # province scale, joining every assignment to its proposal cost a third of the pass).
     in_scope = base.values("pk")
+    handling = base.filter(state__in=(P.ASSIGNED, P.REHANDLING)).values("pk")
     codes = [code for code, _label in conf("GRADES")]
     replied = handling_q("replied", today)
     reply = "current_reply__"
@@ -494,7 +497,6 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
             owes=_Count("pk", filter=handling_q("owes", today)),
             replied=_Count("pk", filter=replied),
             on_time=_Count("pk", filter=replied & Q(current_reply__approved_at__date__lte=F("due_date"))),
-            overdue=_Count("pk", filter=handling_q("overdue", today)),
             graded=_Count(f"{reply}pk"),
             **{f"grade_{i}": _Count(f"{reply}pk", filter=_final_grade_q(reply, code)) for i, code in enumerate(codes)},
             **{
@@ -503,14 +505,27 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
             },
         )
     )
-    by_unit = {u["unit_id"]: u for u in units_counted}
+    # handling_q("overdue"), its condition on the proposal's state being ``handling``.
+    overdue = dict(
+        Assignment.objects.filter(proposal__in=handling, state__in=OPEN_ASSIGNMENT, due_date__lt=today)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=_Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    by_unit = {u["unit_id"]: {**u, "overdue": overdue.get(u["unit_id"], 0)} for u in units_counted}
     grades = {code: sum(u[f"grade_{i}"] for u in units_counted) for i, code in enumerate(codes)}
     ratings = {v: sum(u[f"rated_{v}"] for u in units_counted) for v in Satisfaction.values}
     # Ratings given on behalf of proposals merged into the ones in scope (the only other evaluating proposals).
+    # Such a rating is always of a reply to the proposal it was merged into (evaluate and close rate a proposal's
+    # replies on behalf of it and of the proposals merged into it), so naming those merged proposals selects the
+    # same rows while letting the database start from them rather than from every rating ever given (at province
+    # scale, ten years: 130-200 ms -> 30 ms).
+    merged_in_scope = Proposal.objects.filter(state=P.MERGED, merged_into__in=in_scope).values("pk")
     for value, n in (
         Evaluation.objects.filter(
             _current_reply_condition("reply__", "reply__assignment"),
-            proposal__state=P.MERGED,
+            proposal__in=merged_in_scope,
             reply__assignment__proposal__in=in_scope,
         )
         .order_by()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -151,6 +151,19 @@ def _list_filters(request) -> dict:
     return f
 
 
+def _distinct_years(qs) -> list[int]:
+    """The years of ``qs``, newest first, one index probe each (the latest year below the last one found), rather
+    than a DISTINCT over every visible proposal: at province scale (300,000 proposals) that read the whole table,
+    about 115 ms on each list page."""
+    years: list[int] = []
+    while True:
+        rows = qs.filter(year__lt=years[-1]) if years else qs
+        latest = rows.order_by().aggregate(latest=Max("year"))["latest"]
+        if latest is None:
+            return years
+        years.append(latest)
+
+
 @require("proposals.view")
 @require_safe
 def proposal_list(request):
@@ -163,9 +176,7 @@ def proposal_list(request):
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    years = sorted(
-        set(selectors.visible_proposals(user).order_by().values_list("year", flat=True).distinct()), reverse=True
-    )
+    years = _distinct_years(selectors.visible_proposals(user))
     return render(
         request,
         "proposals/list.html",

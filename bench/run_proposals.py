@@ -1,0 +1,589 @@
+"""Time the proposal pages and API on a database with ten years of history, then the plenary-deadline burst.
+
+    .venv/bin/python bench/run_proposals.py --database-url postgres://postgres@127.0.0.1:5432/zx_bench_prov_full
+
+Fill the database first with bench/generate.py --tier province and bench/generate_history.py. Starts
+``gunicorn zhengxie.wsgi`` (2 sync workers, DEBUG off) on a free 127.0.0.1 port, as bench/run.py does, with its own
+temporary ZHENGXIE_VAR_DIR (so the e-mail tasks the burst queues go to a private Huey file), signs in through the
+login form and POST /api/v1/auth/token, and sends a fixed number of requests (after a few untimed ones) from a few
+client threads to each of:
+
+* the proposal list filtered by state + year + category (page /proposals/ with its PAGE_SIZE of 20, and
+  GET /api/v1/proposals with limit=20), as demo-office, for a past year and for the current one;
+* proposal detail (page and API), as demo-office, cycling through 50 proposals of all years;
+* the assignment board of demo-unit's unit (/proposals/unit/, its default tab and the "replied" tab);
+* the year's statistics (page and API), as demo-office.
+
+Each endpoint is then timed again with one client (the time one request takes, without queueing).
+
+Then the burst: 200 serving members (given a known password in the database first; their API tokens obtained
+before it starts) each create a draft and submit it (POST /api/v1/proposals, POST
+/api/v1/proposals/{id}/actions/submit), all at once from 200 threads; errors must be 0 and exactly 200 new submitted
+proposals (and 200 ledger rows "proposal_submitted") must exist afterwards.
+
+Prints Markdown tables with the load average, exits 1 if any request failed or a goal's check failed, and always
+stops gunicorn. Only 127.0.0.1 is contacted; every loop is bounded in count and time.
+"""
+
+import argparse
+import contextlib
+import datetime
+import http.client
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from common import REPO, absolute_database_url
+from run import (
+    HOST,
+    BenchError,
+    Result,
+    free_port,
+    print_table,
+    request,
+    start_gunicorn,
+    stop_gunicorn,
+    wait_until_serving,
+)
+
+DEMO_PASSWORD = "zhengxie-demo"
+BENCH_PASSWORD = "zhengxie-bench-2026"  # given to the members taking part in a burst
+OUT = Path(__file__).resolve().parent / "out"
+
+
+# Shared with run_duty.py ----------------------------------------------------------------------------------------
+
+
+def setup_django(database_url: str) -> None:
+    """Django in this process too, against the same database: to pick ids, give passwords and check results."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengxie.settings"
+    os.environ.setdefault("ZHENGXIE_ENV", "demo")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def now_label() -> str:
+    return f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
+
+
+def sign_in(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
+    """The session cookie after signing in through the login form (bench/run.py's session_cookie, any user)."""
+    page = request(port, "GET", "/accounts/login/")
+    csrf = page.cookies().get("csrftoken")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+    if page.status != 200 or not csrf or not match:
+        raise BenchError(f"login page: HTTP {page.status}, no CSRF token")
+    form = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username, "password": password})
+    resp = request(
+        port,
+        "POST",
+        "/accounts/login/",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
+        body=form.encode(),
+    )
+    session = resp.cookies().get("sessionid")
+    if resp.status != 302 or not session:
+        raise BenchError(f"signing in as {username} failed: HTTP {resp.status}")
+    return session
+
+
+def token_for(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
+    resp = request(
+        port,
+        "POST",
+        "/api/v1/auth/token",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"username": username, "password": password}).encode(),
+    )
+    if resp.status != 200:
+        raise BenchError(f"token for {username}: HTTP {resp.status} {resp.body[:200]!r}")
+    return json.loads(resp.body)["token"]
+
+
+def tokens_for(port: int, usernames: list[str], password: str, threads: int = 2) -> dict[str, str]:
+    """API tokens for many accounts, ``threads`` at a time (each sign-in is a deliberate PBKDF2 check)."""
+    out: dict[str, str] = {}
+    errors: list[str] = []
+    queue = list(usernames)
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not queue or errors:
+                    return
+                name = queue.pop()
+            try:
+                token = token_for(port, name, password)
+            except (BenchError, OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(str(exc))
+                return
+            with lock:
+                out[name] = token
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    if errors:
+        raise BenchError(f"obtaining tokens: {errors[0]}")
+    return out
+
+
+def give_password(user_ids: list[int], password: str) -> None:
+    """One hash (the project's hasher) for all the accounts: a benchmark's members sign in with a known password."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    get_user_model().objects.filter(pk__in=user_ids).update(password=make_password(password), is_active=True)
+
+
+def hammer_paths(
+    port: int, label: str, paths: list[str], headers: dict, *, requests: int, concurrency: int, warmup: int
+) -> Result:
+    """bench/run.py's hammer over several paths in turn (e.g. 50 different proposals), so that one row of the
+    database is not all that is read."""
+    for i in range(warmup):
+        request(port, "GET", paths[i % len(paths)], headers=headers)
+    shown = paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} paths)"
+    result = Result(label, shown)
+    counter = [0]
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if counter[0] == requests:
+                    return
+                path = paths[counter[0] % len(paths)]
+                counter[0] += 1
+            began = time.perf_counter()
+            try:
+                resp = request(port, "GET", path, headers=headers)
+                problem = "" if resp.status == 200 else f"HTTP {resp.status} on {path}"
+            except (OSError, http.client.HTTPException) as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            elapsed = time.perf_counter() - began
+            with lock:
+                result.latencies.append(elapsed)
+                if problem:
+                    result.errors += 1
+                    result.first_error = result.first_error or problem
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.wall = time.perf_counter() - began
+    return result
+
+
+def result_json(r: Result) -> dict:
+    return {
+        "endpoint": r.label,
+        "path": r.path,
+        "requests": len(r.latencies),
+        "errors": r.errors,
+        "p50_ms": round(r.percentile(0.5), 1),
+        "p95_ms": round(r.percentile(0.95), 1),
+        "max_ms": round(max(r.latencies, default=0) * 1000, 1),
+        "req_per_s": round(r.throughput, 1),
+    }
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, workers: int):
+    """gunicorn on a free loopback port with a private var directory; always stopped, directory removed."""
+    var_dir = Path(tempfile.mkdtemp(prefix="zhengxie-bench-var-"))
+    (var_dir / "static").symlink_to(REPO / "var" / "static")
+    os.environ["ZHENGXIE_VAR_DIR"] = str(var_dir)  # start_gunicorn passes os.environ on
+    port = free_port()
+    log_path = var_dir / "gunicorn.log"
+    proc = start_gunicorn(database_url, port, workers, log_path)
+    failed = True
+    try:
+        wait_until_serving(proc, port, log_path)
+        yield port
+        failed = False
+    finally:
+        stop_gunicorn(proc)
+        if failed and log_path.exists():
+            kept = Path(tempfile.mkstemp(prefix="zhengxie-bench-gunicorn-", suffix=".log")[1])
+            shutil.copy(log_path, kept)
+            print(f"(gunicorn's log: {kept})", file=sys.stderr)
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def header_line(args, facts: str) -> str:
+    return (
+        f"{now_label()} · PostgreSQL · {facts} · gunicorn {args.workers} sync workers on {HOST} · "
+        f"{args.requests} requests per endpoint, concurrency {args.concurrency} · {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()} · load average {loadavg()}"
+    )
+
+
+def write_json(path: Path | None, data: dict) -> None:
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# What is timed ---------------------------------------------------------------------------------------------------
+
+
+def pick_targets(seed: int) -> dict:
+    from django.utils import timezone
+
+    from zhengxie.people.models import HandlingUnit
+    from zhengxie.proposals import views
+    from zhengxie.proposals.models import Assignment, Category, Proposal
+
+    today = timezone.localdate()
+    past = today.year - 1
+    economy = Category.objects.get(name="经济建设")
+    rng = random.Random(seed)
+    # Detail: 50 proposals of every year and state after submission (as the office sees them).
+    ids = list(Proposal.objects.exclude(state__in=["draft", "withdrawn"]).values_list("pk", flat=True))
+    sample = sorted(rng.sample(ids, 50))
+    unit = HandlingUnit.objects.get(name="新建区住房和城乡建设局")
+    return {
+        "page_size": views.PAGE_SIZE,
+        "past_year": past,
+        "current_year": today.year,
+        "category": economy.pk,
+        "detail_ids": sample,
+        "unit": unit.pk,
+        "unit_assignments": Assignment.objects.filter(unit=unit).count(),
+        "matches_past": Proposal.objects.filter(state="closed", year=past, category=economy).count(),
+        "matches_current": Proposal.objects.filter(state="assigned", year=today.year, category=economy).count(),
+        "proposals": Proposal.objects.count(),
+    }
+
+
+def endpoints(t: dict) -> list[tuple[str, list[str], str]]:
+    past = urlencode({"state": "closed", "year": t["past_year"], "category": t["category"]})
+    current = urlencode({"state": "assigned", "year": t["current_year"], "category": t["category"]})
+    return [
+        (f"list page, closed {t['past_year']} (PAGE_SIZE {t['page_size']})", [f"/proposals/?{past}"], "office"),
+        (f"list API, closed {t['past_year']}, limit=20", [f"/api/v1/proposals?{past}&limit=20"], "office_token"),
+        (f"list page, assigned {t['current_year']}", [f"/proposals/?{current}"], "office"),
+        (
+            f"list API, assigned {t['current_year']}, limit=20",
+            [f"/api/v1/proposals?{current}&limit=20"],
+            "office_token",
+        ),
+        ("detail page (50 proposals)", [f"/proposals/{pk}/" for pk in t["detail_ids"]], "office"),
+        ("detail API (50 proposals)", [f"/api/v1/proposals/{pk}" for pk in t["detail_ids"]], "office_token"),
+        ("unit board, default tab (demo-unit)", ["/proposals/unit/"], "unit"),
+        ("unit board, replied tab (demo-unit)", ["/proposals/unit/?tab=replied"], "unit"),
+        (
+            f"statistics page {t['past_year']}",
+            [f"/proposals/statistics/?year={t['past_year']}"],
+            "office",
+        ),
+        (
+            f"statistics API {t['past_year']}",
+            [f"/api/v1/proposals/statistics?year={t['past_year']}"],
+            "office_token",
+        ),
+    ]
+
+
+GOALS_MS = {  # label prefix -> p95 goal in ms
+    "list": 50,
+    "detail": 50,
+    "unit board": 50,
+    "statistics": 300,
+}
+
+
+def goal_for(label: str) -> int | None:
+    return next((ms for prefix, ms in GOALS_MS.items() if label.startswith(prefix)), None)
+
+
+# The burst -------------------------------------------------------------------------------------------------------
+
+
+def burst_members(n: int, seed: int) -> list[tuple[int, int, str]]:
+    """(member id, user id, username) of ``n`` serving members, picked with ``seed``, not the demo accounts."""
+    from zhengxie.people.models import Member
+
+    rows = list(
+        Member.objects.filter(status="serving", user__isnull=False, user__is_active=True)
+        .exclude(user__username__startswith="demo-")
+        .order_by("pk")
+        .values_list("pk", "user_id", "user__username")
+    )
+    return sorted(random.Random(seed).sample(rows, n))
+
+
+def run_burst(port: int, tokens: dict[str, str], category: int, timeout: float) -> dict:
+    """Every member at once: create a draft, submit it. Returns the outcome per member and the wall time."""
+    n = len(tokens)
+    barrier = threading.Barrier(n + 1)
+    outcomes: dict[str, dict] = {}
+    lock = threading.Lock()
+
+    def member(username: str, token: str):
+        auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        draft = {
+            "title": f"关于进一步优化营商环境的建议（{username}）",
+            "analysis": "当前我省营商环境持续改善，但市场主体反映审批环节多、时限长、跨部门协同不够。",
+            "suggestions": "一是推进审批事项清单化管理；二是推行“一件事一次办”；三是建立营商环境监测评价机制。",
+            "category": category,
+        }
+        out = {"errors": []}
+        barrier.wait(timeout=timeout)
+        try:
+            began = time.perf_counter()
+            resp = request(port, "POST", "/api/v1/proposals", headers=auth, body=json.dumps(draft).encode())
+            out["create_s"] = time.perf_counter() - began
+            if resp.status != 201:
+                out["errors"].append(f"create: HTTP {resp.status} {resp.body[:200]!r}")
+            else:
+                pk = json.loads(resp.body)["id"]
+                out["id"] = pk
+                began = time.perf_counter()
+                resp = request(port, "POST", f"/api/v1/proposals/{pk}/actions/submit", headers=auth, body=b"{}")
+                out["submit_s"] = time.perf_counter() - began
+                if resp.status != 200:
+                    out["errors"].append(f"submit: HTTP {resp.status} {resp.body[:200]!r}")
+                else:
+                    out["state"] = json.loads(resp.body)["state"]
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            out["errors"].append(f"{type(exc).__name__}: {exc}")
+        out["done"] = time.perf_counter()
+        with lock:
+            outcomes[username] = out
+
+    threads = [threading.Thread(target=member, args=item, daemon=True) for item in tokens.items()]
+    for t in threads:
+        t.start()
+    barrier.wait(timeout=timeout)
+    began = time.perf_counter()
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.monotonic()))
+    wall = time.perf_counter() - began
+    finished = [o["done"] - began for o in outcomes.values()]
+    return {
+        "outcomes": outcomes,
+        "wall_s": wall,
+        "last_done_s": max(finished, default=0),
+        "unfinished": n - len(outcomes),
+    }
+
+
+def verify_burst(user_ids: list[int], since: datetime.datetime, ids: list[int]) -> dict:
+    from zhengxie.duty.models import DutyRecord
+    from zhengxie.proposals.models import Proposal
+
+    new = Proposal.objects.filter(author_id__in=user_ids, created_at__gte=since)
+    per_author = list(new.values("author_id").distinct())
+    return {
+        "new_proposals": new.count(),
+        "new_submitted": new.filter(state="submitted").count(),
+        "authors_with_one": len(per_author),
+        "ids_returned_distinct": len(set(ids)),
+        "ledger_proposal_submitted": DutyRecord.objects.filter(
+            kind="proposal_submitted",
+            source_type="proposals.proposal",
+            source_id__in=list(new.values_list("pk", flat=True)),
+        ).count(),
+    }
+
+
+def ms(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[max(0, math.ceil(p * len(ordered)) - 1)] * 1000
+
+
+# Main ------------------------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (%(default)s)")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads (%(default)s)")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (%(default)s)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (%(default)s)")
+    parser.add_argument("--single-requests", type=int, default=50, help="each endpoint with one client (%(default)s)")
+    parser.add_argument("--burst", type=int, default=200, help="members in the deadline burst (%(default)s)")
+    parser.add_argument("--burst-timeout", type=float, default=300, help="seconds the burst may take (%(default)s)")
+    parser.add_argument("--skip-endpoints", action="store_true", help="only the burst")
+    parser.add_argument("--skip-burst", action="store_true", help="only the endpoints")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--json", type=Path, default=OUT / "proposals-province.json")
+    args = parser.parse_args()
+    if args.requests < 1 or args.concurrency < 1 or args.burst < 1:
+        parser.error("--requests, --concurrency and --burst must be at least 1")
+
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    database_url = absolute_database_url(args.database_url)
+    setup_django(database_url)
+    targets = pick_targets(args.seed)
+    report: dict = {"started": now_label(), "load_average_start": loadavg(), "workers": args.workers, **targets}
+    failures: list[str] = []
+    print(
+        f"database: {targets['proposals']:,} proposals; list filters match {targets['matches_past']:,} (closed "
+        f"{targets['past_year']}) and {targets['matches_current']:,} (assigned {targets['current_year']}); "
+        f"demo-unit's unit has {targets['unit_assignments']} assignments; the list page's PAGE_SIZE is "
+        f"{targets['page_size']}"
+    )
+    try:
+        with gunicorn(database_url, args.workers) as port:
+            if not args.skip_endpoints:
+                auth = {
+                    "office": {"Cookie": f"sessionid={sign_in(port, 'demo-office')}"},
+                    "office_token": {"Authorization": f"Bearer {token_for(port, 'demo-office')}"},
+                    "unit": {"Cookie": f"sessionid={sign_in(port, 'demo-unit')}"},
+                }
+                facts = f"{targets['proposals']:,} proposals"
+                print("\n" + header_line(args, facts))
+                results = []
+                for label, paths, who in endpoints(targets):
+                    results.append(
+                        hammer_paths(
+                            port,
+                            label,
+                            paths,
+                            auth[who],
+                            requests=args.requests,
+                            concurrency=args.concurrency,
+                            warmup=args.warmup,
+                        )
+                    )
+                print_table(results)
+                print(f"load average at the end: {loadavg()}")
+                # Every endpoint again with one client: the time a single request takes, without queueing.
+                single = [
+                    hammer_paths(
+                        port,
+                        f"{label}, one client",
+                        paths,
+                        auth[who],
+                        requests=args.single_requests,
+                        concurrency=1,
+                        warmup=2,
+                    )
+                    for label, paths, who in endpoints(targets)
+                ]
+                print(f"\nOne client ({args.single_requests} requests each) · load average {loadavg()}")
+                print_table(single)
+                report["endpoints"] = [result_json(r) for r in results + single]
+                report["load_average_endpoints_end"] = loadavg()
+                for r in results + single:
+                    goal = goal_for(r.label)
+                    if r.errors:
+                        failures.append(f"{r.label}: {r.errors} failed requests, first: {r.first_error}")
+                    if goal and r.percentile(0.95) > goal:
+                        print(f"goal missed: {r.label}: p95 {r.percentile(0.95):.1f} ms > {goal} ms")
+            if not args.skip_burst:
+                report["burst"] = burst(port, args, targets, failures)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report["load_average_end"] = loadavg()
+    write_json(args.json, report)
+    for f in failures:
+        print(f"FAILED: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def burst(port: int, args, targets: dict, failures: list[str]) -> dict:
+    from django.utils import timezone
+
+    members = burst_members(args.burst, args.seed)
+    user_ids = [u for _m, u, _n in members]
+    give_password(user_ids, BENCH_PASSWORD)
+    began = time.monotonic()
+    tokens = tokens_for(port, [name for _m, _u, name in members], BENCH_PASSWORD)
+    token_seconds = time.monotonic() - began
+    print(
+        f"\nBurst: {len(tokens)} members signed in through POST /api/v1/auth/token beforehand "
+        f"({token_seconds:.1f} s, 2 at a time)"
+    )
+    since = timezone.now()
+    load_before = loadavg()
+    outcome = run_burst(port, tokens, targets["category"], args.burst_timeout)
+    load_after = loadavg()
+    results = outcome["outcomes"].values()
+    errors = [e for o in results for e in o["errors"]]
+    creates = [o["create_s"] for o in results if "create_s" in o]
+    submits = [o["submit_s"] for o in results if "submit_s" in o]
+    pairs = [o["create_s"] + o["submit_s"] for o in results if "submit_s" in o]
+    ids = [o["id"] for o in results if "id" in o]
+    check = verify_burst(user_ids, since, ids)
+    states = sorted({o.get("state") for o in results} - {None})
+    n = args.burst
+    summary = {
+        "members": n,
+        "errors": len(errors) + outcome["unfinished"],
+        "first_error": errors[0] if errors else "",
+        "wall_s": round(outcome["wall_s"], 2),
+        "last_done_s": round(outcome["last_done_s"], 2),
+        "proposals_per_s": round(n / outcome["last_done_s"], 1) if outcome["last_done_s"] else 0,
+        "create_p50_ms": round(ms(creates, 0.5), 1),
+        "create_p95_ms": round(ms(creates, 0.95), 1),
+        "submit_p50_ms": round(ms(submits, 0.5), 1),
+        "submit_p95_ms": round(ms(submits, 0.95), 1),
+        "member_p50_ms": round(ms(pairs, 0.5), 1),
+        "member_p95_ms": round(ms(pairs, 0.95), 1),
+        "member_max_ms": round(ms(pairs, 1.0), 1),
+        "states_answered": states,
+        "token_seconds": round(token_seconds, 1),
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        **check,
+    }
+    print(f"{now_label()} · load average before {load_before}, after {load_after}")
+    print(
+        "| members | errors | all done in s | proposals/s | create p50/p95 ms | submit p50/p95 ms | "
+        "create+submit per member p50/p95/max ms | new submitted proposals | ledger rows |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {n} | {summary['errors']} | {summary['last_done_s']:.1f} | {summary['proposals_per_s']} | "
+        f"{summary['create_p50_ms']:.0f} / {summary['create_p95_ms']:.0f} | "
+        f"{summary['submit_p50_ms']:.0f} / {summary['submit_p95_ms']:.0f} | "
+        f"{summary['member_p50_ms']:.0f} / {summary['member_p95_ms']:.0f} / {summary['member_max_ms']:.0f} | "
+        f"{check['new_submitted']} of {check['new_proposals']} new | {check['ledger_proposal_submitted']} |"
+    )
+    if summary["errors"]:
+        failures.append(f"burst: {summary['errors']} errors, first: {summary['first_error']}")
+    if not (check["new_proposals"] == check["new_submitted"] == check["authors_with_one"] == n):
+        failures.append(f"burst: expected exactly {n} new submitted proposals, found {check}")
+    if check["ledger_proposal_submitted"] != n:
+        failures.append(
+            f"burst: expected {n} ledger rows proposal_submitted, found {check['ledger_proposal_submitted']}"
+        )
+    return summary
+
+
+if __name__ == "__main__":
+    sys.exit(main())
