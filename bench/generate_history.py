@@ -11,7 +11,7 @@ What it writes (the defaults; a fixed seed, so every run makes the same history)
   proposal's life). Past years are closed except those merged, converted, rejected, withdrawn or abandoned as
   drafts; the current year has proposals in every state. Registration numbers are gapless per year (YearCounter).
   demo-unit's unit (新建区住房和城乡建设局) is given about 45 assignments a year.
-* **Activities and invitations** (one plenary and four standing-committee meetings a year, and some 1,900 other
+* **Activities and invitations** (one plenary and four standing-committee meetings a year, and some 2,100 other
   activities a year of 20–600 invitees each) with final attendance, and **5,000,000 duty ledger rows**: attendance
   (attended / late / on leave / absent by activity kind) and training hours from the invitations, the proposal
   kinds from the proposals (submitted, registered as lead / co-signer / collective contact, key, excellent), and
