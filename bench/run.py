@@ -131,23 +131,30 @@ class Result:
         return len(self.latencies) / self.wall if self.wall else 0.0
 
 
-def hammer(port: int, label: str, path: str, headers: dict, *, requests: int, concurrency: int, warmup: int) -> Result:
-    for _ in range(warmup):
-        request(port, "GET", path, headers=headers)
-    result = Result(label, path)
-    remaining = [requests]
+def hammer(
+    port: int, label: str, paths: str | list[str], headers: dict, *, requests: int, concurrency: int, warmup: int
+) -> Result:
+    """``requests`` GETs from ``concurrency`` threads after ``warmup`` untimed ones. Several paths are requested in
+    turn (e.g. 50 different proposals), so that one row of the database is not all that is read."""
+    paths = [paths] if isinstance(paths, str) else paths
+    for i in range(warmup):
+        request(port, "GET", paths[i % len(paths)], headers=headers)
+    shown = paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} paths)"
+    result = Result(label, shown)
+    counter = [0]
     lock = threading.Lock()
 
     def worker():
         while True:
             with lock:
-                if remaining[0] == 0:
+                if counter[0] == requests:
                     return
-                remaining[0] -= 1
+                path = paths[counter[0] % len(paths)]
+                counter[0] += 1
             began = time.perf_counter()
             try:
                 resp = request(port, "GET", path, headers=headers)
-                problem = "" if resp.status == 200 else f"HTTP {resp.status}"
+                problem = "" if resp.status == 200 else f"HTTP {resp.status} on {path}"
             except (OSError, http.client.HTTPException) as exc:
                 problem = f"{type(exc).__name__}: {exc}"
             elapsed = time.perf_counter() - began
@@ -165,6 +172,28 @@ def hammer(port: int, label: str, path: str, headers: dict, *, requests: int, co
         t.join()
     result.wall = time.perf_counter() - began
     return result
+
+
+def result_json(r: Result) -> dict:
+    return {
+        "endpoint": r.label,
+        "path": r.path,
+        "requests": len(r.latencies),
+        "errors": r.errors,
+        "p50_ms": round(r.percentile(0.5), 1),
+        "p95_ms": round(r.percentile(0.95), 1),
+        "max_ms": round(max(r.latencies, default=0) * 1000, 1),
+        "req_per_s": round(r.throughput, 1),
+    }
+
+
+def add_load_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every timing script takes."""
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (%(default)s)")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads (%(default)s)")
+    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (%(default)s)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (%(default)s)")
 
 
 # gunicorn ----------------------------------------------------------------------------------------------------
@@ -264,11 +293,7 @@ def print_table(results: list[Result]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (%(default)s)")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads (%(default)s)")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (%(default)s)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (%(default)s)")
+    add_load_arguments(parser)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     if args.requests < 1 or args.concurrency < 1:
@@ -327,18 +352,7 @@ def main() -> int:
                     "concurrency": args.concurrency,
                     "workers": args.workers,
                     "load_average": [round(load_before, 2), round(load_after, 2)],
-                    "results": [
-                        {
-                            "endpoint": r.label,
-                            "path": r.path,
-                            "requests": len(r.latencies),
-                            "errors": r.errors,
-                            "p50_ms": round(r.percentile(0.5), 1),
-                            "p95_ms": round(r.percentile(0.95), 1),
-                            "req_per_s": round(r.throughput, 1),
-                        }
-                        for r in results
-                    ],
+                    "results": [result_json(r) for r in results],
                 },
                 ensure_ascii=False,
                 indent=2,

@@ -36,24 +36,23 @@ import time
 from pathlib import Path
 
 from common import absolute_database_url
-from run import BenchError, print_table, request
-from run_proposals import (
+from province import (
     BENCH_PASSWORD,
     OUT,
     give_password,
     gunicorn,
-    hammer_paths,
     header_line,
     loadavg,
     ms,
     now_label,
-    result_json,
     setup_django,
     sign_in,
+    time_endpoints,
     token_for,
     tokens_for,
     write_json,
 )
+from run import BenchError, add_load_arguments, request
 
 GOALS_MS = {"archive": 100, "committee table": 200}
 
@@ -316,11 +315,7 @@ def checkin_burst(port: int, args, failures: list[str]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (%(default)s)")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads (%(default)s)")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (%(default)s)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (%(default)s)")
+    add_load_arguments(parser)
     parser.add_argument("--single-requests", type=int, default=50, help="each endpoint with one client (%(default)s)")
     parser.add_argument("--checkins", type=int, default=500, help="members checking in (%(default)s)")
     parser.add_argument("--spread", type=float, default=60, help="seconds the check-ins are spread over (%(default)s)")
@@ -353,41 +348,7 @@ def main() -> int:
                     "api": {"Authorization": f"Bearer {token_for(port, 'demo-staff')}"},
                 }
                 print("\n" + header_line(args, f"{targets['ledger_rows']:,} ledger rows"))
-                results = [
-                    hammer_paths(
-                        port,
-                        label,
-                        paths,
-                        auth[who],
-                        requests=args.requests,
-                        concurrency=args.concurrency,
-                        warmup=args.warmup,
-                    )
-                    for label, paths, who in endpoints(targets)
-                ]
-                print_table(results)
-                print(f"load average at the end: {loadavg()}")
-                single = [
-                    hammer_paths(
-                        port,
-                        f"{label}, one client",
-                        paths,
-                        auth[who],
-                        requests=args.single_requests,
-                        concurrency=1,
-                        warmup=2,
-                    )
-                    for label, paths, who in endpoints(targets)
-                ]
-                print(f"\nOne client ({args.single_requests} requests each) · load average {loadavg()}")
-                print_table(single)
-                report["endpoints"] = [result_json(r) for r in results + single]
-                for r in results + single:
-                    goal = goal_for(r.label)
-                    if r.errors:
-                        failures.append(f"{r.label}: {r.errors} failed requests, first: {r.first_error}")
-                    if goal and r.percentile(0.95) > goal:
-                        print(f"goal missed: {r.label}: p95 {r.percentile(0.95):.1f} ms > {goal} ms")
+                report["endpoints"] = time_endpoints(port, args, endpoints(targets), auth, goal_for, failures)
             if not args.skip_recompute:
                 print(f"\nRecomputing {targets['year']} after a rule change (rules.ruleset_save, in this process)")
                 change = rule_change(targets["year"])

@@ -26,229 +26,35 @@ stops gunicorn. Only 127.0.0.1 is contacted; every loop is bounded in count and 
 """
 
 import argparse
-import contextlib
 import datetime
 import http.client
 import json
-import math
-import os
-import platform
 import random
-import re
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import REPO, absolute_database_url
-from run import (
-    HOST,
-    BenchError,
-    Result,
-    free_port,
-    print_table,
-    request,
-    start_gunicorn,
-    stop_gunicorn,
-    wait_until_serving,
+from common import absolute_database_url
+from province import (
+    BENCH_PASSWORD,
+    OUT,
+    give_password,
+    gunicorn,
+    header_line,
+    loadavg,
+    ms,
+    now_label,
+    setup_django,
+    sign_in,
+    time_endpoints,
+    token_for,
+    tokens_for,
+    write_json,
 )
-
-DEMO_PASSWORD = "zhengxie-demo"
-BENCH_PASSWORD = "zhengxie-bench-2026"  # given to the members taking part in a burst
-OUT = Path(__file__).resolve().parent / "out"
-
-
-# Shared with run_duty.py ----------------------------------------------------------------------------------------
-
-
-def setup_django(database_url: str) -> None:
-    """Django in this process too, against the same database: to pick ids, give passwords and check results."""
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zhengxie.settings"
-    os.environ.setdefault("ZHENGXIE_ENV", "demo")
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def now_label() -> str:
-    return f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
-
-
-def sign_in(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
-    """The session cookie after signing in through the login form (bench/run.py's session_cookie, any user)."""
-    page = request(port, "GET", "/accounts/login/")
-    csrf = page.cookies().get("csrftoken")
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-    if page.status != 200 or not csrf or not match:
-        raise BenchError(f"login page: HTTP {page.status}, no CSRF token")
-    form = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username, "password": password})
-    resp = request(
-        port,
-        "POST",
-        "/accounts/login/",
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
-        body=form.encode(),
-    )
-    session = resp.cookies().get("sessionid")
-    if resp.status != 302 or not session:
-        raise BenchError(f"signing in as {username} failed: HTTP {resp.status}")
-    return session
-
-
-def token_for(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
-    resp = request(
-        port,
-        "POST",
-        "/api/v1/auth/token",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"username": username, "password": password}).encode(),
-    )
-    if resp.status != 200:
-        raise BenchError(f"token for {username}: HTTP {resp.status} {resp.body[:200]!r}")
-    return json.loads(resp.body)["token"]
-
-
-def tokens_for(port: int, usernames: list[str], password: str, threads: int = 2) -> dict[str, str]:
-    """API tokens for many accounts, ``threads`` at a time (each sign-in is a deliberate PBKDF2 check)."""
-    out: dict[str, str] = {}
-    errors: list[str] = []
-    queue = list(usernames)
-    lock = threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                if not queue or errors:
-                    return
-                name = queue.pop()
-            try:
-                token = token_for(port, name, password)
-            except (BenchError, OSError, http.client.HTTPException) as exc:
-                with lock:
-                    errors.append(str(exc))
-                return
-            with lock:
-                out[name] = token
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    if errors:
-        raise BenchError(f"obtaining tokens: {errors[0]}")
-    return out
-
-
-def give_password(user_ids: list[int], password: str) -> None:
-    """One hash (the project's hasher) for all the accounts: a benchmark's members sign in with a known password."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.hashers import make_password
-
-    get_user_model().objects.filter(pk__in=user_ids).update(password=make_password(password), is_active=True)
-
-
-def hammer_paths(
-    port: int, label: str, paths: list[str], headers: dict, *, requests: int, concurrency: int, warmup: int
-) -> Result:
-    """bench/run.py's hammer over several paths in turn (e.g. 50 different proposals), so that one row of the
-    database is not all that is read."""
-    for i in range(warmup):
-        request(port, "GET", paths[i % len(paths)], headers=headers)
-    shown = paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} paths)"
-    result = Result(label, shown)
-    counter = [0]
-    lock = threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                if counter[0] == requests:
-                    return
-                path = paths[counter[0] % len(paths)]
-                counter[0] += 1
-            began = time.perf_counter()
-            try:
-                resp = request(port, "GET", path, headers=headers)
-                problem = "" if resp.status == 200 else f"HTTP {resp.status} on {path}"
-            except (OSError, http.client.HTTPException) as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            elapsed = time.perf_counter() - began
-            with lock:
-                result.latencies.append(elapsed)
-                if problem:
-                    result.errors += 1
-                    result.first_error = result.first_error or problem
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result.wall = time.perf_counter() - began
-    return result
-
-
-def result_json(r: Result) -> dict:
-    return {
-        "endpoint": r.label,
-        "path": r.path,
-        "requests": len(r.latencies),
-        "errors": r.errors,
-        "p50_ms": round(r.percentile(0.5), 1),
-        "p95_ms": round(r.percentile(0.95), 1),
-        "max_ms": round(max(r.latencies, default=0) * 1000, 1),
-        "req_per_s": round(r.throughput, 1),
-    }
-
-
-@contextlib.contextmanager
-def gunicorn(database_url: str, workers: int):
-    """gunicorn on a free loopback port with a private var directory; always stopped, directory removed."""
-    var_dir = Path(tempfile.mkdtemp(prefix="zhengxie-bench-var-"))
-    (var_dir / "static").symlink_to(REPO / "var" / "static")
-    os.environ["ZHENGXIE_VAR_DIR"] = str(var_dir)  # start_gunicorn passes os.environ on
-    port = free_port()
-    log_path = var_dir / "gunicorn.log"
-    proc = start_gunicorn(database_url, port, workers, log_path)
-    failed = True
-    try:
-        wait_until_serving(proc, port, log_path)
-        yield port
-        failed = False
-    finally:
-        stop_gunicorn(proc)
-        if failed and log_path.exists():
-            kept = Path(tempfile.mkstemp(prefix="zhengxie-bench-gunicorn-", suffix=".log")[1])
-            shutil.copy(log_path, kept)
-            print(f"(gunicorn's log: {kept})", file=sys.stderr)
-        shutil.rmtree(var_dir, ignore_errors=True)
-
-
-def header_line(args, facts: str) -> str:
-    return (
-        f"{now_label()} · PostgreSQL · {facts} · gunicorn {args.workers} sync workers on {HOST} · "
-        f"{args.requests} requests per endpoint, concurrency {args.concurrency} · {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()} · load average {loadavg()}"
-    )
-
-
-def write_json(path: Path | None, data: dict) -> None:
-    if path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
+from run import BenchError, add_load_arguments, request
 
 # What is timed ---------------------------------------------------------------------------------------------------
 
@@ -415,23 +221,12 @@ def verify_burst(user_ids: list[int], since: datetime.datetime, ids: list[int]) 
     }
 
 
-def ms(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    return ordered[max(0, math.ceil(p * len(ordered)) - 1)] * 1000
-
-
 # Main ------------------------------------------------------------------------------------------------------------
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per endpoint (%(default)s)")
-    parser.add_argument("--concurrency", type=int, default=4, help="client threads (%(default)s)")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per endpoint first (%(default)s)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (%(default)s)")
+    add_load_arguments(parser)
     parser.add_argument("--single-requests", type=int, default=50, help="each endpoint with one client (%(default)s)")
     parser.add_argument("--burst", type=int, default=200, help="members in the deadline burst (%(default)s)")
     parser.add_argument("--burst-timeout", type=float, default=300, help="seconds the burst may take (%(default)s)")
@@ -463,46 +258,9 @@ def main() -> int:
                     "office_token": {"Authorization": f"Bearer {token_for(port, 'demo-office')}"},
                     "unit": {"Cookie": f"sessionid={sign_in(port, 'demo-unit')}"},
                 }
-                facts = f"{targets['proposals']:,} proposals"
-                print("\n" + header_line(args, facts))
-                results = []
-                for label, paths, who in endpoints(targets):
-                    results.append(
-                        hammer_paths(
-                            port,
-                            label,
-                            paths,
-                            auth[who],
-                            requests=args.requests,
-                            concurrency=args.concurrency,
-                            warmup=args.warmup,
-                        )
-                    )
-                print_table(results)
-                print(f"load average at the end: {loadavg()}")
-                # Every endpoint again with one client: the time a single request takes, without queueing.
-                single = [
-                    hammer_paths(
-                        port,
-                        f"{label}, one client",
-                        paths,
-                        auth[who],
-                        requests=args.single_requests,
-                        concurrency=1,
-                        warmup=2,
-                    )
-                    for label, paths, who in endpoints(targets)
-                ]
-                print(f"\nOne client ({args.single_requests} requests each) · load average {loadavg()}")
-                print_table(single)
-                report["endpoints"] = [result_json(r) for r in results + single]
+                print("\n" + header_line(args, f"{targets['proposals']:,} proposals"))
+                report["endpoints"] = time_endpoints(port, args, endpoints(targets), auth, goal_for, failures)
                 report["load_average_endpoints_end"] = loadavg()
-                for r in results + single:
-                    goal = goal_for(r.label)
-                    if r.errors:
-                        failures.append(f"{r.label}: {r.errors} failed requests, first: {r.first_error}")
-                    if goal and r.percentile(0.95) > goal:
-                        print(f"goal missed: {r.label}: p95 {r.percentile(0.95):.1f} ms > {goal} ms")
             if not args.skip_burst:
                 report["burst"] = burst(port, args, targets, failures)
     except BenchError as exc:
