@@ -12,7 +12,7 @@ from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
 from . import activities, checkin
 from .models import Activity, ActivityState
-from .points import member_archive, ruleset_for
+from .points import Rules, member_archive, ruleset_for
 from .selectors import Ranks, archive_members, ledger
 
 router = Router(tags=["activities and duty"])
@@ -189,7 +189,8 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
     if member is None:
         get_object_or_404(Activity.objects.none())
     year = query.year or timezone.localdate().year
-    arch = member_archive(member=member, year=year)
+    rs = ruleset_for(year)
+    arch = member_archive(member=member, year=year, rules=Rules(rs))
     ranks = Ranks(year)
     records = [
         {
@@ -215,5 +216,5 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
         "alerts": arch.alerts,
         "rank": ranks.committee(arch.score),
         "sector_rank": ranks.sector(member.sector_id, arch.score),
-        "rules_version": ruleset_for(year).version,
+        "rules_version": rs.version,
     }

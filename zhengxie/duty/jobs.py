@@ -1,5 +1,6 @@
 """Scheduled duty jobs: warning members short of a minimum duty in time (in October, not after the year), with a
-list for the secretariat; and flagging new alerts (e.g. two unexcused plenary absences in a term) to the secretariat.
+list for the secretariat; flagging new alerts (e.g. two unexcused plenary absences in a term) to the secretariat; and
+making sure every serving member has this year's archive row.
 
 Each function takes ``today`` so tests run it on a controlled clock, and each is idempotent: every notification
 carries a ``dedupe_key``, so a rerun or a retried task tells nobody twice.
@@ -95,6 +96,14 @@ def warn_short_of_minimums(*, today: datetime.date | None = None) -> dict:
             )
         )
     return created
+
+
+def ensure_year_scores(*, today: datetime.date | None = None) -> int:
+    """Every serving member has this year's archive row: a full check (``points.ensure_year(force=True)``) behind
+    the checks made when members and the ledger change, and on 1 January the new year's rows before anyone opens
+    the table. Returns rows inserted."""
+    today = today or timezone.localdate()
+    return ensure_year(today.year, force=True)
 
 
 def _alert_period_key(year: int, period: str) -> str:

@@ -285,3 +285,15 @@ class MemberYearScore(models.Model):
             models.Index(fields=["year", "-score", "member"]),
             models.Index(fields=["year", "sector", "-score"]),
         ]
+
+
+class YearScoreRoster(models.Model):
+    """积分名册核对: the state of the member roster (its highest id and latest change) at which every serving member
+    was last found to have a ``MemberYearScore`` row for the year. ``points.ensure_year`` compares it with the
+    roster's current state — two index probes — and searches for members without a row only when they differ, so
+    the archive pages and the committee table no longer scan every member on each request."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_member_id = models.BigIntegerField(null=True)
+    last_member_change = models.DateTimeField(null=True)
+    checked_at = models.DateTimeField(auto_now=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import DutyKind, DutyRecord, MemberYearScore, RuleItem, RuleSet
+from .models import DutyKind, DutyRecord, MemberYearScore, RuleItem, RuleSet, YearScoreRoster
 
 D = Decimal
 
@@ -77,12 +78,17 @@ DEFAULT_ALERTS = [
 LEAD_SHARE_KINDS = {DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.KEY_PROPOSAL_LEAD, DutyKind.EXCELLENT_PROPOSAL_LEAD}
 
 
-@transaction.atomic
 def ruleset_for(year: int) -> RuleSet:
     """The year's rule table; made on first use as a copy of the latest earlier year's (or the defaults)."""
+    # Read outside a transaction: once the table exists (nearly always) this is one query, not three.
     rs = RuleSet.objects.filter(year=year).first()
     if rs is not None:
         return rs
+    return _ruleset_create(year)
+
+
+@transaction.atomic
+def _ruleset_create(year: int) -> RuleSet:
     previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
     if previous is None:
         rs, created = RuleSet.objects.get_or_create(
@@ -133,7 +139,7 @@ class Rules:
 
     def __init__(self, rs: RuleSet):
         self.rs = rs
-        items = list(rs.items.all())
+        self.items = items = list(rs.items.all())  # in the table's order
         self.exact = {i.kind: i for i in items if not i.kind.endswith(".*")}
         self.patterns = [i for i in items if i.kind.endswith(".*")]
 
@@ -246,13 +252,19 @@ def recompute_year(*, year: int) -> int:
     from zhengxie.people.choices import MemberStatus
     from zhengxie.people.models import Member
 
+    roster = _roster_state()  # read first: a member changed while this runs makes the next check search again
     ids = set(DutyRecord.objects.filter(year=year).values_list("member_id", flat=True).distinct())
     ids |= set(Member.objects.filter(status=MemberStatus.SERVING).values_list("pk", flat=True))
     ids |= set(MemberYearScore.objects.filter(year=year).values_list("member_id", flat=True))
-    return _recompute(year, sorted(ids))
+    written = _recompute(year, sorted(ids))
+    _roster_checked(year, roster)
+    return written
 
 
-def _recompute(year: int, member_ids: list[int], batch: int = 2000) -> int:
+def _recompute(year: int, member_ids: list[int], batch: int = 2000, *, only_missing: bool = False) -> int:
+    """Compute and store the year's rows of ``member_ids``. ``only_missing``: insert rows that do not exist and
+    leave existing ones alone (ON CONFLICT DO NOTHING) — for filling gaps, which must never overwrite a row that a
+    concurrent ledger write or rule change has just computed."""
     from zhengxie.people.models import Member
 
     if not member_ids:
@@ -292,6 +304,10 @@ def _recompute(year: int, member_ids: list[int], batch: int = 2000) -> int:
                     ruleset_version=rs.version,
                 )
             )
+        if only_missing:
+            MemberYearScore.objects.bulk_create(scores, ignore_conflicts=True)
+            written += len(scores)
+            continue
         MemberYearScore.objects.bulk_create(
             scores,
             update_conflicts=True,
@@ -312,36 +328,68 @@ def _recompute(year: int, member_ids: list[int], batch: int = 2000) -> int:
     return written
 
 
-def ensure_year(year: int) -> int:
-    """Give every serving member a stored row for the year (members with no ledger rows yet score the base)."""
+def _roster_state() -> dict:
+    """The member roster's highest id and latest change: two index probes (``people.Member``'s primary key and its
+    ``updated_at`` index). Creating a member or changing one (its status included) through the services, the
+    imports, the admin or ``bulk_create`` moves one of them."""
+    from zhengxie.people.models import Member
+
+    return Member.objects.order_by().aggregate(last_member_id=Max("pk"), last_member_change=Max("updated_at"))
+
+
+def _roster_checked(year: int, roster: dict) -> None:
+    YearScoreRoster.objects.update_or_create(year=year, defaults=roster)
+
+
+def ensure_year(year: int, *, force: bool = False) -> int:
+    """Give every serving member a stored row for the year (members with no ledger rows yet score the base).
+
+    Rows are written when their inputs change — a ledger write (``recompute_members``), a rule change
+    (``recompute_year``), a member created or made serving (``ensure_year_on_commit`` from the people services),
+    the nightly job (``force``) — so on a read this is a check: when the roster has not changed since the year was
+    last found complete (``YearScoreRoster``) it costs two index probes and one lookup; otherwise the members
+    without a row are found (one anti-join over the serving members) and their rows inserted. Returns rows
+    inserted."""
     from zhengxie.people.choices import MemberStatus
     from zhengxie.people.models import Member
 
-    # No order: Member's default ordering would join every member to its sector for nothing (this runs on every
-    # archive page and committee table).
+    roster = _roster_state()
+    if not force and YearScoreRoster.objects.filter(year=year, **roster).exists():
+        return 0
+    # No order: Member's default ordering would join every member to its sector for nothing.
     missing = list(
         Member.objects.filter(status=MemberStatus.SERVING)
         .exclude(year_scores__year=year)
         .order_by()
         .values_list("pk", flat=True)
     )
-    return _recompute(year, missing) if missing else 0
+    written = _recompute(year, missing, only_missing=True) if missing else 0
+    _roster_checked(year, roster)
+    return written
 
 
-def member_archive(*, member, year: int) -> Archive:
-    """Computed live from the ledger with the same function that fills the stored table."""
-    rules = Rules(ruleset_for(year))
-    groups = [
-        (r["kind"], r["share_count"], r["n"], r["qty"])
-        for r in _grouped(DutyRecord.objects.filter(year=year, member=member))
-    ]
+def ensure_year_on_commit(year: int | None = None) -> None:
+    """After the current transaction commits (at once outside one): ``ensure_year`` for the year (this year by
+    default). For the writes that add serving members; one call per member costs a check after the first."""
+    target = year or timezone.localdate().year
+    transaction.on_commit(lambda: ensure_year(target))
+
+
+def member_archive(*, member, year: int, rules: Rules | None = None) -> Archive:
+    """Computed live from the ledger with the same function that fills the stored table. One grouped query over
+    the member's term gives both the year's groups and the term's counts (for term alerts)."""
+    rules = rules or Rules(ruleset_for(year))
     first, last = _term_years(year)
+    groups = []
     term = defaultdict(int)
-    for r in (
+    rows = (
         DutyRecord.objects.filter(member=member, year__gte=first, year__lte=last)
-        .values("kind")
-        .annotate(n=Sum("sign"))
+        .values("year", "kind", "share_count")
+        .annotate(n=Sum("sign"), qty=Sum(F("sign") * F("quantity")))
         .order_by()
-    ):
+    )
+    for r in rows:
         term[r["kind"]] += r["n"]
+        if r["year"] == year:
+            groups.append((r["kind"], r["share_count"], r["n"], r["qty"]))
     return compute(groups, rules, term)

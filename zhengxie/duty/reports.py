@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import openpyxl
-from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyKind, Invitation, MemberYearScore, Speech
+from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyKind, Invitation, Speech
 from .points import Archive, Rules, member_archive, ruleset_for
 from .selectors import Ranks, ledger
 
@@ -114,11 +113,8 @@ class AnnualArchive:
     committee_size: int
     sector_size: int
     ruleset_version: int
+    base_points: Decimal
     generated_on: datetime.date = field(default_factory=timezone.localdate)
-
-    @property
-    def base_points(self) -> Decimal:
-        return ruleset_for(self.year).base_points
 
 
 def _source_urls(rows, user) -> dict[tuple[str, int], str]:
@@ -155,13 +151,15 @@ def _source_urls(rows, user) -> dict[tuple[str, int], str]:
     return urls
 
 
-def record_rows(rows, *, rules_by_year: dict[int, Rules], user=None) -> list[RecordRow]:
+def record_rows(
+    rows, *, rules_by_year: dict[int, Rules], user=None, names: dict[str, str] | None = None
+) -> list[RecordRow]:
     """The ledger rows with labels, links and each row's points under its year's rules (before yearly caps, which
-    apply to the total of a rule item)."""
+    apply to the total of a rule item). ``names``: ``activity_kind_names()`` if the caller has them already."""
     rows = list(rows)
     reversed_ids = {r.reverses_id for r in rows if r.reverses_id}
     urls = _source_urls(rows, user)
-    names = activity_kind_names()
+    names = activity_kind_names() if names is None else names
     out = []
     for r in rows:
         rules = rules_by_year[r.year]
@@ -189,10 +187,10 @@ def record_rows(rows, *, rules_by_year: dict[int, Rules], user=None) -> list[Rec
     return out
 
 
-def _kind_rows(archive: Archive, rules: Rules) -> list[dict]:
+def _kind_rows(archive: Archive, rules: Rules, names: dict[str, str] | None = None) -> list[dict]:
     """Points by rule item, in the rule table's order (items without a rule last)."""
-    order = {item.kind: i for i, item in enumerate(rules.rs.items.all())}
-    names = activity_kind_names()
+    order = {item.kind: i for i, item in enumerate(rules.items)}
+    names = activity_kind_names() if names is None else names
     rows = []
     for key, entry in archive.by_kind.items():
         label = entry["label"] if key in order else kind_label(key, names)
@@ -227,27 +225,26 @@ def minimum_rows(archive: Archive, ruleset) -> list[dict]:
 
 def annual_archive(*, member, year: int, user=None) -> AnnualArchive:
     """The member's year: the live archive, every ledger row (with links the ``user`` may open), minimums and
-    ranks in the committee and the sector."""
+    ranks in the committee and the sector. The year's rules, the activity kinds' names and the ranks (with the
+    committee's and the sector's sizes) are each read once."""
     rs = ruleset_for(year)
     rules = Rules(rs)
-    archive = member_archive(member=member, year=year)
+    archive = member_archive(member=member, year=year, rules=rules)
     ranks = Ranks(year)
-    # Counting "year" (never NULL) rather than "id": by index only, as in Ranks.
-    sizes = MemberYearScore.objects.filter(year=year).aggregate(
-        all=Count("year"), sector=Count("year", filter=Q(sector_id=member.sector_id))
-    )
+    names = activity_kind_names()
     return AnnualArchive(
         member=member,
         year=year,
         archive=archive,
-        kinds=_kind_rows(archive, rules),
-        records=record_rows(ledger(member=member, year=year), rules_by_year={year: rules}, user=user),
+        kinds=_kind_rows(archive, rules, names),
+        records=record_rows(ledger(member=member, year=year), rules_by_year={year: rules}, user=user, names=names),
         minimums=minimum_rows(archive, rs),
         rank=ranks.committee(archive.score),
         sector_rank=ranks.sector(member.sector_id, archive.score),
-        committee_size=sizes["all"],
-        sector_size=sizes["sector"],
+        committee_size=ranks.committee_size(),
+        sector_size=ranks.sector_size(member.sector_id),
         ruleset_version=rs.version,
+        base_points=rs.base_points,
     )
 
 
@@ -266,9 +263,8 @@ def term_archive(*, member, term, user=None, today: datetime.date | None = None)
     first, last = term.starts_on.year, min(term.ends_on.year, max(today.year, term.starts_on.year))
     years, rules_by_year = [], {}
     for year in range(first, last + 1):
-        rs = ruleset_for(year)
-        rules_by_year[year] = Rules(rs)
-        arch = member_archive(member=member, year=year)
+        rules_by_year[year] = Rules(ruleset_for(year))
+        arch = member_archive(member=member, year=year, rules=rules_by_year[year])
         years.append(
             {
                 "year": year,

@@ -183,8 +183,11 @@ def _querystring(request, *drop: str) -> str:
 def committee_table(request):
     year = _year_or_404(request)
     form, filters, sort, qs = _table_query(request, year)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ranks = selectors.Ranks(year)
+    ranks = selectors.Ranks(year, ensure=False)  # committee_table has just made sure of the year's rows
+    filtered = any(filters.values())
+    # Unfiltered and seen whole, the table lists every row the ranks have counted: no COUNT query of its own.
+    known = ranks.committee_size() if not filtered and selectors.sees_every_archive(request.user) else None
+    page = Paginator(selectors.TablePages(qs, year=year, count=known), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"s": s, "rank": ranks.committee(s.score), "sector_rank": ranks.sector(s.sector_id, s.score)} for s in page]
     years = sorted(
         set(RuleSet.objects.values_list("year", flat=True)) | {timezone.localdate().year, year}, reverse=True
@@ -201,7 +204,7 @@ def committee_table(request):
         "querystring": _querystring(request, "page"),
         "sort_query": _querystring(request, "page", "sort"),
         "export_query": _querystring(request, "page"),
-        "filtered": any(filters.values()),
+        "filtered": filtered,
         "can_monitor": has_perm(request.user, "duty.monitor"),
     }
     return render(request, "duty/archive/table.html", context)

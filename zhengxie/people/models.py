@@ -147,7 +147,12 @@ class Member(models.Model):
     class Meta:
         ordering = ["sector__sort_order", "id"]
         verbose_name = _("委员")
-        indexes = [models.Index(fields=["status", "sector"])]
+        indexes = [
+            models.Index(fields=["status", "sector"]),
+            # The roster's latest change, read by one index probe on every duty archive page and committee table
+            # (duty.points.ensure_year) to tell whether a member was added or changed since the last check.
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self):
         return self.name

@@ -226,6 +226,15 @@ def _member_sync_account(member: Member, *, actor, create: bool) -> dict:
     return {}
 
 
+def _duty_archive_rows_on_commit(member: Member) -> None:
+    """A member serving from now on gets this year's row of the duty archive (committee table, ranks) once the
+    change commits, rather than on the next reader's request (``duty.points.ensure_year``)."""
+    if member.status == MemberStatus.SERVING:
+        from zhengxie.duty.points import ensure_year_on_commit
+
+        ensure_year_on_commit()
+
+
 @transaction.atomic
 def member_create(*, actor, data: dict, create_account: bool = False) -> Member:
     """Register a member. ``data`` holds the model's fields (``sector``/``party`` as objects, ``special_committees``
@@ -240,6 +249,7 @@ def member_create(*, actor, data: dict, create_account: bool = False) -> Member:
     changes = diff({}, member_audit_view(values))
     changes |= _member_sync_account(member, actor=actor, create=create_account)
     audit_record(actor=actor, action="member.create", obj=member, changes=changes)
+    _duty_archive_rows_on_commit(member)
     return member
 
 
@@ -264,6 +274,8 @@ def member_update(*, actor, member: Member, data: dict, create_account: bool = F
             member.special_committees.set(values["special_committees"])
         if "terms" in changed:
             member.terms.set(values["terms"])
+        if "status" in changed:
+            _duty_archive_rows_on_commit(member)
     changes |= _member_sync_account(member, actor=actor, create=create_account)
     if changes:
         audit_record(actor=actor, action="member.update", obj=member, changes=changes)
@@ -281,6 +293,7 @@ def member_set_status(*, actor, member: Member, status: str) -> Member:
         old, member.status = member.status, status
         member.save(update_fields=["status", "updated_at"])
         audit_record(actor=actor, action="member.set_status", obj=member, changes={"status": [old, status]})
+        _duty_archive_rows_on_commit(member)
     return member
 
 
