@@ -375,6 +375,15 @@ def ensure_year_on_commit(year: int | None = None) -> None:
     transaction.on_commit(lambda: ensure_year(target))
 
 
+def sector_changed_on_commit(member) -> None:
+    """A member moved to another sector is ranked in the new sector from this year on: the stored row of the
+    current year takes the new sector once the change commits (past years keep the sector the member served in)."""
+    year = timezone.localdate().year
+    transaction.on_commit(
+        lambda: MemberYearScore.objects.filter(member_id=member.pk, year=year).update(sector_id=member.sector_id)
+    )
+
+
 def member_archive(*, member, year: int, rules: Rules | None = None) -> Archive:
     """Computed live from the ledger with the same function that fills the stored table. One grouped query over
     the member's term gives both the year's groups and the term's counts (for term alerts)."""

@@ -276,6 +276,10 @@ def member_update(*, actor, member: Member, data: dict, create_account: bool = F
             member.terms.set(values["terms"])
         if "status" in changed:
             _duty_archive_rows_on_commit(member)
+        if "sector" in changed:
+            from zhengxie.duty.points import sector_changed_on_commit
+
+            sector_changed_on_commit(member)
     changes |= _member_sync_account(member, actor=actor, create=create_account)
     if changes:
         audit_record(actor=actor, action="member.update", obj=member, changes=changes)

@@ -104,6 +104,20 @@ def test_members_registered_or_made_serving_through_the_services_get_this_years_
     assert MemberYearScore.objects.filter(member=resigned, year=YEAR).exists()
 
 
+def test_a_member_moved_to_another_sector_is_ranked_there_this_year(org, django_capture_on_commit_callbacks):
+    ensure_year(YEAR)
+    other = Sector.objects.create(name="新界别", sort_order=99)
+    past = MemberYearScore.objects.create(
+        member=org.member, year=YEAR - 1, sector=org.sector, total=D("80"), score=D("80")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        people_services.member_update(actor=org.users["staff"], member=org.member, data={"sector": other})
+    assert _score(org.member).sector_id == other.pk
+    assert Ranks(YEAR).sector_size(other.pk) == 1
+    past.refresh_from_db()
+    assert past.sector_id == org.sector.pk  # the year served in the old sector keeps it
+
+
 def test_a_read_checks_the_roster_by_two_probes_when_nothing_changed(org, django_assert_num_queries):
     assert ensure_year(YEAR) == 2  # the first check finds both members without a row
     with django_assert_num_queries(2):  # the roster's state, and the year's record of it
