@@ -370,6 +370,31 @@ class ReminderLog(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
 
+class StatisticsChange(models.Model):
+    """统计变更记录: one row per write that can change a year's statistics (``statistics.figures_changed``).
+
+    A year's version is the sum of its rows' weights. Rows are only inserted (no lock is taken, so writers never
+    wait on each other or deadlock here) and, in ``statistics.compact_changes``, replaced by one row carrying their
+    sum, so a version never goes back and changes exactly when a change commits."""
+
+    year = models.PositiveSmallIntegerField()
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["year", "weight"], name="statistics_change_year")]
+
+
+class StatisticsSnapshot(models.Model):
+    """统计快照: the figures of one scope as the proposal office, leaders and overseers see them, stored with the
+    date and the version they were computed for (``statistics.py``: a snapshot is used only while both match)."""
+
+    key = models.CharField(max_length=120, unique=True)
+    as_of = models.DateField()
+    version = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+    figures = models.JSONField()
+
+
 __all__ = [
     "Category",
     "YearCounter",
@@ -385,5 +410,7 @@ __all__ = [
     "TimelineEntry",
     "Attachment",
     "ReminderLog",
+    "StatisticsChange",
+    "StatisticsSnapshot",
     "Satisfaction",
 ]

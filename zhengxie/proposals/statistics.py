@@ -3,7 +3,9 @@
 Every figure is ``{"value": n, "filters": {...}}``: the filters are query parameters of ``proposals:list`` that list
 the proposals behind the figure (``apply_report_filters`` below gives the list the filters it lacks). The figures
 are computed in the database with conditional aggregation: a fixed handful of queries whatever the number of
-proposals, units, sectors or categories.
+proposals, units, sectors or categories. What the proposal office, leaders and overseers see is stored per scope
+(``StatisticsSnapshot``: counts and ids only) and served while it is fresh — computed today, and no write that can
+change a figure committed since (see "Freshness" below); names, order and labels are added at every read.
 
 Definitions (the same ones the list filters use):
 
@@ -41,21 +43,52 @@ Definitions (the same ones the list filters use):
 """
 
 import datetime
+import logging
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxie.accounts.roles import Role
+from zhengxie.core.access import roles_of
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Party, Sector, Session, Term
 
 from .choices import AssignmentRole, AssignmentState, CosignState, ExcellentState, KeyState, ReplyState, Satisfaction
 from .choices import ProposalState as P
 from .conf import conf
-from .models import Assignment, Category, Cosignature, Evaluation, Proposal, Reply, TimelineEntry
+from .models import (
+    Assignment,
+    Category,
+    Cosignature,
+    Evaluation,
+    Proposal,
+    Reply,
+    StatisticsChange,
+    StatisticsSnapshot,
+    TimelineEntry,
+)
+
+logger = logging.getLogger(__name__)
 
 RECEIVED_STATES = (
     P.SUBMITTED,
@@ -393,34 +426,269 @@ def _proposal_columns() -> dict:
 @contextmanager
 def _analytic_transaction():
     """PostgreSQL's JIT compiler spends longer on these aggregates than they take to run (measured at province
-    scale: 1.35 s of compiling for a 0.2 s query), so it is switched off for this read-only transaction."""
+    scale: 1.35 s of compiling for a 0.2 s query), so it is switched off for this read-only transaction — unless
+    the connection already runs with it off (settings.py does so unless DB_JIT=on), when no transaction is needed:
+    the version a snapshot is stored with is read before the figures (``_recompute``), which is all its freshness
+    needs."""
+    options = connection.settings_dict.get("OPTIONS", {}).get("options", "")
+    if connection.vendor != "postgresql" or "jit=off" in options:
+        yield
+        return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
         yield
 
 
+# Who may share figures -------------------------------------------------------------------------------------------
+
+# Everyone who may open the statistics (permissions.py, "proposals.statistics") holds one of these roles, and
+# selectors.visible_proposals shows each of them every submitted proposal (``submitted_q``) plus, at most, their own
+# drafts and proposals they were invited to co-sign or that were assigned to their unit — all of which are either
+# submitted too or never counted: every figure counts proposals that reached the office (received, withdrawn from
+# ``submitted``), their assignments (made after registration) and approved key / excellent proposals, all of them
+# submitted. So their figures are those of the submitted proposals, whoever they are, and they share one snapshot
+# computed from exactly those (test_statistics_snapshots checks it against each one's own live computation, for a
+# user who also drafts, co-signs and works in a unit). Anyone else gets figures computed live from their own visible
+# proposals and never reads or writes a snapshot.
+SHARED_ROLES = frozenset({Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER})
+SHARED_VISIBILITY = "submitted"
+
+
+def submitted_q() -> Q:
+    """Every proposal after its submission: not a draft, not withdrawn before it was ever submitted."""
+    return ~Q(state=P.DRAFT) & ~Q(state=P.WITHDRAWN, submitted_at__isnull=True)
+
+
+def shared_visibility(user) -> str | None:
+    """The name of the snapshot the user may read, or None when the user's figures are computed live."""
+    return SHARED_VISIBILITY if roles_of(user) & SHARED_ROLES else None
+
+
+# Freshness -------------------------------------------------------------------------------------------------------
+#
+# A snapshot is served only if it was computed for today (``as_of``: "overdue now" and the date on the report) and
+# for the current version of its scope. The version of a year is the sum of the weights of its StatisticsChange
+# rows; session and term scopes use the sum over every year. Every write that can change a figure records a change
+# of the year of the proposal it touches, in its own transaction (so the version changes exactly when the write
+# commits), through two hooks:
+#
+# * ``workflow._move``: every state change of a proposal or an assignment (including a merge target registered by
+#   the merge, and the proposal's new year on submission);
+# * ``actions.proposal_act`` / ``assignment_act``: every action, whatever it writes — co-signatures, assignments,
+#   replies and their grades (the office's correction is made on approval), evaluations, due dates (extensions),
+#   key and excellent choices — except those in ACTIONS_WITHOUT_FIGURES, which write nothing a figure reads.
+#
+# Drafts (services.save_draft) are counted nowhere. Names (units, sectors, parties, collectives, categories, members,
+# leaders), the order of rows and every label are not stored: they are read when the figures are assembled, so a
+# rename shows at once. A term's dates are part of its snapshot's key. Data written around the services (bulk
+# loads, the shell) must call ``figures_changed`` or ``StatisticsSnapshot.objects.all().delete()``.
+#
+# Only whole scopes are stored: the statistics take no other parameter. The figures' filters (REPORT_FILTER_KEYS)
+# belong to the proposal list each figure links to, which applies them live, a page at a time.
+
+SNAPSHOT_FORMAT = 1  # part of every key: raise it when the stored counts change shape or meaning
+ACTIONS_WITHOUT_FIGURES = frozenset(
+    {"record_contact", "request_extension", "record_supervision", "schedule_followup", "consent_publication"}
+)
+COMPACT_ABOVE = 500  # change rows read by a version before they are summed into one row per year
+
+
+def figures_changed(obj) -> None:
+    """Record, in the caller's transaction, that the figures of this proposal's (or assignment's) year change.
+
+    An insert only: writers take no lock here and cannot wait on one another."""
+    if isinstance(obj, Proposal):
+        StatisticsChange.objects.create(year=obj.year)
+    else:
+        year = Proposal.objects.filter(pk=obj.proposal_id).values("year")
+        StatisticsChange.objects.create(year=Subquery(year))
+
+
+def action_done(proposal: Proposal, action: str) -> None:
+    """The actions' hook: record the change (unless the action writes nothing counted) and, after commit, have the
+    year's snapshot recomputed in the background so that readers find it fresh."""
+    if action in ACTIONS_WITHOUT_FIGURES:
+        return
+    figures_changed(proposal)
+    year = proposal.year
+    transaction.on_commit(lambda: _schedule_refresh(year))
+
+
+REFRESH_AFTER_SECONDS = 20  # writes come in bursts: one background recomputation after each
+_refresh_scheduled: dict[int, float] = {}  # year -> when this process last scheduled one (time.monotonic)
+
+
+def _schedule_refresh(year: int) -> None:
+    now = time.monotonic()
+    if now - _refresh_scheduled.get(year, -1e9) < REFRESH_AFTER_SECONDS:
+        return  # the one already scheduled runs after this commit and sees it
+    _refresh_scheduled[year] = now
+    from .tasks import refresh_statistics
+
+    run_after = timezone.now() + datetime.timedelta(seconds=REFRESH_AFTER_SECONDS)
+    try:
+        refresh_statistics.using(run_after=run_after).enqueue(year)
+    except Exception:  # noqa: BLE001 - only an optimisation: the next reader recomputes
+        logger.exception("could not schedule the statistics refresh of %s", year)
+
+
+def _changes(scope: Scope) -> QuerySet:
+    changes = StatisticsChange.objects.order_by()
+    return changes.filter(year=scope.year) if scope.kind == "year" else changes
+
+
+def scope_version(scope: Scope) -> int:
+    return _changes(scope).aggregate(v=Sum("weight"))["v"] or 0
+
+
+def compact_changes(*, batch: int = 20_000) -> int:
+    """Replace each year's change rows by one row carrying their sum, in the same transaction, so that every
+    version stays exactly what it was. Rows another compaction holds are skipped, rows not yet committed are not
+    seen; up to ``batch`` rows a call. Returns the number of rows removed."""
+    with transaction.atomic():
+        rows = list(
+            StatisticsChange.objects.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "year", "weight")[:batch]
+        )
+        by_year: dict[int, list] = {}
+        for pk, year, weight in rows:
+            by_year.setdefault(year, []).append((pk, weight))
+        merged = {year: items for year, items in by_year.items() if len(items) > 1}
+        removed = [pk for items in merged.values() for pk, _w in items]
+        for i in range(0, len(removed), 500):  # within every database's limit of query parameters
+            StatisticsChange.objects.filter(pk__in=removed[i : i + 500]).delete()
+        StatisticsChange.objects.bulk_create(
+            [StatisticsChange(year=year, weight=sum(w for _pk, w in items)) for year, items in merged.items()]
+        )
+        return len(removed) - len(merged)
+
+
+def snapshot_key(scope: Scope, visibility: str = SHARED_VISIBILITY) -> str:
+    if scope.kind == "session":
+        where = f"session:{scope.session.pk}"
+    elif scope.kind == "term":
+        where = f"term:{scope.term.pk}:{scope.term.starts_on}:{scope.term.ends_on}"
+    else:
+        where = f"year:{scope.year}"
+    # The grades configured decide which grade rows have zeros: a new setting starts new snapshots.
+    return f"{SNAPSHOT_FORMAT}:{visibility}:{where}:{','.join(c for c, _label in conf('GRADES'))}"
+
+
+# The figures -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """The counts of one scope (stored in a snapshot or computed live) and when they were computed; ``figures()``
+    adds the names, labels and list filters."""
+
+    scope: Scope
+    counts: dict
+    as_of: datetime.date
+    computed_at: datetime.datetime
+    from_snapshot: bool
+    base: QuerySet  # the proposals counted, for the lists of key and excellent proposals
+
+    @property
+    def unit_count(self) -> int:
+        return len(self.counts["by_unit"])
+
+    def figures(self, *, unit_limit: int | None = None, list_limit: int | None = None) -> dict:
+        """All figures as plain data; ``unit_limit``: only the busiest units' rows; ``list_limit``: only the first
+        key and excellent proposals."""
+        return _assemble(self.scope, self.counts, self.as_of, self.base, unit_limit=unit_limit, list_limit=list_limit)
+
+
 def proposal_statistics(*, user, scope: Scope, today: datetime.date | None = None) -> dict:
-    """All figures of the report as plain data (the page, the API, the workbook and the report read this).
+    """All figures of the report as plain data (the page, the API, the workbook and the report read this)."""
+    return statistics_report(user=user, scope=scope, today=today).figures()
 
-    Counts only proposals the user may see (the office, leaders and overseers see every submitted one). A fixed
-    number of queries, whatever the numbers of proposals and units: one pass over the proposals grouped by
-    category, sector, party, collective and joint (their combinations are summed here), one over those withdrawn
-    after reaching the office, one over the assignments grouped by unit (with each one's current reply and its own
-    proposer's rating), one for ratings on behalf of merged proposals, one for the members, one for the key and
-    excellent proposals, and the names of categories, sectors, parties, collectives and units.
-    Measured at province scale (30,000 proposals a year, 3,000 units, 8,000 members, three years stored) on
-    PostgreSQL 15, two cores: 220–270 ms for a year (about 170 ms database and 80 ms Python CPU time).
+
+def statistics_report(*, user, scope: Scope, today: datetime.date | None = None) -> Report:
+    """The figures the user may see: the office, leaders and overseers read the stored snapshot while it is fresh
+    (one query for the counts, then names and the key and excellent proposals: seven in all) and recompute and
+    store it when it is not; anyone else gets them computed live (``live_report``).
+
+    A computation is a fixed number of queries, whatever the numbers of proposals and units: one pass over the
+    proposals grouped by category, sector, party, collective and joint (their combinations are summed here), one
+    over those withdrawn after reaching the office, one over the assignments grouped by unit (with each one's
+    current reply and its own proposer's rating), one for the overdue ones, one for ratings on behalf of merged
+    proposals, one for the members. Measured in-process at province scale (300,000 proposals over ten years, 3,000
+    units; PostgreSQL 15, year 2025): a snapshot read ≈ 30 ms for the page and ≈ 60–80 ms for the API (its 2.7 MB
+    of JSON), a recomputation ≈ 400–700 ms.
     """
-    with _analytic_transaction():
-        return _statistics(user=user, scope=scope, today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    visibility = shared_visibility(user)
+    if visibility is None:
+        return live_report(user=user, scope=scope, today=today)
+    key = snapshot_key(scope, visibility)
+    fresh = (
+        StatisticsSnapshot.objects.filter(key=key, as_of=today, version=_current_version(scope))
+        .values_list("computed_at", "figures")
+        .first()
+    )
+    if fresh is not None:
+        return Report(scope, fresh[1], today, fresh[0], from_snapshot=True, base=_shared_base(scope))
+    return _recompute(scope, key, today)
 
 
-def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
+def live_report(*, user, scope: Scope, today: datetime.date | None = None) -> Report:
+    """The figures computed now from the proposals the user may see, without any snapshot."""
     from .selectors import visible_proposals
 
+    today = today or timezone.localdate()
     base = visible_proposals(user).filter(scope.q()).order_by()
+    with _analytic_transaction():
+        counts = _count(base, today)
+    return Report(scope, counts, today, timezone.now(), from_snapshot=False, base=base)
+
+
+def _current_version(scope: Scope) -> Coalesce:
+    """``scope_version`` as an expression (SUM without GROUP BY: one row, NULL before the first change)."""
+    total = _changes(scope).annotate(v=Func(F("weight"), function="SUM")).values("v")
+    return Coalesce(Subquery(total), 0, output_field=BigIntegerField())
+
+
+def _recompute(scope: Scope, key: str, today: datetime.date) -> Report:
+    """Compute and store the snapshot. The version is read first, so the counts are at least as new as the version
+    they are stored with: a change committed meanwhile makes the next read recompute, never serves old counts.
+    Two requests recomputing at once both store; the last one's row stays (each is valid for its version)."""
+    version = _changes(scope).aggregate(v=Sum("weight"), rows=Count("pk"))
+    base = _shared_base(scope)
+    with _analytic_transaction():
+        counts = _count(base, today)
+    computed_at = timezone.now()
+    StatisticsSnapshot.objects.bulk_create(
+        [StatisticsSnapshot(key=key, as_of=today, version=version["v"] or 0, computed_at=computed_at, figures=counts)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["as_of", "version", "computed_at", "figures"],
+    )
+    if version["rows"] > COMPACT_ABOVE:
+        compact_changes()
+    return Report(scope, counts, today, computed_at, from_snapshot=False, base=base)
+
+
+def _shared_base(scope: Scope) -> QuerySet:
+    return Proposal.objects.filter(submitted_q(), scope.q()).order_by()
+
+
+def refresh_snapshot(scope: Scope, today: datetime.date | None = None) -> bool:
+    """Recompute the shared snapshot of the scope unless it is fresh (the background task; idempotent). Returns
+    whether it recomputed."""
+    today = today or timezone.localdate()
+    key = snapshot_key(scope)
+    if StatisticsSnapshot.objects.filter(key=key, as_of=today, version=scope_version(scope)).exists():
+        return False
+    _recompute(scope, key, today)
+    return True
+
+
+def _count(base: QuerySet, today: datetime.date) -> dict:
+    """The counts behind every figure of the proposals in ``base`` (the scope's, as some user sees them), as JSON
+    data: ids and numbers only, no names, labels or filters (``_assemble`` adds them)."""
     withdrawn_received = base.filter(Q(state=P.WITHDRAWN) & Exists(_withdrawn_when_submitted()))
     columns = _proposal_columns()
     # Proposals in scope grouped by what the breakdowns split on; the groups (a few thousand at most) are summed
@@ -457,17 +725,14 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
             ("joint", bool(is_joint) and not collective_id),
         ):
             if value is not None:
-                sums = breakdowns[key].setdefault(value, {"received": 0, "registered": 0})
-                sums["received"] += received
-                sums["registered"] += registered
+                sums = breakdowns[key].setdefault(value, [0, 0])
+                sums[0] += received
+                sums[1] += registered
     totals["ordinary_proposals"] = totals["received"] - totals["session_proposals"]
-    by_collective, by_category = breakdowns["collective"], breakdowns["category"]
-    by_sector, by_party = breakdowns["sector"], breakdowns["party"]
-    pair = ("received", "registered")
-    collective = {c: sum(r[c] for r in by_collective.values()) for c in pair}
-    joint = breakdowns["joint"].get(True, dict.fromkeys(pair, 0))
+    collective = [sum(r[i] for r in breakdowns["collective"].values()) for i in (0, 1)]
+    joint = breakdowns["joint"].get(True, [0, 0])
     types = {
-        "individual": {c: totals[c] - collective[c] - joint[c] for c in pair},
+        "individual": [totals["received"] - collective[0] - joint[0], totals["registered"] - collective[1] - joint[1]],
         "joint": joint,
         "collective": collective,
     }
@@ -513,7 +778,6 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
         .annotate(n=_Count("pk"))
         .values_list("unit_id", "n")
     )
-    by_unit = {u["unit_id"]: {**u, "overdue": overdue.get(u["unit_id"], 0)} for u in units_counted}
     grades = {code: sum(u[f"grade_{i}"] for u in units_counted) for i, code in enumerate(codes)}
     ratings = {v: sum(u[f"rated_{v}"] for u in units_counted) for v in Satisfaction.values}
     # Ratings given on behalf of proposals merged into the ones in scope (the only other evaluating proposals).
@@ -557,38 +821,58 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
         .values("member_id")
         for rows in (in_office, withdrawn_received)
     ]
-    members = branches[0].union(*branches[1:]).count()
+    totals["members"] = branches[0].union(*branches[1:]).count()
+    return {
+        "totals": totals,
+        "types": types,
+        "by_category": [[pk, *sums] for pk, sums in breakdowns["category"].items()],
+        "by_sector": [[pk, *sums] for pk, sums in breakdowns["sector"].items()],
+        "by_party": [[pk, *sums] for pk, sums in breakdowns["party"].items()],
+        "by_collective": [[pk, *sums] for pk, sums in breakdowns["collective"].items()],
+        # unit, assigned, owes a reply, replied, replied on time, overdue now
+        "by_unit": [
+            [u["unit_id"], u["assigned"], u["owes"], u["replied"], u["on_time"], overdue.get(u["unit_id"], 0)]
+            for u in units_counted
+        ],
+        "grades": [[code, n] for code, n in grades.items()],
+        "ratings": [[value, n] for value, n in ratings.items()],
+    }
 
-    honoured = list(
-        base.filter(Q(key_state=KeyState.APPROVED) | Q(excellent_state=ExcellentState.APPROVED))
-        .order_by("seq", "pk")
-        .values(
-            "pk",
-            "number",
-            "title",
-            "state",
-            "key_state",
-            "excellent_state",
-            "category__name",
-            "lead_member__name",
-            "collective__name",
-            "supervising_leader__display_name",
-            "supervising_leader__username",
-        )
-    )
+
+def _assemble(
+    scope: Scope,
+    counts: dict,
+    today: datetime.date,
+    base: QuerySet,
+    *,
+    unit_limit: int | None = None,
+    list_limit: int | None = None,
+) -> dict:
+    """The report's figures from the counts: names and order read now (renames show at once), labels in the
+    active language, each figure with its list filters; the key and excellent proposals listed from ``base``."""
+    s = scope
+    totals = counts["totals"]
+    pairs = {
+        key: {pk: {"received": received, "registered": registered} for pk, received, registered in counts[key]}
+        for key in ("by_category", "by_sector", "by_party", "by_collective")
+    }
+    by_category, by_collective = pairs["by_category"], pairs["by_collective"]
+    types = {kind: {"received": r, "registered": g} for kind, (r, g) in counts["types"].items()}
+    by_unit = {row[0]: row for row in counts["by_unit"]}
+    grades = dict(counts["grades"])
+    ratings = dict(counts["ratings"])
 
     # Names: these tables are small (a province has a few thousand units), reading them whole is cheaper than
     # passing thousands of ids.
     collectives = [c for c in CollectiveProposer.objects.values_list("pk", "kind", "name") if c[0] in by_collective]
-    sectors = [x for x in Sector.objects.values_list("pk", "sort_order", "name") if x[0] in by_sector]
-    parties = [x for x in Party.objects.values_list("pk", "sort_order", "name") if x[0] in by_party]
+    sectors = [x for x in Sector.objects.values_list("pk", "sort_order", "name") if x[0] in pairs["by_sector"]]
+    parties = [x for x in Party.objects.values_list("pk", "sort_order", "name") if x[0] in pairs["by_party"]]
     units = [u for u in HandlingUnit.objects.values_list("pk", "name", "short_name") if u[0] in by_unit]
+    all_categories = list(Category.objects.values_list("pk", "name", "is_active"))
 
-    s = scope
     state_labels = {value: str(label) for value, label in P.choices}
     type_labels = _proposer_type_labels()
     grade_labels = dict(conf("GRADES"))
-    all_categories = list(Category.objects.all())
     return {
         "scope": {
             "kind": s.kind,
@@ -609,7 +893,7 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
             "withdrawn": _fig(s, totals["withdrawn"], state=P.WITHDRAWN, received=1),
             "session_proposals": _fig(s, totals["session_proposals"], received=1, filing="session"),
             "ordinary_proposals": _fig(s, totals["ordinary_proposals"], received=1, filing="ordinary"),
-            "members": _fig(s, members, received=1, proposer_type="member"),
+            "members": _fig(s, totals["members"], received=1, proposer_type="member"),
             "key": _fig(s, totals["key"], key=1),
             "excellent": _fig(s, totals["excellent"], excellent=1),
         },
@@ -633,16 +917,16 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
         ],
         "by_category": [
             {
-                "id": c.pk,
-                "name": c.name,
-                **_pair(s, by_category.get(c.pk, {"received": 0, "registered": 0}), category=c.pk),
+                "id": pk,
+                "name": name,
+                **_pair(s, by_category.get(pk, {"received": 0, "registered": 0}), category=pk),
             }
-            for c in all_categories
-            if c.is_active or by_category.get(c.pk, {}).get("received")
+            for pk, name, is_active in all_categories
+            if is_active or by_category.get(pk, {}).get("received")
         ],
-        "by_sector": _by_member_attribute(s, sectors, by_sector, types["collective"], "sector"),
-        "by_party": _by_member_attribute(s, parties, by_party, types["collective"], "party"),
-        "by_unit": _unit_rows(s, units, by_unit),
+        "by_sector": _by_member_attribute(s, sectors, pairs["by_sector"], types["collective"], "sector"),
+        "by_party": _by_member_attribute(s, parties, pairs["by_party"], types["collective"], "party"),
+        "by_unit": _unit_rows(s, units, by_unit, unit_limit),
         "by_grade": [
             {
                 "grade": code,
@@ -655,32 +939,61 @@ def _statistics(*, user, scope: Scope, today: datetime.date) -> dict:
             {"key": value, "label": str(label), "count": _fig(s, ratings.get(value, 0), satisfaction=value)}
             for value, label in Satisfaction.choices
         ],
-        "key_proposals": [_listed(p, state_labels) for p in honoured if p["key_state"] == KeyState.APPROVED],
-        "excellent_proposals": [
-            _listed(p, state_labels) for p in honoured if p["excellent_state"] == ExcellentState.APPROVED
-        ],
+        **_honoured(base, state_labels, list_limit),
     }
 
 
-def _unit_rows(scope: Scope, units: list[tuple], by_unit: dict) -> list[dict]:
-    """The per-unit figures (thousands of units at province scale: the filter dicts are built directly)."""
+def _honoured(base: QuerySet, state_labels: dict, limit: int | None) -> dict:
+    """The key and excellent proposals in the order of their numbers, read now (a few hundred a year, thousands at
+    province scale, by the partial index proposal_honoured); with ``limit``, the first ones of each list only."""
+    columns = (
+        "pk",
+        "number",
+        "title",
+        "state",
+        "key_state",
+        "excellent_state",
+        "collective__name",
+        "lead_member__name",
+        "category__name",
+        "supervising_leader__display_name",
+        "supervising_leader__username",
+    )
+    key, excellent = Q(key_state=KeyState.APPROVED), Q(excellent_state=ExcellentState.APPROVED)
+    if limit is None:
+        rows = list(base.filter(key | excellent).order_by("seq", "pk").values_list(*columns))
+        lists = (
+            [p for p in rows if p[4] == KeyState.APPROVED],
+            [p for p in rows if p[5] == ExcellentState.APPROVED],
+        )
+    else:
+        lists = [list(base.filter(q).order_by("seq", "pk").values_list(*columns)[:limit]) for q in (key, excellent)]
+    return {
+        "key_proposals": [_listed(p, state_labels) for p in lists[0]],
+        "excellent_proposals": [_listed(p, state_labels) for p in lists[1]],
+    }
+
+
+def _unit_rows(scope: Scope, units: list[tuple], by_unit: dict, limit: int | None = None) -> list[dict]:
+    """The per-unit figures, busiest first (thousands of units at province scale: the filter dicts are built
+    directly, and only for the first ``limit`` units when a page shows no more)."""
+    order = sorted(units, key=lambda u: (-by_unit[u[0]][1], u[1], u[0]))
     out = []
-    for pk, name, short_name in sorted(units, key=lambda u: (-by_unit[u[0]]["assigned"], u[1], u[0])):
-        counts, unit_filters = by_unit[pk], {**scope.filters, "unit": str(pk)}
-        row = {
-            "id": pk,
-            "name": name,
-            "short_name": short_name,
-            "assigned": {"value": counts["assigned"], "filters": unit_filters},
-        }
-        for key, column, handling in (
-            ("owes_reply", "owes", "owes"),
-            ("replied", "replied", "replied"),
-            ("replied_on_time", "on_time", "on_time"),
-            ("overdue", "overdue", "overdue"),
-        ):
-            row[key] = {"value": counts[column], "filters": {**unit_filters, "handling": handling}}
-        out.append(row)
+    for pk, name, short_name in order if limit is None else order[:limit]:
+        _unit, assigned, owes, replied, on_time, overdue = by_unit[pk]
+        unit_filters = {**scope.filters, "unit": str(pk)}
+        out.append(
+            {
+                "id": pk,
+                "name": name,
+                "short_name": short_name,
+                "assigned": {"value": assigned, "filters": unit_filters},
+                "owes_reply": {"value": owes, "filters": {**unit_filters, "handling": "owes"}},
+                "replied": {"value": replied, "filters": {**unit_filters, "handling": "replied"}},
+                "replied_on_time": {"value": on_time, "filters": {**unit_filters, "handling": "on_time"}},
+                "overdue": {"value": overdue, "filters": {**unit_filters, "handling": "overdue"}},
+            }
+        )
     return out
 
 
@@ -702,17 +1015,18 @@ def proposer_label(p: Proposal) -> str:
     return p.lead_member.name if p.lead_member_id else ""
 
 
-def _listed(p: dict, state_labels: dict) -> dict:
-    leader = p["supervising_leader__display_name"] or p["supervising_leader__username"] or ""
+def _listed(p: tuple, state_labels: dict) -> dict:
+    """A row of ``_honoured``'s columns as the lists show it."""
+    pk, number, title, state, _key, _excellent, collective, lead_member, category, leader_name, leader_login = p
     return {
-        "id": p["pk"],
-        "number": p["number"],
-        "title": p["title"],
-        "proposer": p["collective__name"] or p["lead_member__name"] or "",
-        "category": p["category__name"] or "",
-        "state": p["state"],
-        "state_label": state_labels[p["state"]],
-        "supervising_leader": leader,
+        "id": pk,
+        "number": number,
+        "title": title,
+        "proposer": collective or lead_member or "",
+        "category": category or "",
+        "state": state,
+        "state_label": state_labels[state],
+        "supervising_leader": leader_name or leader_login or "",
     }
 
 

@@ -20,7 +20,14 @@ from zhengxie.people.models import Session, Term
 
 from . import documents, selectors
 from .models import Proposal, Reply
-from .statistics import REPORT_FILTER_KEYS, ScopeError, ScopeNotFound, proposal_statistics, resolve_scope
+from .statistics import (
+    REPORT_FILTER_KEYS,
+    ScopeError,
+    ScopeNotFound,
+    proposal_statistics,
+    resolve_scope,
+    statistics_report,
+)
 
 # The proposals:list filters (selectors.proposal_list) and the ones the statistics add.
 LIST_FILTER_KEYS = (
@@ -36,6 +43,7 @@ LIST_FILTER_KEYS = (
     *REPORT_FILTER_KEYS,
 )
 UNITS_SHOWN = 100
+LISTED_SHOWN = 50
 NUMERIC_FILTERS = ("year", "category", "unit", "proposer", "session", "term", "collective", "sector", "party")
 
 
@@ -130,11 +138,13 @@ def statistics(request):
     except ScopeError as exc:
         messages.error(request, str(exc))
         scope = resolve_scope()
-    stats = proposal_statistics(user=request.user, scope=scope)
-    units_total = len(stats["by_unit"])
-    if request.GET.get("units") != "all":
-        # A province has thousands of units: the busiest are shown first, the rest on request.
-        stats["by_unit"] = stats["by_unit"][:UNITS_SHOWN]
+    report = statistics_report(user=request.user, scope=scope)
+    units_total = report.unit_count
+    # A province has thousands of units: the busiest are shown first, the rest on request.
+    # The lists of key and excellent proposals (thousands at province scale) link to the full list after the first.
+    stats = report.figures(
+        unit_limit=None if request.GET.get("units") == "all" else UNITS_SHOWN, list_limit=LISTED_SHOWN
+    )
     stats = _linked(stats, reverse("proposals:list"))
     totals = stats["totals"]
     query = urlencode(scope.filters)
@@ -155,6 +165,7 @@ def statistics(request):
             "units_hidden": len(stats["by_unit"]) < units_total,
             "registered_share": documents.share(totals["registered"]["value"], totals["received"]["value"]),
             "as_of": datetime.date.fromisoformat(stats["as_of"]),
+            "computed_at": report.computed_at,
         },
     )
 
