@@ -108,6 +108,14 @@ PAGES: dict[str, tuple[int, ...]] = {
     "proposals:edit":               (302, 403,  403,  403,  403,  403,   403,  403,  403,  403,   409),
     "proposals:act":                (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
     "proposals:assignment_act":     (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    # An action's form, fetched when its button is pressed: refused as the action itself would be (propose_key is
+    # the office's; record_contact the accepting unit's, its leader included).
+    "proposals:action_form":        (302, 403,  200,  403,  403,  403,   403,  403,  404,  403,   403),
+    "proposals:assignment_action_form":
+                                    (302, 403,  403,  403,  403,  403,   200,  200,  404,  403,   403),
+    # Type-ahead of the unit fields and filters (every active unit, as the selects showed), and of co-signers.
+    "proposals:unit_lookup":        (302, 403,  200,  403,  200,  200,   200,  200,  200,  200,   200),
+    "proposals:member_lookup":      (302, 403,  200,  403,  403,  403,   403,  403,  403,  200,   200),
     "proposals:attachment":         (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
     "proposals:attachment_upload":  (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
     "proposals:attachment_remove":  (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
@@ -340,6 +348,8 @@ URL_KWARGS: dict[str, Callable[[Objects], dict]] = {
     "proposals:act": lambda o: {"pk": o.proposal.pk, "action": "close"},
     "proposals:attachment_upload": lambda o: {"pk": o.proposal.pk},
     "proposals:assignment_act": lambda o: {"pk": o.assignment.pk, "action": "record_contact"},
+    "proposals:action_form": lambda o: {"pk": o.proposal.pk, "action": "propose_key"},
+    "proposals:assignment_action_form": lambda o: {"pk": o.assignment.pk, "action": "record_contact"},
     "proposals:attachment": lambda o: {"pk": o.attachment.pk},
     "proposals:attachment_remove": lambda o: {"pk": o.attachment.pk},
     "proposals:proposal_docx": lambda o: {"pk": o.proposal.pk},

@@ -54,16 +54,25 @@ def _act(page, action: str, fields: dict | None = None, *, scope=None):
     form = scope.locator(f'form[data-action-form="{action}"]')
     for label, value in fields.items():
         control = form.get_by_label(re.compile(rf"^{re.escape(label)}( \*)?$"))  # required fields end in "*"
-        if isinstance(value, tuple):  # ("select", value) or ("check", None)
+        if isinstance(value, tuple):  # ("select", value), ("check", None) or ("lookup", (typed, name offered))
             kind, option = value
             if kind == "select":
                 control.select_option(option)
+            elif kind == "lookup":
+                _choose(page, control, *option)
             else:
                 control.check()
         else:
             control.fill(value)
     with page.expect_navigation():
         form.locator(f'[data-submit="{action}"]').click()
+
+
+def _choose(page, box, typed: str, name: str):
+    """Type part of a name into a type-ahead and pick the name it offers."""
+    box.fill(typed)
+    listbox = page.locator(f"#{box.get_attribute('id')}-listbox")
+    listbox.get_by_role("option", name=name, exact=True).click()
 
 
 def _expect_state(page, label: str):
@@ -85,8 +94,9 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     page.get_by_label("情况分析", exact=True).fill("我区新能源汽车保有量快速增长，公共充电桩不足。")
     page.get_by_label("具体建议", exact=True).fill("一、编制充电设施专项规划；二、老旧小区加装充电桩。")
     page.get_by_label("类别", exact=True).select_option(label="经济建设")
-    page.get_by_label("联名人", exact=True).select_option(str(org.member2.pk))
-    page.get_by_label("建议承办单位", exact=True).select_option(str(org.unit.pk))
+    _choose(page, page.get_by_label("联名人", exact=True), "李", "李委员（教育）")
+    _choose(page, page.get_by_label("建议承办单位", exact=True), "住建", "新建区住房和城乡建设局")
+    expect(page.get_by_role("button", name="移除 新建区住房和城乡建设局")).to_be_visible()
     expect(page.get_by_test_id("autosave-status")).to_contain_text("已自动保存", timeout=15000)
     proposal = Proposal.objects.get(author=org.users["member"])
     assert proposal.title == "关于加快充电桩建设的建议" and proposal.state == "draft"
@@ -118,8 +128,8 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
         "assign",
         {
             "主办与会办": ("check", None),
-            "主办（单办）单位": ("select", str(org.unit.pk)),
-            "会办（分办）单位": ("select", str(org.other_unit.pk)),
+            "主办（单办）单位": ("lookup", ("住建", "新建区住房和城乡建设局")),
+            "会办（分办）单位": ("lookup", ("区教体", "新建区教育体育局")),
         },
     )
     _expect_state(page, "办理中")

@@ -2,11 +2,16 @@
 
 The forms check only the shape of the input and turn it into the keyword payload that ``actions.proposal_act`` /
 ``actions.assignment_act`` read; whether the person may act, and whether the values are acceptable, is decided by
-the services, whose ``InvalidInput.errors`` are shown on the same fields (``add_refusal_errors``).
+the services, whose ``InvalidInput.errors`` are shown on the same fields (``add_refusal_errors``). Handling units and
+co-signers (thousands of them) are chosen with a type-ahead (``Lookup``), never listed.
 """
+
+import re
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,19 +47,161 @@ def add_refusal_errors(form: forms.Form, errors: dict, message: str = "") -> Non
         form.add_error(None, message)
 
 
+# A unit is found by its name or its short name.
+UNIT_SEARCH = ("name", "short_name")
+
+
 def _date_widget():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _filterable(size: int):
-    """A multiple choice with a filter box above it (proposals.js)."""
-    return forms.SelectMultiple(
-        attrs={"size": size, "data-filterable": "1", "data-filter-placeholder": _("输入文字筛选")}
-    )
-
-
 def _text_area(rows: int = 3):
     return forms.Textarea(attrs={"rows": rows})
+
+
+# Type-ahead choices -----------------------------------------------------------------------------------------------
+
+# Separators between several names typed without JavaScript.
+_NAME_SEPARATORS = re.compile(r"[,，、;；\n]+")
+
+
+class LookupInput:
+    """What a ``Lookup`` widget sent: the ids chosen from its list and, when sent, the text of its box (the script
+    leaves it out once a choice is made, and empties it after adding a choice to a multiple one)."""
+
+    def __init__(self, ids: list[str], text: str | None):
+        self.ids, self.text = ids, text
+
+    def __repr__(self):
+        return f"LookupInput({self.ids!r}, {self.text!r})"
+
+
+class Lookup(forms.Select):
+    """A choice among thousands (handling units, members): a text box whose typing offers the matching names from
+    ``lookup`` (a URL name answering ``?q=`` with JSON, ``views.unit_lookup``), keyboard-usable as an ARIA combobox
+    (``lookup.js``); only the chosen ones are rendered, never the whole list. ``multiple``: the chosen are kept as
+    removable chips. Without JavaScript the chosen stay as check boxes and the text box is sent: the field finds the
+    names typed in it (several separated by 、 or commas)."""
+
+    template_name = "proposals/widgets/lookup.html"
+
+    def __init__(self, *, lookup: str, multiple: bool = False, attrs=None):
+        super().__init__(attrs)
+        self.lookup, self.allow_multiple_selected = lookup, multiple
+        self.exclude: list[int] = []  # offered by the lookup but not choosable here
+
+    def use_required_attribute(self, initial):
+        return False  # the text box may stay empty while a choice is made
+
+    def value_from_datadict(self, data, files, name):
+        ids = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        if not isinstance(ids, list | tuple):
+            ids = [] if ids in (None, "") else [ids]
+        text = data.get(f"{name}__text")
+        return LookupInput([str(i).strip() for i in ids if str(i).strip()], None if text is None else str(text))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}__text" not in data
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)  # not ChoiceWidget's: it lists every choice
+        field = self.choices.field
+        if isinstance(value, LookupInput):
+            ids, text = value.ids, value.text
+        else:
+            ids = list(value) if isinstance(value, list | tuple) else ([] if value in (None, "") else [value])
+            ids, text = [str(getattr(v, "pk", v)) for v in ids], None
+        ids = [i for i in ids if i.isdigit()]
+        found = {str(o.pk): o for o in field.queryset.filter(pk__in=ids)} if ids else {}
+        chosen = [(pk, field.label_from_instance(found[pk])) for pk in dict.fromkeys(ids) if pk in found]
+        if not self.allow_multiple_selected:
+            chosen = chosen[-1:]
+            if text is None:
+                text = chosen[0][1] if chosen else ""
+        w = context["widget"]
+        w["attrs"]["class"] = w["attrs"].get("class", "").replace("form-select", "form-control")
+        w.update(
+            chosen=chosen,
+            text=text or "",
+            url=reverse(self.lookup),
+            multiple=self.allow_multiple_selected,
+            exclude=",".join(str(pk) for pk in self.exclude),
+        )
+        return context
+
+
+class _LookupField:
+    """Finds the names typed without JavaScript among the field's queryset: a name or short name equal to the text,
+    else the only one containing it."""
+
+    search_fields = ("name",)
+    default_error_messages = {
+        "not_found": _("找不到“%(t)s”，请从列表中选择。"),
+        "ambiguous": _("“%(t)s”对应多项，请输入完整名称或从列表中选择。"),
+    }
+
+    def _find(self, text: str):
+        for lookup in ("iexact", "icontains"):
+            q = Q()
+            for f in self.search_fields:
+                q |= Q(**{f"{f}__{lookup}": text})
+            found = list(self.queryset.filter(q).order_by("pk")[:2])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"t": text})
+        raise forms.ValidationError(self.error_messages["not_found"], code="not_found", params={"t": text})
+
+    def has_changed(self, initial, data):
+        return True  # what was typed is resolved when cleaning; no form of these pages asks before that
+
+
+class LookupChoiceField(_LookupField, forms.ModelChoiceField):
+    def __init__(self, *, lookup: str, search_fields=("name",), **kwargs):
+        self.search_fields = search_fields
+        kwargs.setdefault("widget", Lookup(lookup=lookup))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, LookupInput):
+            chosen = value.ids[-1] if value.ids else None
+            text = None if value.text is None else value.text.strip()
+            if text is None:
+                value = chosen
+            elif not text:
+                value = None
+            else:
+                current = self.queryset.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+                if current is not None and self.label_from_instance(current) == text:
+                    return current
+                return self._find(text)
+        return super().to_python(value)
+
+
+class LookupMultipleChoiceField(_LookupField, forms.ModelMultipleChoiceField):
+    def __init__(self, *, lookup: str, search_fields=("name",), **kwargs):
+        self.search_fields = search_fields
+        kwargs.setdefault("widget", Lookup(lookup=lookup, multiple=True))
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        if isinstance(value, LookupInput):
+            pks, errors = list(value.ids), []
+            for term in _NAME_SEPARATORS.split(value.text or ""):
+                if term.strip():
+                    try:
+                        pks.append(str(self._find(term.strip()).pk))
+                    except forms.ValidationError as exc:
+                        errors.extend(exc.error_list)
+            if errors:
+                raise forms.ValidationError(errors)
+            value = list(dict.fromkeys(pks))
+        return super().clean(value)
+
+
+class MemberLookupField(LookupMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.sector}）"
 
 
 class _SetupFirst(forms.Form):
@@ -84,11 +231,6 @@ class _RadioMixin:
 # The draft editor -------------------------------------------------------------------------------------------------
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.sector}）"
-
-
 class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
     """save_draft: every section may still be empty; ``submit`` checks the content (title ≤ 50 characters …)."""
 
@@ -99,19 +241,20 @@ class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
     category = forms.ModelChoiceField(
         label=_("类别"), queryset=Category.objects.none(), required=False, empty_label=_("请选择类别")
     )
-    cosigner_ids = MemberChoiceField(
+    cosigner_ids = MemberLookupField(
         label=_("联名人"),
+        lookup="proposals:member_lookup",
         queryset=Member.objects.none(),
         required=False,
-        help_text=_("可多选（按住 Ctrl 或 ⌘）；提交后每位联名人须确认。"),
-        widget=_filterable(8),
+        help_text=_("输入姓名查找，可选多位；提交后每位联名人须确认。"),
     )
-    suggested_unit_ids = forms.ModelMultipleChoiceField(
+    suggested_unit_ids = LookupMultipleChoiceField(
         label=_("建议承办单位"),
+        lookup="proposals:unit_lookup",
+        search_fields=UNIT_SEARCH,
         queryset=HandlingUnit.objects.none(),
         required=False,
-        help_text=_("可不选，由提案委交办。"),
-        widget=_filterable(6),
+        help_text=_("输入名称查找，可选多个；也可不选，由提案委交办。"),
     )
 
     def __init__(self, *args, user, proposal: Proposal | None = None, **kwargs):
@@ -132,6 +275,7 @@ class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
         self.fields["cosigner_ids"].queryset = (
             Member.objects.filter(status=MemberStatus.SERVING).exclude(pk=own_member).select_related("sector")
         )
+        self.fields["cosigner_ids"].widget.exclude = [own_member] if own_member else []
         if proposal is None:
             self.fields["collective_id"].choices = self.proposer_choices(user)
             if all(value == "" for value, _label in self.fields["collective_id"].choices):
@@ -156,6 +300,19 @@ class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
             collectives = collectives.filter(contacts=user)
         choices.extend((str(c.pk), str(c)) for c in collectives)
         return choices
+
+    @staticmethod
+    def may_propose(user) -> bool:
+        """Whether ``proposer_choices`` offers anyone: the user is a member, or may file for a collective."""
+        from zhengxie.core.access import roles_of
+
+        roles = roles_of(user)
+        if Role.MEMBER in roles:
+            return True
+        collectives = CollectiveProposer.objects.all()
+        if Role.PROPOSAL_OFFICE not in roles:
+            collectives = collectives.filter(contacts=user)
+        return collectives.exists()
 
     def clean_collective_id(self):
         value = self.cleaned_data.get("collective_id") or ""
@@ -273,15 +430,20 @@ class AssignForm(ActionForm):
     """交办: single (one unit), separate (each unit replies) or lead (one lead unit and co-handlers)."""
 
     mode = forms.ChoiceField(label=_("交办方式"), choices=AssignmentMode.choices, widget=forms.RadioSelect)
-    lead_unit = forms.ModelChoiceField(
-        label=_("主办（单办）单位"), queryset=HandlingUnit.objects.none(), required=False, empty_label=_("请选择单位")
+    lead_unit = LookupChoiceField(
+        label=_("主办（单办）单位"),
+        lookup="proposals:unit_lookup",
+        search_fields=UNIT_SEARCH,
+        queryset=HandlingUnit.objects.none(),
+        required=False,
     )
-    other_units = forms.ModelMultipleChoiceField(
+    other_units = LookupMultipleChoiceField(
         label=_("会办（分办）单位"),
+        lookup="proposals:unit_lookup",
+        search_fields=UNIT_SEARCH,
         queryset=HandlingUnit.objects.none(),
         required=False,
         help_text=_("主办时为会办单位；分办时与上一项一起各自答复。"),
-        widget=_filterable(6),
     )
     due_date = forms.DateField(label=_("办理期限"), required=False, widget=_date_widget())
 
@@ -429,12 +591,13 @@ class ResolveDisputeForm(ActionForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("处理意见"), max_length=5000, widget=_text_area(2))
-    units = forms.ModelMultipleChoiceField(
+    units = LookupMultipleChoiceField(
         label=_("改交单位"),
+        lookup="proposals:unit_lookup",
+        search_fields=UNIT_SEARCH,
         queryset=HandlingUnit.objects.none(),
         required=False,
         help_text=_("改交时选择；承办方式与原交办相同。"),
-        widget=_filterable(5),
     )
     due_date = forms.DateField(label=_("办理期限"), required=False, widget=_date_widget())
 
@@ -442,6 +605,7 @@ class ResolveDisputeForm(ActionForm):
         qs = _units()
         if self.assignment is not None:
             qs = qs.exclude(pk=self.assignment.unit_id)
+            self.fields["units"].widget.exclude = [self.assignment.unit_id]
         self.fields["units"].queryset = qs
 
     def payload(self) -> dict:

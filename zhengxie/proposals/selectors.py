@@ -2,16 +2,18 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import HandlingUnit, Member, UnitStaff
 
-from .choices import AssignmentState, ProposalState, ReplyState, Satisfaction
+from .choices import AssignmentState, ExtensionState, ProposalState, ReplyState, Satisfaction
 from .conf import conf
-from .models import Assignment, Cosignature, Evaluation, Proposal, Reply, TimelineEntry
+from .models import Assignment, Cosignature, Evaluation, ExtensionRequest, Proposal, Reply, TimelineEntry
 
 P = ProposalState
 OVERSIGHT = {Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER}
@@ -56,15 +58,22 @@ def visible_proposals(user) -> QuerySet[Proposal]:
 
 
 def proposal_get(*, user, pk: int) -> Proposal | None:
+    """The proposal read for one request (a page, an API call): the workflow's conditions remember what they read
+    about it on it (``facts_of``), so checking every action of the table reads each fact once."""
     # Four joins, and the three relations that are mostly empty in separate queries (none when empty): PostgreSQL
     # spent about 9 ms planning the eight-table join of all seven on every detail page, to run it in 0.2 ms.
-    return (
+    proposal = (
         visible_proposals(user)
         .filter(pk=pk)
         .select_related("category", "lead_member", "collective", "author")
         .prefetch_related("merged_into", "supervising_leader", "session")
+        # Whether any proposal was merged into it: almost never, and then the facts need not look for them.
+        .annotate(zx_has_merged=Exists(Proposal.objects.filter(merged_into=OuterRef("pk"))))
         .first()
     )
+    if proposal is not None:
+        proposal._zx_facts = ProposalFacts(proposal)
+    return proposal
 
 
 def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
@@ -114,19 +123,27 @@ def can_see_replies(user, proposal) -> bool:
     roles = roles_of(user)
     if roles & {Role.PROPOSAL_OFFICE, Role.LEADER}:
         return True
-    if proposal.author_id == user.pk or proposal.merged_proposals.filter(author=user).exists():
+    if proposal.author_id == user.pk or any(m.author_id == user.pk for m in facts_of(proposal).merged()):
         return True
     return proposal.cosignatures.filter(member__user=user, state="confirmed").exists()
 
 
-def visible_replies(user, proposal) -> list[Reply]:
-    """Replies the user may read: proposers, office and leaders see approved ones; a unit sees its own drafts and,
-    when co-handling, the lead unit's reply once signed."""
-    replies = list(
-        Reply.objects.filter(assignment__proposal=proposal)
-        .select_related("assignment__unit", "drafted_by", "signed_by", "approved_by")
-        .prefetch_related("attachments", "evaluations")
+def proposal_replies(proposal, *, attachments: bool = True) -> list[Reply]:
+    """Every reply to the proposal, oldest first, with its assignment's unit, the people who drafted, signed and
+    approved it, its evaluations and (``attachments``) its files: read once per page, then filtered for the reader
+    (``visible_replies``) and for the workflow's conditions (``ProposalFacts.prime``)."""
+    qs = Reply.objects.filter(assignment__proposal=proposal).select_related(
+        "assignment__unit", "drafted_by", "signed_by", "approved_by"
     )
+    prefetch = ("attachments", "evaluations") if attachments else ("evaluations",)
+    return list(qs.prefetch_related(*prefetch))
+
+
+def visible_replies(user, proposal, replies: list[Reply] | None = None) -> list[Reply]:
+    """Replies the user may read: proposers, office and leaders see approved ones; a unit sees its own drafts and,
+    when co-handling, the lead unit's reply once signed. ``replies``: the proposal's replies already read
+    (``proposal_replies``)."""
+    replies = proposal_replies(proposal) if replies is None else replies
     roles = roles_of(user)
     units = set(_unit_ids(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
     if roles & {Role.PROPOSAL_OFFICE}:
@@ -154,9 +171,16 @@ def timeline(user, proposal) -> list[TimelineEntry]:
     return [e for e in entries if not e.internal or (e.assignment is not None and e.assignment.unit_id in units)]
 
 
-def current_replies(proposal) -> list[Reply]:
-    """The latest approved reply of each assignment that owes one (the ones proposers rate)."""
+def current_replies(proposal, replies: list[Reply] | None = None) -> list[Reply]:
+    """The latest approved reply of each assignment that owes one (the ones proposers rate). ``replies``: all the
+    proposal's replies already read with their assignments and evaluations (``proposal_replies``), to pick from
+    instead of a query."""
     latest: dict[int, Reply] = {}
+    if replies is not None:
+        for r in sorted(replies, key=lambda r: r.pk):
+            if r.state == ReplyState.APPROVED and r.assignment.role != "co":
+                latest[r.assignment_id] = r
+        return list(latest.values())
     qs = (
         Reply.objects.filter(assignment__proposal=proposal, state=ReplyState.APPROVED)
         .exclude(assignment__role="co")
@@ -173,16 +197,117 @@ def evaluating_proposals(proposal) -> list[Proposal]:
     return [proposal, *proposal.merged_proposals.all()]
 
 
-def evaluations_outstanding(proposal) -> list[tuple[Reply, Proposal]]:
+def evaluations_outstanding(
+    proposal, *, current: list[Reply] | None = None, merged: list[Proposal] | None = None
+) -> list[tuple[Reply, Proposal]]:
+    """(reply, proposal rated on behalf of) of every rating still to be given. ``current`` and ``merged``: the
+    current replies and the merged proposals when already read."""
+    current = current_replies(proposal) if current is None else current
+    if not current:
+        return []
+    evaluating = evaluating_proposals(proposal) if merged is None else [proposal, *merged]
     pending = []
-    for reply in current_replies(proposal):
+    for reply in current:
         rated = {e.proposal_id for e in reply.evaluations.all()}
-        pending.extend((reply, p) for p in evaluating_proposals(proposal) if p.pk not in rated)
+        pending.extend((reply, p) for p in evaluating if p.pk not in rated)
     return pending
 
 
 def replies_awaiting_evaluation(proposal, user) -> list[tuple[Reply, Proposal]]:
-    return [(r, p) for r, p in evaluations_outstanding(proposal) if p.author_id == getattr(user, "pk", None)]
+    outstanding = facts_of(proposal).evaluations_outstanding()
+    return [(r, p) for r, p in outstanding if p.author_id == getattr(user, "pk", None)]
+
+
+class ProposalFacts:
+    """What the workflow's conditions and relations read about one proposal (its current replies, the proposals
+    merged into it, which assignments have a draft reply or a pending extension, the reader's posts in handling
+    units), each read at most once.
+
+    A proposal read for a request by ``proposal_get`` keeps its facts (``facts_of``): a page or an API call checks
+    every action of the table for the proposal and for each of its assignments, and so reads each fact once. A page
+    that has read the replies or the assignments already hands them over (``prime``). Anywhere else — the services
+    above all, which must see the rows they have just locked — ``facts_of`` gives fresh facts to each check."""
+
+    def __init__(self, proposal):
+        self.proposal = proposal
+        self._current: list[Reply] | None = None
+        self._merged: list[Proposal] | None = None
+        self._outstanding: list[tuple[Reply, Proposal]] | None = None
+        self._drafts: set[int] | None = None
+        self._pending_extensions: set[int] | None = None
+        self._posts: dict[int, dict[int, bool]] = {}
+
+    def prime(self, *, replies: list[Reply] | None = None, assignments: list[Assignment] | None = None) -> None:
+        """``replies``: all the proposal's replies (``proposal_replies``); ``assignments``: all its assignments with
+        their ``extensions`` prefetched."""
+        if replies is not None:
+            self._current = current_replies(self.proposal, replies)
+            if assignments is not None:
+                rounds = {a.pk: a.round for a in assignments}
+                self._drafts = {
+                    r.assignment_id
+                    for r in replies
+                    if r.state == ReplyState.DRAFT and r.round == rounds.get(r.assignment_id)
+                }
+        if assignments is not None:
+            self._pending_extensions = {
+                a.pk for a in assignments if any(e.state == ExtensionState.PENDING for e in a.extensions.all())
+            }
+
+    def current_replies(self) -> list[Reply]:
+        if self._current is None:
+            self._current = current_replies(self.proposal)
+        return self._current
+
+    def merged(self) -> list[Proposal]:
+        if self._merged is None and getattr(self.proposal, "zx_has_merged", True) is False:
+            self._merged = []
+        if self._merged is None:
+            self._merged = list(self.proposal.merged_proposals.select_related("author").order_by("id"))
+        return self._merged
+
+    def evaluations_outstanding(self) -> list[tuple[Reply, Proposal]]:
+        if self._outstanding is None:
+            current = self.current_replies()
+            self._outstanding = evaluations_outstanding(self.proposal, current=current, merged=self.merged())
+        return self._outstanding
+
+    def has_draft_reply(self, assignment) -> bool:
+        """A reply drafted in the assignment's current round, waiting for the unit leader's signature."""
+        if self._drafts is None:
+            self._drafts = set(
+                Reply.objects.filter(
+                    assignment__proposal=self.proposal, state=ReplyState.DRAFT, round=F("assignment__round")
+                ).values_list("assignment_id", flat=True)
+            )
+        return assignment.pk in self._drafts
+
+    def has_pending_extension(self, assignment) -> bool:
+        if self._pending_extensions is None:
+            self._pending_extensions = set(
+                ExtensionRequest.objects.filter(
+                    assignment__proposal=self.proposal, state=ExtensionState.PENDING
+                ).values_list("assignment_id", flat=True)
+            )
+        return assignment.pk in self._pending_extensions
+
+    def unit_post(self, user, unit_id: int) -> bool | None:
+        """None when ``user`` works for no such unit, else whether they are one of its leaders. Only someone who
+        holds a unit role has a post in an active unit (``accounts.selectors.compute_roles``)."""
+        posts = self._posts.get(user.pk)
+        if posts is None:
+            posts = {}
+            if roles_of(user) & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
+                rows = UnitStaff.objects.filter(user=user).order_by("id").values_list("unit_id", "is_leader")
+                for unit, is_leader in rows:
+                    posts.setdefault(unit, is_leader)
+            self._posts[user.pk] = posts
+        return posts.get(unit_id)
+
+
+def facts_of(proposal) -> ProposalFacts:
+    """The facts remembered on a proposal read for a request (``proposal_get``), else fresh ones."""
+    return getattr(proposal, "_zx_facts", None) or ProposalFacts(proposal)
 
 
 HANDLING_PROPOSAL = (P.ASSIGNED, P.REHANDLING)
@@ -198,11 +323,22 @@ def is_overdue(assignment, today: datetime.date | None = None) -> bool:
     )
 
 
-def assignment_board(*, user, unit_id: int | None = None, filters: dict | None = None) -> QuerySet[Assignment]:
-    """Assignments of the user's units (or, for the office, leaders and overseers, of any unit)."""
+def assignment_board(
+    *, user, unit_id: int | None = None, filters: dict | None = None, own_units: list[int] | None = None
+) -> QuerySet[Assignment]:
+    """Assignments of the user's units (or, for the office, leaders and overseers, of any unit). ``own_units``: the
+    user's units as ``units_of(user)`` gives them, when the caller has read them: the board is then limited to them,
+    for someone who also holds an oversight role too. The proposals' long texts are not read: a board shows their
+    number and title."""
     roles = roles_of(user)
-    qs = Assignment.objects.select_related("proposal", "unit").exclude(state=AssignmentState.REASSIGNED)
-    if not roles & OVERSIGHT:
+    qs = (
+        Assignment.objects.select_related("proposal", "unit")
+        .defer("proposal__analysis", "proposal__suggestions", "proposal__office_comment")
+        .exclude(state=AssignmentState.REASSIGNED)
+    )
+    if own_units is not None:
+        qs = qs.filter(unit_id__in=own_units)
+    elif not roles & OVERSIGHT:
         qs = qs.filter(unit_id__in=_unit_ids(user))
     if unit_id:
         qs = qs.filter(unit_id=unit_id)
@@ -226,3 +362,32 @@ def assignment_board(*, user, unit_id: int | None = None, filters: dict | None =
 def satisfaction_of(reply) -> str:
     values = [e.satisfaction for e in reply.evaluations.all()]
     return values[0] if values else Satisfaction.NOT_RATED
+
+
+# Type-ahead ------------------------------------------------------------------------------------------------------
+
+
+def units_named(text: str) -> QuerySet[HandlingUnit]:
+    """Active handling units whose name or short name contains ``text``, those whose name or short name begins with
+    it first, then by name (the unit fields of the proposal pages; every active unit may be chosen there)."""
+    text = text.strip()
+    qs = HandlingUnit.objects.filter(is_active=True)
+    if not text:
+        return qs.order_by("name", "id")
+    first = Case(
+        When(Q(name__istartswith=text) | Q(short_name__istartswith=text), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return qs.filter(Q(name__icontains=text) | Q(short_name__icontains=text)).order_by(first, "name", "id")
+
+
+def cosigners_named(user, text: str) -> QuerySet[Member]:
+    """Serving members, other than ``user``, whose name contains ``text`` (those whose name begins with it first):
+    the co-signers a member may invite (the draft editor's ``cosigner_ids``)."""
+    text = text.strip()
+    qs = Member.objects.filter(status=MemberStatus.SERVING).exclude(user=user).select_related("sector")
+    if not text:
+        return qs.order_by("name", "id")
+    first = Case(When(name__istartswith=text, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.filter(name__icontains=text).order_by(first, "name", "id")

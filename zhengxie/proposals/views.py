@@ -6,6 +6,10 @@ Every page reads through the selectors (``proposal_get``, ``proposal_list``, ``v
 person sees only what they may see; every button comes from ``workflow.allowed_*_actions``; every change is one call
 to ``actions.proposal_act`` / ``actions.assignment_act`` or a service, whose refusal is shown with its status (404,
 403, 409, 422) and leaves nothing changed.
+
+An action's form is fetched when its button is pressed (``action_form``), so the detail page builds none it does not
+show; units and co-signers are chosen by typing part of a name (``unit_lookup``, ``member_lookup``, ``forms.Lookup``),
+so no page lists the thousands of them.
 """
 
 import datetime
@@ -14,8 +18,8 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.db.models import Count, Max, Min, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +50,11 @@ REVIEW_PAGE_SIZE = 30
 # The review queue offers these of the actions the table allows on a submitted proposal.
 REVIEW_ACTIONS = ("register", "return_for_revision", "reject", "merge", "convert")
 MERGE_CANDIDATES = 300
+
+# The units offered when the text typed in the list's unit filter names several (without JavaScript).
+UNIT_MATCHES_SHOWN = 20
+# How many names a type-ahead offers at a time.
+LOOKUP_LIMIT = 12
 
 # Timeline entries written by the system or as a side effect, which are not actions of the table.
 EXTRA_ACTION_LABELS = {
@@ -141,6 +150,8 @@ def _list_filters(request) -> dict:
     for key in ("year", "category", "unit"):
         value = get.get(key, "").strip()
         f[key] = value if value.isdigit() and len(value) < 10 else ""
+    # The unit filter's text box, when sent: without JavaScript, or with a name typed but not chosen from the list.
+    f["unit_name"] = get["unit_name"].strip()[:100] if "unit_name" in get else None
     for key in ("key", "mine", "excellent"):
         f[key] = "1" if get.get(key) in ("1", "true", "on") else ""
     proposer = get.get("proposer", "").strip()
@@ -151,17 +162,35 @@ def _list_filters(request) -> dict:
     return f
 
 
-def _distinct_years(qs) -> list[int]:
-    """The years of ``qs``, newest first, one index probe each (the latest year below the last one found), rather
-    than a DISTINCT over every visible proposal: at province scale (300,000 proposals) that read the whole table,
-    about 115 ms on each list page."""
-    years: list[int] = []
-    while True:
-        rows = qs.filter(year__lt=years[-1]) if years else qs
-        latest = rows.order_by().aggregate(latest=Max("year"))["latest"]
-        if latest is None:
-            return years
-        years.append(latest)
+def _year_range(qs) -> list[int]:
+    """The years from the latest of ``qs`` down to its earliest, in one query of two index probes (MIN and MAX of
+    the year), rather than a DISTINCT over every visible proposal: at province scale (300,000 proposals) that read
+    the whole table, about 115 ms on each list page. Proposals are filed every year, so the years between are the
+    ones with proposals; a year where this person sees none merely lists nothing."""
+    bounds = qs.order_by().aggregate(first=Min("year"), last=Max("year"))
+    if bounds["last"] is None:
+        return []
+    return list(range(bounds["last"], bounds["first"] - 1, -1))
+
+
+def _unit_filter(filters: dict) -> tuple[HandlingUnit | None, list[HandlingUnit] | None, bool]:
+    """The unit filter: the unit chosen (by id), or named by the text box when it was sent — the only active unit
+    whose name or short name contains the text; else the units to choose from (none when nothing matches; the list
+    is then not filtered by unit) and whether there are more of them. Sets ``filters["unit"]`` to the unit's id."""
+    text = filters.pop("unit_name", None)
+    unit = None
+    if filters["unit"]:
+        unit = HandlingUnit.objects.filter(pk=filters["unit"]).only("pk", "name").first()
+    if text is not None and (unit is None or text != unit.name):
+        unit = None
+        if text:
+            found = list(selectors.units_named(text).only("pk", "name")[: UNIT_MATCHES_SHOWN + 1])
+            if len(found) != 1:
+                filters["unit"] = ""
+                return None, found[:UNIT_MATCHES_SHOWN], len(found) > UNIT_MATCHES_SHOWN
+            unit = found[0]
+    filters["unit"] = str(unit.pk) if unit is not None else ""
+    return unit, None, False
 
 
 @require("proposals.view")
@@ -169,14 +198,28 @@ def _distinct_years(qs) -> list[int]:
 def proposal_list(request):
     user = request.user
     filters = _list_filters(request)
+    unit_text = filters["unit_name"] or ""
+    unit, unit_matches, more_units = _unit_filter(filters)
     live = Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id")
     qs = selectors.proposal_list(user=user, filters=filters).prefetch_related(
         Prefetch("assignments", queryset=live, to_attr="live_assignments")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Pages and the export repeat the filters with the unit by id, as if it had been chosen from the list.
     query = request.GET.copy()
-    query.pop("page", None)
-    years = _distinct_years(selectors.visible_proposals(user))
+    for key in ("page", "unit", "unit_name"):
+        query.pop(key, None)
+    without_unit = query.urlencode()
+    if unit is not None:
+        query["unit"] = str(unit.pk)
+    years = _year_range(selectors.visible_proposals(user))
+    # Labels read once, not through get_FOO_display for each row (it hashes every choice's lazy label each time).
+    state_labels = {value: str(label) for value, label in ProposalState.choices}
+    role_labels = {value: str(label) for value, label in AssignmentRole.choices}
+    for p in page:
+        p.state_label = state_labels.get(p.state, p.state)
+        for a in p.live_assignments:
+            a.role_label = role_labels.get(a.role, a.role)
     return render(
         request,
         "proposals/list.html",
@@ -189,9 +232,13 @@ def proposal_list(request):
             "states": ProposalState.choices,
             "years": years,
             "categories": Category.objects.all(),
-            "units": HandlingUnit.objects.filter(is_active=True).order_by("name"),
+            "unit": unit,
+            "unit_text": unit_text if unit is None else unit.name,
+            "unit_matches": unit_matches,
+            "more_units": more_units,
+            "without_unit": without_unit,
             # Writing needs someone to propose for: the member personally or a collective the user files for.
-            "can_write": has_perm(user, "proposals.write") and bool(DraftForm.proposer_choices(user)),
+            "can_write": has_perm(user, "proposals.write") and DraftForm.may_propose(user),
         },
     )
 
@@ -211,6 +258,7 @@ class ActionItem:
     form: object = None
     open: bool = False
     assignment_id: int | None = None
+    form_url: str = ""  # the form is fetched from here when the button is pressed (the detail page)
 
 
 @dataclass
@@ -232,8 +280,12 @@ class AssignmentView:
     reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
 
 
-def _action_items(request, proposal, *, assignment=None, allowed, bound, suffix: str = "") -> list[ActionItem]:
-    """``suffix`` keeps element ids unique when several proposals' buttons share a page (the review queue)."""
+def _action_items(
+    request, proposal, *, assignment=None, allowed, bound, suffix: str = "", lazy: bool = False
+) -> list[ActionItem]:
+    """``suffix`` keeps element ids unique when several proposals' buttons share a page (the review queue).
+    ``lazy``: an action's form is not built here but fetched when its button is pressed (``action_form``), except
+    the one ``bound`` (a refused POST, or the form asked for without JavaScript), which is shown open."""
     items = []
     for name in allowed:
         if assignment is None:
@@ -250,12 +302,20 @@ def _action_items(request, proposal, *, assignment=None, allowed, bound, suffix:
         form_class = forms_map.get(name)
         if bound is not None and bound[0] == name and bound[1] == item.assignment_id:
             item.form, item.open = bound[2], True
+        elif form_class is not None and lazy:
+            item.form_url = _action_form_url(proposal, assignment, name)
         elif form_class is not None:
             item.form = form_class(
                 proposal=proposal, assignment=assignment, user=request.user, auto_id=f"id_{dom_id}_%s"
             )
         items.append(item)
     return items
+
+
+def _action_form_url(proposal, assignment, name: str) -> str:
+    if assignment is None:
+        return reverse("proposals:action_form", args=[proposal.pk, name])
+    return reverse("proposals:assignment_action_form", args=[assignment.pk, name])
 
 
 def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, internal: set[int]) -> list[DueItem]:
@@ -303,7 +363,7 @@ def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, i
     elif state == P.REPLIED:
         add(_("系统"), _("送交提案人测评"))
     elif state == P.EVALUATING:
-        outstanding = selectors.evaluations_outstanding(proposal)
+        outstanding = selectors.facts_of(proposal).evaluations_outstanding()
         if outstanding:
             who = "、".join(sorted({str(on_behalf.author) for _r, on_behalf in outstanding}))
             add(who, _("对答复进行满意度测评"), proposal.evaluation_deadline)
@@ -315,8 +375,12 @@ def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, i
 
 
 def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | None = None, status: int = 200):
-    """``bound``: (action, assignment id or None, form) of a refused POST, shown open with its errors; the page it
-    came from (``next``) is kept, so a corrected form returns there."""
+    """``bound``: (action, assignment id or None, form) of a refused POST, shown open with its errors, or of the form
+    asked for without JavaScript (``action_form``); the page it came from (``next``) is kept, so a corrected form
+    returns there. The other actions' forms are fetched when their button is pressed.
+
+    Everything the workflow's conditions need is read once here and handed to the proposal's facts
+    (``selectors.ProposalFacts``): the replies, the assignments with their extensions."""
     user = request.user
     roles = roles_of(user)
     my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
@@ -329,29 +393,32 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         .prefetch_related("contacts", "extensions__requested_by", "extensions__decided_by")
         .order_by("id")
     )
-    # Assignments with a reply drafted in the current round and waiting for the unit leader's signature.
-    drafts_this_round = set(
-        proposal.assignments.filter(replies__state=ReplyState.DRAFT, replies__round=F("round")).values_list(
-            "pk", flat=True
-        )
-    )
+    all_replies = selectors.proposal_replies(proposal, attachments=False)
+    facts = selectors.facts_of(proposal)
+    facts.prime(replies=all_replies, assignments=assignments)
+    # One read of the proposal's files: its own (shown under its content) and its replies' (shown with each reply).
+    files = list(proposal.attachments.order_by("id"))
+    reply_files: dict[int, list] = {}
+    for f in files:
+        if f.reply_id is not None:
+            reply_files.setdefault(f.reply_id, []).append(f)
     lead_units = {a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != A.REASSIGNED}
     replies_by_assignment: dict[int, list] = {}
-    for reply in selectors.visible_replies(user, proposal):
+    for reply in selectors.visible_replies(user, proposal, replies=all_replies):
         replies_by_assignment.setdefault(reply.assignment_id, []).append(reply)
 
     views = []
     for a in assignments:
         a.proposal = proposal  # the table's conditions read it; no second query
-        a.has_draft_reply = a.pk in drafts_this_round
+        a.has_draft_reply = facts.has_draft_reply(a)
         allowed = wf.allowed_assignment_actions(a, user)
         view = AssignmentView(
             assignment=a,
             overdue=selectors.is_overdue(a, today),
             show_internal=oversight or a.unit_id in my_units,
             show_co_opinion=is_office or a.unit_id in my_units or bool(my_units & lead_units),
-            replies=[_reply_view(r) for r in replies_by_assignment.get(a.pk, [])],
-            actions=_action_items(request, proposal, assignment=a, allowed=allowed, bound=bound),
+            replies=[_reply_view(r, reply_files.get(r.pk, [])) for r in replies_by_assignment.get(a.pk, [])],
+            actions=_action_items(request, proposal, assignment=a, allowed=allowed, bound=bound, lazy=True),
         )
         if "draft_reply" in allowed and a.has_draft_reply:
             draft = next(
@@ -366,10 +433,9 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
 
     cosignatures = list(proposal.cosignatures.select_related("member__sector").order_by("id"))
     allowed_proposal = wf.allowed_proposal_actions(proposal, user)
-    actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound)
-    merge_candidates = []
-    if "merge" in allowed_proposal:
-        merge_candidates = _merge_candidates(user, exclude=proposal.pk)
+    actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound, lazy=True)
+    merge_open = bound is not None and bound[0] == "merge"
+    merge_candidates = _merge_candidates(user, exclude=proposal.pk) if merge_open else []
 
     timeline = []
     units_by_assignment = {a.pk: a.unit for a in assignments}
@@ -385,6 +451,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
             }
         )
 
+    merged_ids = [m.pk for m in facts.merged()]
     context = {
         "active_nav": "proposals",
         "proposal": proposal,
@@ -392,9 +459,14 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         "cosignatures": cosignatures,
         "suggested_units": list(proposal.suggested_units.all()),
         "assignments": views,
-        "attachments": list(proposal.attachments.filter(reply__isnull=True).order_by("id")),
-        "supervision": list(proposal.supervision_activities.select_related("recorded_by")),
-        "merged": list(selectors.visible_proposals(user).filter(merged_into=proposal).order_by("id")),
+        "attachments": [f for f in files if f.reply_id is None],
+        # Supervision is recorded only on a key proposal.
+        "supervision": (
+            list(proposal.supervision_activities.select_related("recorded_by")) if proposal.key_state else []
+        ),
+        "merged": (
+            list(selectors.visible_proposals(user).filter(pk__in=merged_ids).order_by("id")) if merged_ids else []
+        ),
         "actions": actions,
         "action_names": [a.name for a in actions],
         "merge_candidates": merge_candidates,
@@ -410,12 +482,12 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     return render(request, "proposals/detail.html", context, status=status)
 
 
-def _reply_view(reply) -> dict:
+def _reply_view(reply, attachments: list) -> dict:
     return {
         "reply": reply,
         "grade": grade_label(reply.final_grade),
         "original_grade": grade_label(reply.grade) if reply.office_grade and reply.office_grade != reply.grade else "",
-        "attachments": list(reply.attachments.all()),
+        "attachments": attachments,
         "evaluations": sorted(reply.evaluations.all(), key=lambda e: (e.at, e.pk)),
     }
 
@@ -508,6 +580,90 @@ def assignment_act_view(request, pk: int, action: str):
     step = wf.ASSIGNMENT_ACTIONS[action]
     messages.success(request, _("已完成：%(a)s（%(u)s）。") % {"a": step.label, "u": assignment.unit})
     return redirect(_next_url(request) or reverse("proposals:detail", args=[proposal.pk]))
+
+
+def _action_form_page(request, proposal, assignment, action: str, form_class):
+    """The form of one action for someone the table allows to take it now: the fragment the detail page's script
+    fetches when the action's button is pressed (an htmx request), or, without JavaScript, the detail page with
+    that form open. Refused as the action itself would be (404, 403, 409); other methods than GET get 405."""
+    user = request.user
+    try:
+        _precheck(action, proposal, assignment, user)
+    except NotVisible as exc:
+        raise Http404(exc.message) from None
+    except ActionRefused as exc:
+        if request.htmx:
+            return render(request, "proposals/_action_refused.html", {"message": exc.message}, status=exc.status)
+        return _refused_page(request, exc, back=reverse("proposals:detail", args=[proposal.pk]))
+    not_allowed = _read_only(request)
+    if not_allowed is not None:
+        return not_allowed
+    assignment_id = assignment.pk if assignment is not None else None
+    if not request.htmx:
+        dom_id = f"act-{action}" if assignment is None else f"act-{action}-{assignment_id}"
+        form = form_class(proposal=proposal, assignment=assignment, user=user, auto_id=f"id_{dom_id}_%s")
+        return _render_detail(request, proposal, bound=(action, assignment_id, form))
+    item = _action_items(request, proposal, assignment=assignment, allowed=[action], bound=None)[0]
+    return render(
+        request,
+        "proposals/_action_form.html",
+        {
+            "item": item,
+            "fragment": True,
+            "merge_candidates": _merge_candidates(user, exclude=proposal.pk) if action == "merge" else [],
+        },
+    )
+
+
+@require("proposals.view")
+def action_form(request, pk: int, action: str):
+    proposal = _visible_or_404(request.user, pk)
+    form_class = PROPOSAL_FORMS.get(action) if action in wf.PROPOSAL_ACTIONS else None
+    if form_class is None:
+        raise Http404(_("没有这个操作：%(a)s") % {"a": action})
+    return _action_form_page(request, proposal, None, action, form_class)
+
+
+@require("proposals.view")
+def assignment_action_form(request, pk: int, action: str):
+    assignment = Assignment.objects.select_related("unit").filter(pk=pk).first()
+    if assignment is None:
+        raise Http404(_("交办记录不存在或您无权查看。"))
+    proposal = _visible_or_404(request.user, assignment.proposal_id)
+    assignment.proposal = proposal
+    form_class = ASSIGNMENT_FORMS.get(action) if action in wf.ASSIGNMENT_ACTIONS else None
+    if form_class is None:
+        raise Http404(_("没有这个操作：%(a)s") % {"a": action})
+    return _action_form_page(request, proposal, assignment, action, form_class)
+
+
+# Type-ahead -------------------------------------------------------------------------------------------------------
+
+
+def _lookup_response(rows, label) -> JsonResponse:
+    rows = list(rows[: LOOKUP_LIMIT + 1])
+    return JsonResponse(
+        {"results": [{"id": r.pk, "label": label(r)} for r in rows[:LOOKUP_LIMIT]], "more": len(rows) > LOOKUP_LIMIT}
+    )
+
+
+@require("proposals.view")
+@require_safe
+def unit_lookup(request):
+    """The unit fields' type-ahead (forms.Lookup, the list's unit filter): active units whose name or short name
+    contains ``q``, as ``{"results": [{"id", "label"}], "more": bool}``."""
+    q = request.GET.get("q", "")[:100]
+    return _lookup_response(selectors.units_named(q).only("pk", "name"), lambda u: u.name)
+
+
+@require("proposals.write")
+@require_safe
+def member_lookup(request):
+    """The co-signer field's type-ahead: serving members other than the user whose name contains ``q``, each with
+    their sector."""
+    q = request.GET.get("q", "")[:50]
+    rows = selectors.cosigners_named(request.user, q).only("pk", "name", "sector__name")
+    return _lookup_response(rows, lambda m: f"{m.name}（{m.sector}）")
 
 
 # The draft editor -------------------------------------------------------------------------------------------------

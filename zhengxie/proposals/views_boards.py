@@ -45,13 +45,14 @@ from . import workflow as wf
 from .actions import add_months
 from .choices import AssignmentRole, AssignmentState, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import conf
+from .forms import UNIT_SEARCH, LookupChoiceField
 from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
 from .selectors import LIVE_ASSIGNMENT, assignment_board, is_overdue, visible_proposals
 from .services import excellent_unit_award
 from .statistics import handling_q
 
 A = AssignmentState
-PAGE_SIZE = 50
+PAGE_SIZE = 20
 # On a unit's own board, its work is done once its signed reply has left the unit or its co-opinion is sent.
 UNIT_DONE = (A.REPLY_SIGNED, A.REPLIED, A.OPINION_SENT)
 DUE_SOON_DAYS = (7, 30)
@@ -104,12 +105,15 @@ UNIT_TABS = [
 ]
 
 
+def _replies_this_round() -> tuple[Exists, Exists]:
+    this_round = Reply.objects.filter(assignment=OuterRef("pk"), round=OuterRef("round"))
+    return Exists(this_round.filter(state=ReplyState.DRAFT)), Exists(this_round.filter(state=ReplyState.RETURNED))
+
+
 def _with_tab(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Puts each assignment under one tab: waiting to be accepted (or disputed), in handling, a reply drafted for the
     unit leader to sign, a reply the office returned (no new draft yet), or answered."""
-    this_round = Reply.objects.filter(assignment=OuterRef("pk"), round=OuterRef("round"))
-    has_draft = Exists(this_round.filter(state=ReplyState.DRAFT))
-    has_returned = Exists(this_round.filter(state=ReplyState.RETURNED))
+    has_draft, has_returned = _replies_this_round()
     return qs.annotate(
         tab=Case(
             When(state__in=[A.PENDING, A.DISPUTED], then=Value("pending")),
@@ -121,6 +125,22 @@ def _with_tab(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
             output_field=CharField(),
         )
     )
+
+
+def _in_tab(qs: QuerySet[Assignment], tab: str) -> QuerySet[Assignment]:
+    """The assignments ``_with_tab`` puts under ``tab``, as a plain condition (the database need not compute the
+    tab of every assignment of the unit to find a page of one tab's)."""
+    if tab == "pending":
+        return qs.filter(state__in=[A.PENDING, A.DISPUTED])
+    if tab == "replied":
+        return qs.filter(state__in=UNIT_DONE)
+    has_draft, has_returned = _replies_this_round()
+    accepted = qs.filter(state=A.ACCEPTED)
+    if tab == "to_sign":
+        return accepted.filter(has_draft)
+    if tab == "returned":
+        return accepted.filter(~has_draft, has_returned)
+    return accepted.filter(~has_draft, ~has_returned)
 
 
 @dataclass
@@ -175,33 +195,46 @@ def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.d
 def unit_board(request):
     today = timezone.localdate()
     my_units = units_of(request.user)
-    units = list(HandlingUnit.objects.filter(pk__in=my_units).order_by("name"))
+    units = list(HandlingUnit.objects.filter(pk__in=my_units).only("pk", "name").order_by("name"))
     unit_id = _int_param(request, "unit")
     if unit_id not in my_units:
         unit_id = None
     year = _year_param(request)
     # Only the user's own units, even for someone who also holds an oversight role.
-    base = assignment_board(user=request.user, unit_id=unit_id, filters={"year": year}).filter(unit_id__in=my_units)
-    annotated = _with_tab(base)
-    counts = dict(annotated.order_by().values("tab").annotate(n=Count("pk")).values_list("tab", "n"))
+    mine = _with_tab(assignment_board(user=request.user, own_units=my_units))
+    # One pass over the units' assignments gives the years to choose from and each tab's count.
+    counts: dict[str, int] = {}
+    years = {today.year}
+    for unit, tab_key, row_year, n in (
+        mine.order_by().values_list("unit_id", "tab", "proposal__year").annotate(n=Count("pk"))
+    ):
+        years.add(row_year)
+        if (unit_id is None or unit == unit_id) and (year is None or row_year == year):
+            counts[tab_key] = counts.get(tab_key, 0) + n
     keys = [key for key, _label in UNIT_TABS]
     tab = request.GET.get("tab")
     if tab not in keys:
         tab = next((key for key in keys if counts.get(key)), "handling")
-    rows_qs = annotated.filter(tab=tab).prefetch_related(
+    replies = Reply.objects.defer("text").order_by("id")
+    if tab == "to_sign":  # the only tab that names who drafted the reply
+        replies = replies.select_related("drafted_by")
+    rows_qs = _in_tab(
+        assignment_board(user=request.user, unit_id=unit_id, filters={"year": year}, own_units=my_units), tab
+    ).prefetch_related(
         Prefetch("contacts", queryset=Contact.objects.order_by("date", "id"), to_attr="contact_list"),
-        Prefetch(
-            "replies",
-            queryset=Reply.objects.defer("text").select_related("drafted_by").order_by("id"),
-            to_attr="reply_list",
-        ),
+        Prefetch("replies", queryset=replies, to_attr="reply_list"),
+        # A lead unit's row counts its co-handlers' opinions: their role and state are enough.
         Prefetch(
             "proposal__assignments",
-            queryset=Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id"),
+            queryset=Assignment.objects.exclude(state=A.REASSIGNED)
+            .only("pk", "proposal_id", "role", "state")
+            .order_by("id"),
             to_attr="live_assignments",
         ),
     )
-    page = _page(request, rows_qs)
+    paginator = Paginator(rows_qs, PAGE_SIZE)
+    paginator.count = counts.get(tab, 0)  # counted above: no second COUNT over the tab
+    page = paginator.get_page(request.GET.get("page"))
     cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
     rows = [_unit_row(a, today=today, contact_cutoff=cutoff) for a in page]
     return render(
@@ -217,7 +250,7 @@ def unit_board(request):
             "unit_id": unit_id,
             "show_unit": len(units) > 1 and unit_id is None,
             "year": year,
-            "years": _years(assignment_board(user=request.user).filter(unit_id__in=my_units), "proposal__year"),
+            "years": sorted(years, reverse=True),
             "tab_query": _query_without(request, "tab"),
             "querystring": _query_without(request),
             "today": today,
@@ -402,7 +435,12 @@ def key_board(request):
 
 class UnitAwardForm(StyledFormMixin, forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput, min_value=1949, max_value=2200)
-    unit = forms.ModelChoiceField(label=gettext_lazy("承办单位"), queryset=HandlingUnit.objects.filter(is_active=True))
+    unit = LookupChoiceField(
+        label=gettext_lazy("承办单位"),
+        lookup="proposals:unit_lookup",
+        search_fields=UNIT_SEARCH,
+        queryset=HandlingUnit.objects.filter(is_active=True),
+    )
     note = forms.CharField(label=gettext_lazy("说明"), max_length=255, required=False)
 
     def add_unit_error(self, message: str) -> None:

@@ -4,7 +4,10 @@ Services (``actions.py``), the buttons on pages and the API's ``allowed_actions`
 ``_move`` below is the only code that assigns a proposal's or an assignment's state (a test checks this).
 
 Who may act is expressed as *relations* of the person to the object (author, invited co-signer, office, the
-assignment's unit …), computed once per call by ``relations_to_proposal`` / ``relations_to_assignment``.
+assignment's unit …), computed once per call by ``relations_to_proposal`` / ``relations_to_assignment``. What the
+relations and conditions read about a proposal (its current replies, merged proposals, draft replies, pending
+extensions, the person's unit posts) comes from ``selectors.facts_of``: read once per request for a proposal a page
+or the API has read (``selectors.proposal_get``), afresh for every check elsewhere (the services).
 """
 
 from collections.abc import Callable
@@ -16,8 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
 
+from . import statistics
 from .choices import AssignmentState as A
-from .choices import CosignState, ExcellentState, KeyState, ReplyState, Satisfaction
+from .choices import CosignState, ExcellentState, KeyState, Satisfaction
 from .choices import ProposalState as P
 from .conf import conf
 
@@ -51,7 +55,7 @@ def relations_to_proposal(proposal, user) -> frozenset[str]:
     if Role.MEMBER in roles and proposal.state == P.COSIGNING:
         if proposal.cosignatures.filter(member__user=user, state=CosignState.INVITED).exists():
             rel.add(INVITED)
-    if proposal.author_id == user.pk or proposal.merged_proposals.filter(author=user).exists():
+    if proposal.author_id == user.pk or any(m.author_id == user.pk for m in _facts(proposal).merged()):
         rel.add(EVALUATOR)
     return frozenset(rel)
 
@@ -65,12 +69,22 @@ def relations_to_assignment(assignment, user) -> frozenset[str]:
     rel = set()
     if Role.PROPOSAL_OFFICE in roles:
         rel.add(OFFICE)
-    post = assignment.unit.staff.filter(user=user).only("is_leader").first()
-    if post is not None and assignment.unit.is_active:
+    if assignment.__class__.proposal.is_cached(assignment):  # pages and the API: read once per request
+        is_leader = _facts(assignment.proposal).unit_post(user, assignment.unit_id)
+    else:
+        post = assignment.unit.staff.filter(user=user).only("is_leader").first()
+        is_leader = None if post is None else post.is_leader
+    if is_leader is not None and assignment.unit.is_active:
         rel.add(UNIT)
-        if post.is_leader:
+        if is_leader:
             rel.add(UNIT_LEADER)
     return frozenset(rel)
+
+
+def _facts(proposal):
+    from .selectors import facts_of
+
+    return facts_of(proposal)
 
 
 # Conditions beyond state: each returns None when satisfied, else the reason (shown to the user, 409) -------------
@@ -103,18 +117,14 @@ def _excellent_nominated(p, a, u):
 def _can_rehandle(p, a, u):
     if p.rehandling_count >= conf("MAX_REHANDLING"):
         return _("已达到重新办理次数上限。")
-    from .selectors import current_replies
-
-    replies = current_replies(p)
+    replies = _facts(p).current_replies()
     if not any(e.satisfaction == Satisfaction.DISSATISFIED for r in replies for e in r.evaluations.all()):
         return _("没有“不满意”的测评，不能要求重新办理。")
     return None
 
 
 def _can_close(p, a, u):
-    from .selectors import evaluations_outstanding
-
-    if evaluations_outstanding(p) and (p.evaluation_deadline is None or _today() <= p.evaluation_deadline):
+    if _facts(p).evaluations_outstanding() and (p.evaluation_deadline is None or _today() <= p.evaluation_deadline):
         return _("测评尚未全部完成，且测评期限未到。")
     return None
 
@@ -126,9 +136,9 @@ def _has_something_to_evaluate(p, a, u):
 
 
 def _has_grade_b(p, a, u):
-    from .selectors import current_replies
-
-    return None if any(r.final_grade == "B" for r in current_replies(p)) else _("只有B类答复需要安排“回头看”。")
+    if any(r.final_grade == "B" for r in _facts(p).current_replies()):
+        return None
+    return _("只有B类答复需要安排“回头看”。")
 
 
 def _publication_enabled(p, a, u):
@@ -148,20 +158,15 @@ def _is_co(p, a, u):
 
 
 def _has_draft_reply(p, a, u):
-    ok = a.replies.filter(round=a.round, state=ReplyState.DRAFT).exists()
-    return None if ok else _("尚无待签发的答复稿。")
+    return None if _facts(p).has_draft_reply(a) else _("尚无待签发的答复稿。")
 
 
 def _no_pending_extension(p, a, u):
-    from .choices import ExtensionState
-
-    return _("已有待审批的延期申请。") if a.extensions.filter(state=ExtensionState.PENDING).exists() else None
+    return _("已有待审批的延期申请。") if _facts(p).has_pending_extension(a) else None
 
 
 def _has_pending_extension(p, a, u):
-    from .choices import ExtensionState
-
-    return None if a.extensions.filter(state=ExtensionState.PENDING).exists() else _("没有待审批的延期申请。")
+    return None if _facts(p).has_pending_extension(a) else _("没有待审批的延期申请。")
 
 
 def _proposal_in_handling(p, a, u):
@@ -303,6 +308,7 @@ def _move(obj, target: str, allowed: tuple) -> str:
     old = obj.state
     obj.state = target
     obj.save(update_fields=["state"])
+    statistics.figures_changed(obj)  # in this transaction: the year's stored figures are stale from its commit
     return old
 
 
