@@ -8,6 +8,9 @@ models (not ninja's ``Schema``, whose root validator would run once per nested o
 the endpoint renders the figures without validating them again.
 """
 
+import orjson
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from ninja import Field, Router
 from pydantic import BaseModel
 
@@ -164,7 +167,12 @@ def proposal_statistics_api(request, year: int | None = None, session: int | Non
     figures = proposal_statistics(user=request.user, scope=scope)
     # statistics.py builds the figures in exactly StatisticsOut's shape (test_statistics_snapshots checks the answer
     # against it), so they are rendered as they are: validating their 20,000 nested objects again on every answer
-    # took a third of its time at province scale.
-    from zhengxie.api import api
+    # took a third of its time at province scale, and the standard library's encoder another 30 ms for the 2.7 MB.
+    return HttpResponse(orjson.dumps(figures, default=_json_default), content_type="application/json; charset=utf-8")
 
-    return api.create_response(request, figures, status=200)
+
+_encoder = DjangoJSONEncoder()
+
+
+def _json_default(value):
+    return _encoder.default(value)
