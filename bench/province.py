@@ -8,13 +8,11 @@ import json
 import math
 import os
 import platform
-import re
 import shutil
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from urllib.parse import urlencode
 
 from common import REPO
 from run import (
@@ -23,14 +21,13 @@ from run import (
     free_port,
     hammer,
     print_table,
-    request,
     result_json,
     start_gunicorn,
     stop_gunicorn,
+    token_for,
     wait_until_serving,
 )
 
-DEMO_PASSWORD = "zhengxie-demo"
 BENCH_PASSWORD = "zhengxie-bench-2026"  # given to the members taking part in a burst
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -52,40 +49,6 @@ def loadavg() -> str:
 
 def now_label() -> str:
     return f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
-
-
-def sign_in(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
-    """The session cookie after signing in through the login form (bench/run.py's session_cookie, any user)."""
-    page = request(port, "GET", "/accounts/login/")
-    csrf = page.cookies().get("csrftoken")
-    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-    if page.status != 200 or not csrf or not match:
-        raise BenchError(f"login page: HTTP {page.status}, no CSRF token")
-    form = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username, "password": password})
-    resp = request(
-        port,
-        "POST",
-        "/accounts/login/",
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
-        body=form.encode(),
-    )
-    session = resp.cookies().get("sessionid")
-    if resp.status != 302 or not session:
-        raise BenchError(f"signing in as {username} failed: HTTP {resp.status}")
-    return session
-
-
-def token_for(port: int, username: str, password: str = DEMO_PASSWORD) -> str:
-    resp = request(
-        port,
-        "POST",
-        "/api/v1/auth/token",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps({"username": username, "password": password}).encode(),
-    )
-    if resp.status != 200:
-        raise BenchError(f"token for {username}: HTTP {resp.status} {resp.body[:200]!r}")
-    return json.loads(resp.body)["token"]
 
 
 def tokens_for(port: int, usernames: list[str], password: str, threads: int = 2) -> dict[str, str]:

@@ -67,40 +67,46 @@ def request(port: int, method: str, path: str, *, headers: dict | None = None, b
         conn.close()
 
 
-def session_cookie(port: int) -> str:
-    """Sign in through the login form, as a browser does: GET for the CSRF token, POST the form."""
+def sign_in(port: int, username: str, password: str = PASSWORD) -> str:
+    """The session cookie after signing in through the login form (CSRF token from the page first)."""
     page = request(port, "GET", "/accounts/login/")
-    csrf_cookie = page.cookies().get("csrftoken")
+    csrf = page.cookies().get("csrftoken")
     match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
-    if page.status != 200 or not csrf_cookie or not match:
+    if page.status != 200 or not csrf or not match:
         raise BenchError(f"login page: HTTP {page.status}, no CSRF token")
-    form = urlencode(
-        {"csrfmiddlewaretoken": match.group(1).decode(), "username": USERNAME, "password": PASSWORD, "next": "/"}
-    )
+    form = urlencode({"csrfmiddlewaretoken": match.group(1).decode(), "username": username, "password": password})
     resp = request(
         port,
         "POST",
         "/accounts/login/",
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"},
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf}"},
         body=form.encode(),
     )
     session = resp.cookies().get("sessionid")
     if resp.status != 302 or not session:
-        raise BenchError(f"signing in as {USERNAME} failed: HTTP {resp.status} (run bench/generate.py first?)")
+        raise BenchError(f"signing in as {username} failed: HTTP {resp.status}")
     return session
 
 
-def api_token(port: int) -> str:
+def token_for(port: int, username: str, password: str = PASSWORD) -> str:
     resp = request(
         port,
         "POST",
         "/api/v1/auth/token",
         headers={"Content-Type": "application/json"},
-        body=json.dumps({"username": USERNAME, "password": PASSWORD}).encode(),
+        body=json.dumps({"username": username, "password": password}).encode(),
     )
     if resp.status != 200:
-        raise BenchError(f"POST /api/v1/auth/token: HTTP {resp.status} {resp.body[:200]!r}")
+        raise BenchError(f"token for {username}: HTTP {resp.status} {resp.body[:200]!r}")
     return json.loads(resp.body)["token"]
+
+
+def session_cookie(port: int) -> str:
+    return sign_in(port, USERNAME)
+
+
+def api_token(port: int) -> str:
+    return token_for(port, USERNAME)
 
 
 def api_get(port: int, path: str, token: str) -> dict:

@@ -48,13 +48,11 @@ from province import (
     ms,
     now_label,
     setup_django,
-    sign_in,
     time_endpoints,
-    token_for,
     tokens_for,
     write_json,
 )
-from run import BenchError, add_load_arguments, request
+from run import BenchError, add_load_arguments, request, sign_in, token_for
 
 # What is timed ---------------------------------------------------------------------------------------------------
 
