@@ -9,12 +9,13 @@ import math
 import os
 import platform
 import shutil
+import signal
 import sys
 import tempfile
 import threading
 from pathlib import Path
 
-from common import REPO
+from common import REPO, absolute_database_url
 from run import (
     HOST,
     BenchError,
@@ -157,3 +158,14 @@ def time_endpoints(port: int, args, endpoints: list, auth: dict, goal_for, failu
         if goal and r.percentile(0.95) > goal:
             print(f"goal missed: {r.label}: p95 {r.percentile(0.95):.1f} ms > {goal} ms")
     return [result_json(r) for r in results + single]
+
+
+def start(args, pick_targets) -> tuple[str, dict, dict]:
+    """What both scripts do first: SIGTERM unwinds like Ctrl-C (so gunicorn is stopped), Django is set up against
+    the database, the targets are picked. Returns the database URL, the targets and the report begun."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    database_url = absolute_database_url(args.database_url)
+    setup_django(database_url)
+    targets = pick_targets(args.seed)
+    report = {"started": now_label(), "load_average_start": loadavg(), "workers": args.workers, **targets}
+    return database_url, targets, report

@@ -29,13 +29,11 @@ import datetime
 import http.client
 import json
 import random
-import signal
 import sys
 import threading
 import time
 from pathlib import Path
 
-from common import absolute_database_url
 from province import (
     BENCH_PASSWORD,
     OUT,
@@ -45,7 +43,7 @@ from province import (
     loadavg,
     ms,
     now_label,
-    setup_django,
+    start,
     time_endpoints,
     tokens_for,
     write_json,
@@ -327,11 +325,7 @@ def main() -> int:
     if args.requests < 1 or args.concurrency < 1 or args.checkins < 1 or args.spread <= 0:
         parser.error("--requests, --concurrency, --checkins and --spread must be positive")
 
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    database_url = absolute_database_url(args.database_url)
-    setup_django(database_url)
-    targets = pick_targets(args.seed)
-    report: dict = {"started": now_label(), "load_average_start": loadavg(), "workers": args.workers, **targets}
+    database_url, targets, report = start(args, pick_targets)
     failures: list[str] = []
     print(
         f"database: {targets['ledger_rows']:,} ledger rows; {targets['scores_in_year']:,} archives in "
