@@ -10,7 +10,7 @@ changes nothing.
 import enum
 import json
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse
 from django.utils import timezone
@@ -40,7 +40,7 @@ from .choices import (
     Satisfaction,
 )
 from .conf import conf, grade_label, rejection_ground_label
-from .models import Attachment, Cosignature, ExtensionRequest
+from .models import Attachment, Cosignature
 from .schemas import (
     ACTION_BODIES,
     ERRORS,
@@ -235,21 +235,19 @@ def _after_action(user, proposal_id: int):
 
 def _detail_of(user, p) -> dict:
     """Everything about the proposal that ``user`` may see, with the actions they may take now."""
-    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING)
-    assignments = list(
-        p.assignments.select_related("unit").prefetch_related(
-            Prefetch("extensions", queryset=pending, to_attr="pending_extensions")
-        )
-    )
+    assignments = list(p.assignments.select_related("unit").prefetch_related("extensions"))
     for a in assignments:
         a.proposal = p
+    all_replies = selectors.proposal_replies(p, assignments=assignments)
+    # The workflow's conditions below read the replies and extensions from here, not again.
+    selectors.facts_of(p).prime(replies=all_replies, assignments=assignments)
     roles = roles_of(user)
     office = Role.PROPOSAL_OFFICE in roles
     my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
     handling_units = {a.unit_id for a in assignments if a.state != AssignmentState.REASSIGNED}
     sees_co_opinions = office or bool(my_units & handling_units)
 
-    replies = selectors.visible_replies(user, p)
+    replies = selectors.visible_replies(user, p, replies=all_replies)
     latest_reply = {}
     for r in replies:  # ordered by id: the last one of an assignment is its latest
         latest_reply[r.assignment_id] = r
@@ -257,7 +255,7 @@ def _detail_of(user, p) -> dict:
     assignments_out = []
     for a in assignments:
         reply = latest_reply.get(a.pk)
-        ext = a.pending_extensions[0] if a.pending_extensions else None
+        ext = next((e for e in a.extensions.all() if e.state == ExtensionState.PENDING), None)
         assignments_out.append(
             {
                 "id": a.pk,
@@ -324,7 +322,7 @@ def _detail_of(user, p) -> dict:
                 "to_state": e.to_state,
                 "note": e.note,
             }
-            for e in selectors.timeline(user, p)
+            for e in selectors.timeline(user, p, assignments=assignments)
         ],
         "allowed_actions": wf.allowed_proposal_actions(p, user),
         "evaluations": [

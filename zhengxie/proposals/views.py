@@ -388,12 +388,8 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     is_office = Role.PROPOSAL_OFFICE in roles
     today = timezone.localdate()
 
-    assignments = list(
-        proposal.assignments.select_related("unit")
-        .prefetch_related("contacts", "extensions__requested_by", "extensions__decided_by")
-        .order_by("id")
-    )
-    all_replies = selectors.proposal_replies(proposal, attachments=False)
+    assignments = list(proposal.assignments.select_related("unit").prefetch_related("contacts", "extensions"))
+    all_replies = selectors.proposal_replies(proposal, attachments=False, assignments=assignments)
     facts = selectors.facts_of(proposal)
     facts.prime(replies=all_replies, assignments=assignments)
     # One read of the proposal's files: its own (shown under its content) and its replies' (shown with each reply).
@@ -431,7 +427,12 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
                 )
         views.append(view)
 
-    cosignatures = list(proposal.cosignatures.select_related("member__sector").order_by("id"))
+    # The page names each co-signer and their sector: nothing else of the member is read (no personal data).
+    cosignatures = list(
+        proposal.cosignatures.select_related("member__sector")
+        .only("proposal_id", "state", "answered_at", "member__name", "member__sector__name")
+        .order_by("id")
+    )
     allowed_proposal = wf.allowed_proposal_actions(proposal, user)
     actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound, lazy=True)
     merge_open = bound is not None and bound[0] == "merge"
@@ -439,7 +440,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
 
     timeline = []
     units_by_assignment = {a.pk: a.unit for a in assignments}
-    for e in selectors.timeline(user, proposal):
+    for e in selectors.timeline(user, proposal, assignments=assignments):
         assignment_level = e.assignment_id is not None and e.action in wf.ASSIGNMENT_ACTIONS
         timeline.append(
             {
