@@ -7,6 +7,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from zhengxie.core.models import ChoiceLabels
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Sector, Session
 
 from .choices import (
@@ -49,7 +50,7 @@ class YearCounter(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
 
 
-class Proposal(models.Model):
+class Proposal(ChoiceLabels, models.Model):
     """提案: one matter, by a member (with co-signers) or by a collective."""
 
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
@@ -166,7 +167,7 @@ class Proposal(models.Model):
         return self.collective_id is not None
 
 
-class Cosignature(models.Model):
+class Cosignature(ChoiceLabels, models.Model):
     """联名: an invitation to co-sign and the member's answer."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosignatures")
@@ -179,7 +180,7 @@ class Cosignature(models.Model):
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="unique_cosigner")]
 
 
-class Assignment(models.Model):
+class Assignment(ChoiceLabels, models.Model):
     """交办: a proposal sent to one handling unit in a role (single, separate, lead or co-handler)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
@@ -215,7 +216,7 @@ class Assignment(models.Model):
         return self.role != AssignmentRole.CO
 
 
-class Reply(models.Model):
+class Reply(ChoiceLabels, models.Model):
     """答复: a unit's reply to a proposal, drafted by staff and signed by the unit leader."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="replies")
@@ -242,7 +243,7 @@ class Reply(models.Model):
         return self.office_grade or self.grade
 
 
-class Evaluation(models.Model):
+class Evaluation(ChoiceLabels, models.Model):
     """满意度测评: a proposer's rating of one approved reply."""
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="evaluations")
@@ -262,7 +263,7 @@ class Evaluation(models.Model):
         constraints = [models.UniqueConstraint(fields=["reply", "proposal"], name="unique_evaluation")]
 
 
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     """办前沟通: a handling unit's contact with the proposer."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="contacts")
@@ -278,7 +279,7 @@ class Contact(models.Model):
         verbose_name = _("办前沟通")
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceLabels, models.Model):
     """延期申请: a unit asks for a later due date for a hard case."""
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
@@ -296,7 +297,7 @@ class ExtensionRequest(models.Model):
         verbose_name = _("延期申请")
 
 
-class SupervisionActivity(models.Model):
+class SupervisionActivity(ChoiceLabels, models.Model):
     """督办活动: a supervising leader's site visit, discussion or research on a key proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="supervision_activities")
@@ -311,7 +312,7 @@ class SupervisionActivity(models.Model):
         verbose_name = _("督办活动")
 
 
-class ExcellentUnitAward(models.Model):
+class ExcellentUnitAward(ChoiceLabels, models.Model):
     """优秀承办单位: a yearly award to a handling unit."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -325,7 +326,7 @@ class ExcellentUnitAward(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "unit"], name="unique_unit_award")]
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(ChoiceLabels, models.Model):
     """办理进程: one step of a proposal's life, shown to those who may see the proposal."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="timeline")

@@ -193,6 +193,12 @@ def _unit_filter(filters: dict) -> tuple[HandlingUnit | None, list[HandlingUnit]
     return unit, None, False
 
 
+LIST_ROW_FIELDS = (
+    *("number", "title", "key_state", "state", "year", "seq", "category", "lead_member", "collective"),
+    *("category__name", "lead_member__name", "collective__name"),
+)
+
+
 @require("proposals.view")
 @require_safe
 def proposal_list(request):
@@ -200,9 +206,17 @@ def proposal_list(request):
     filters = _list_filters(request)
     unit_text = filters["unit_name"] or ""
     unit, unit_matches, more_units = _unit_filter(filters)
-    live = Assignment.objects.exclude(state=A.REASSIGNED).select_related("unit").order_by("id")
-    qs = selectors.proposal_list(user=user, filters=filters).prefetch_related(
-        Prefetch("assignments", queryset=live, to_attr="live_assignments")
+    # Only the columns a row shows: not the proposals' texts, nor the proposers' personal data.
+    live = (
+        Assignment.objects.exclude(state=A.REASSIGNED)
+        .select_related("unit")
+        .only("proposal", "unit", "role", "unit__name", "unit__short_name")
+        .order_by("id")
+    )
+    qs = (
+        selectors.proposal_list(user=user, filters=filters)
+        .only(*LIST_ROW_FIELDS)
+        .prefetch_related(Prefetch("assignments", queryset=live, to_attr="live_assignments"))
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     # Pages and the export repeat the filters with the unit by id, as if it had been chosen from the list.
