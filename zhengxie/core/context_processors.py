@@ -19,12 +19,12 @@ def shell(request):
     user = getattr(request, "user", None)
     context = {"committee_name": committee_name()}
     if user is not None and user.is_authenticated:
-        from zhengxie.notifications.selectors import unread_count
+        from zhengxie.accounts.selectors import unread_notifications
 
         roles = roles_of(user)
         context.update(
             nav_items=nav_for(user),
             user_roles=sorted(roles, key=lambda r: list(type(r)).index(r)),
-            unread_notifications=unread_count(user=user),
+            unread_notifications=unread_notifications(user),
         )
     return context

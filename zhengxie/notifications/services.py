@@ -71,6 +71,7 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
+    user.__dict__.pop("_zx_unread", None)  # the header's count, read with the roles, is counted again
     return qs.update(read_at=timezone.now())
 
 
