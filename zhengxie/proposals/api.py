@@ -239,8 +239,9 @@ def _detail_of(user, p) -> dict:
     for a in assignments:
         a.proposal = p
     all_replies = selectors.proposal_replies(p, assignments=assignments)
-    # The workflow's conditions below read the replies and extensions from here, not again.
-    selectors.facts_of(p).prime(replies=all_replies, assignments=assignments)
+    entries = selectors.timeline_entries(p, assignments=assignments)
+    # The workflow's conditions below read the replies, extensions and merges from here, not again.
+    selectors.facts_of(p).prime(replies=all_replies, assignments=assignments, timeline=entries)
     roles = roles_of(user)
     office = Role.PROPOSAL_OFFICE in roles
     my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
@@ -322,7 +323,7 @@ def _detail_of(user, p) -> dict:
                 "to_state": e.to_state,
                 "note": e.note,
             }
-            for e in selectors.timeline(user, p, assignments=assignments)
+            for e in selectors.timeline(user, p, assignments=assignments, entries=entries)
         ],
         "allowed_actions": wf.allowed_proposal_actions(p, user),
         "evaluations": [

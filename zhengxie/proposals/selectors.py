@@ -181,18 +181,27 @@ def visible_replies(user, proposal, replies: list[Reply] | None = None) -> list[
     return shown
 
 
-def timeline(user, proposal, *, assignments: list[Assignment] | None = None) -> list[TimelineEntry]:
-    """The proposal's timeline as ``user`` may see it: a unit's internal steps only to that unit and to oversight.
+def timeline_entries(proposal, *, assignments: list[Assignment] | None = None) -> list[TimelineEntry]:
+    """Every entry of the proposal's timeline, oldest first, for ``timeline`` to filter for a reader.
     ``assignments``: all the proposal's assignments when the caller has read them (no join is then needed)."""
-    roles = roles_of(user)
-    if roles & OVERSIGHT:
-        return list(TimelineEntry.objects.filter(proposal=proposal).order_by("at", "id"))
+    entries = TimelineEntry.objects.filter(proposal=proposal).order_by("at", "id")
+    return list(entries if assignments is not None else entries.select_related("assignment"))
+
+
+def timeline(
+    user, proposal, *, assignments: list[Assignment] | None = None, entries: list[TimelineEntry] | None = None
+) -> list[TimelineEntry]:
+    """The proposal's timeline as ``user`` may see it: a unit's internal steps only to that unit and to oversight.
+    ``assignments``: all the proposal's assignments when the caller has read them (no join is then needed);
+    ``entries``: every entry, when already read (``timeline_entries``)."""
+    if entries is None:
+        entries = timeline_entries(proposal, assignments=assignments)
+    if roles_of(user) & OVERSIGHT:
+        return list(entries)
     units = set(_unit_ids(user))
     if assignments is None:
-        entries = TimelineEntry.objects.filter(proposal=proposal).select_related("assignment").order_by("at", "id")
         unit_of = {e.assignment_id: e.assignment.unit_id for e in entries if e.assignment is not None}
     else:
-        entries = TimelineEntry.objects.filter(proposal=proposal).order_by("at", "id")
         unit_of = {a.pk: a.unit_id for a in assignments}
     return [e for e in entries if not e.internal or unit_of.get(e.assignment_id) in units]
 
@@ -263,9 +272,19 @@ class ProposalFacts:
         self._pending_extensions: set[int] | None = None
         self._posts: dict[int, dict[int, bool]] = {}
 
-    def prime(self, *, replies: list[Reply] | None = None, assignments: list[Assignment] | None = None) -> None:
+    def prime(
+        self,
+        *,
+        replies: list[Reply] | None = None,
+        assignments: list[Assignment] | None = None,
+        timeline: list[TimelineEntry] | None = None,
+    ) -> None:
         """``replies``: all the proposal's replies (``proposal_replies``); ``assignments``: all its assignments with
-        their ``extensions`` prefetched."""
+        their ``extensions`` prefetched; ``timeline``: every entry of its timeline (``timeline_entries``). A merge
+        writes a "merged_in" entry on the proposal merged into (``actions._merge``): without one, no proposal was
+        merged into it, and the facts need not look for any."""
+        if timeline is not None and self._merged is None and not any(e.action == "merged_in" for e in timeline):
+            self._merged = []
         if replies is not None:
             self._current = current_replies(self.proposal, replies)
             if assignments is not None:

@@ -404,8 +404,9 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
 
     assignments = list(proposal.assignments.select_related("unit").prefetch_related("contacts", "extensions"))
     all_replies = selectors.proposal_replies(proposal, attachments=False, assignments=assignments)
+    entries = selectors.timeline_entries(proposal, assignments=assignments)
     facts = selectors.facts_of(proposal)
-    facts.prime(replies=all_replies, assignments=assignments)
+    facts.prime(replies=all_replies, assignments=assignments, timeline=entries)
     # One read of the proposal's files: its own (shown under its content) and its replies' (shown with each reply).
     files = list(proposal.attachments.order_by("id"))
     reply_files: dict[int, list] = {}
@@ -454,7 +455,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
 
     timeline = []
     units_by_assignment = {a.pk: a.unit for a in assignments}
-    for e in selectors.timeline(user, proposal, assignments=assignments):
+    for e in selectors.timeline(user, proposal, assignments=assignments, entries=entries):
         assignment_level = e.assignment_id is not None and e.action in wf.ASSIGNMENT_ACTIONS
         timeline.append(
             {

@@ -707,6 +707,15 @@ def test_review_queue_oldest_first_with_quick_actions(org, category, client_for)
     )
     assert response.status_code == 302
     assert first.merged_proposals.count() == 2
+    # the page of the proposal merged into lists both (found through the "merged_in" entries of its timeline) …
+    page = client_for(org.users["office"]).get(reverse("proposals:detail", args=[first.pk]))
+    assert [m.pk for m in page.context["merged"]] == sorted(p.pk for p in first.merged_proposals.all())
+    # … and one without any merged into it does not look for them
+    alone = _submitted_third(org, category)
+    with CaptureQueriesContext(connection) as queries:
+        page = client_for(org.users["office"]).get(reverse("proposals:detail", args=[alone.pk]))
+    assert page.context["merged"] == []
+    assert not [q for q in queries.captured_queries if "merged_into_id" in q["sql"].split("WHERE")[-1]]
 
 
 def _submitted_third(org, category):
