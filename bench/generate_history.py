@@ -325,7 +325,7 @@ COLUMNS = {
     "proposals_proposal_suggested_units": "id proposal_id handlingunit_id",
     "proposals_assignment": (
         "id role state assigned_at dispute_deadline accepted_at due_date dispute_reason co_opinion co_opinion_at "
-        "round replaced_by_note unit_id proposal_id"
+        "round replaced_by_note unit_id proposal_id year"
     ),
     "proposals_reply": (
         "id round text grade office_grade grade_note state drafted_at signed_at approved_at return_comment "
@@ -832,6 +832,7 @@ class ProposalHistory:
                     "经研究改交其他单位办理",
                     gone,
                     p.id,
+                    p.year,
                 ]
             )
             self.tl(
@@ -1116,6 +1117,7 @@ class ProposalHistory:
                     "",
                     unit,
                     p.id,
+                    p.year,
                 ]
             )
         if live or not current:
@@ -1731,6 +1733,13 @@ def main() -> int:
             for p in problems:
                 print(f"integrity: {p}", file=sys.stderr)
             raise SystemExit("integrity check failed: nothing was written")
+
+        began = time.monotonic()
+        from zhengxie.proposals.models import Assignment
+        from zhengxie.proposals.statistics import refresh_assignment_figures
+
+        stored = refresh_assignment_figures(Assignment.objects.all())
+        phase(f"statistics figures of {stored:,} assignments stored", began)
 
     began = time.monotonic()
     with connection.cursor() as cur:  # Django's connection is in autocommit outside atomic()

@@ -557,6 +557,7 @@ def _create_assignments(ctx: Ctx, units, due: datetime.date) -> list[Assignment]
     for unit, role in units:
         a = Assignment.objects.create(
             proposal=ctx.proposal,
+            year=ctx.proposal.year,
             unit=unit,
             role=role,
             assigned_at=ctx.now,

@@ -143,9 +143,21 @@ class Proposal(ChoiceLabels, models.Model):
                 F("year").desc(), Coalesce("seq", Value(0)).desc(), F("id").desc(), name="proposal_list_order"
             ),
             # Counts of the filtered list and the statistics' proposals in scope by index only: the year, state and
-            # category filters plus the columns of visible_proposals' rule for the office (author, submitted_at).
+            # category filters plus the columns of visible_proposals' rule for the office (author, submitted_at), and
+            # on PostgreSQL what the year's figures group and count by (at province scale, 31,000 proposals a year:
+            # the grouping 60 -> 7 ms, the distinct proposers 51 -> 34 ms).
             models.Index(
-                fields=["year", "state", "category", "author", "submitted_at", "id"], name="proposal_year_scope"
+                fields=["year", "state", "category", "author", "submitted_at", "id"],
+                include=[
+                    "lead_sector",
+                    "lead_party",
+                    "collective",
+                    "lead_member",
+                    "is_session_proposal",
+                    "key_state",
+                    "excellent_state",
+                ],
+                name="proposal_year_scope",
             ),
             # The merged proposals (3 %) by the proposal they were merged into, for the statistics' ratings given on
             # their behalf; the foreign key's own index also holds every other proposal (NULL), all of which a
@@ -198,6 +210,14 @@ class Assignment(ChoiceLabels, models.Model):
     co_opinion_at = models.DateTimeField(null=True, blank=True)
     round = models.PositiveSmallIntegerField(default=1)
     replaced_by_note = models.TextField(blank=True)
+    # What the statistics count of the assignment, kept by statistics.refresh_assignment_figures in the transaction
+    # of every action that changes a figure: the proposal's year (fixed once it is registered), and of its current
+    # reply the final grade, whether it was approved by the due date, and the rating its own proposal gave it ("" for
+    # none). The year's figures then read the assignments alone instead of joining each to its replies and ratings.
+    year = models.PositiveSmallIntegerField()
+    current_grade = models.CharField(max_length=4, blank=True, db_default="")
+    replied_on_time = models.BooleanField(db_default=False)
+    proposer_rating = models.CharField(max_length=24, blank=True, db_default="")
 
     class Meta:
         ordering = ["id"]
@@ -206,6 +226,13 @@ class Assignment(ChoiceLabels, models.Model):
             models.Index(fields=["unit", "state", "due_date"]),
             # A unit's board lists its assignments by due date, a page at a time, whatever their state.
             models.Index(fields=["unit", "due_date", "id"], name="assignment_unit_board"),
+            # The year's figures by unit, from the index alone on PostgreSQL (at province scale, 41,000 of 390,000
+            # assignments).
+            models.Index(
+                fields=["year", "unit"],
+                include=["proposal", "state", "role", "current_grade", "replied_on_time", "proposer_rating"],
+                name="assignment_year_figures",
+            ),
         ]
 
     def __str__(self):

@@ -34,7 +34,9 @@ Definitions (the same ones the list filters use):
   (pending, accepted, disputed, reply signed but not approved) and its due date is before today.
 * **grade** — the final grade (the office's correction, else the unit's) of each *current reply*: the latest
   approved reply of each assignment that owes one (``selectors.current_replies``; found here by round, see
-  ``_current_reply_condition``). Counted per reply, so a proposal with two units counts twice.
+  ``_current_reply_condition``). Counted per reply, so a proposal with two units counts twice. Each assignment
+  carries its current reply's grade, its approval by the due date and its own proposal's rating of it, stored by
+  every action that changes a figure (``assignment_figures``), so the counts read no reply.
 * **satisfaction** — the ratings recorded on current replies, one per reply and evaluating proposal (a merged
   proposal's proposer rates too), counted per rating: satisfied / basically satisfied / dissatisfied / not rated
   (recorded when the office closes a proposal whose window passed without a rating). Ratings still awaited are not
@@ -56,13 +58,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
     Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -275,13 +277,25 @@ def current_replies_q() -> Q:
     return _current_reply_condition("", "assignment")
 
 
-def current_reply_relation() -> FilteredRelation:
-    """On Assignment: its current reply, if any, joined as ``current_reply`` (at most one row per assignment)."""
-    return FilteredRelation("replies", condition=_current_reply_condition("replies__", ""))
+def assignment_figures(reply_model=Reply, evaluation_model=Evaluation) -> dict:
+    """What the statistics count of an assignment's current reply, as expressions on Assignment (the models are
+    parameters for the migration that first stores them): its final grade, whether it was approved by the
+    assignment's due date, and the rating the assignment's own proposal gave it ("" where there is none)."""
+    current = reply_model.objects.filter(current_replies_q(), assignment=OuterRef("pk"))
+    own_rating = evaluation_model.objects.filter(
+        _current_reply_condition("reply__", "reply__assignment"), reply__assignment=OuterRef("pk")
+    ).filter(proposal=OuterRef("proposal"))
+    return {
+        "current_grade": Coalesce(Subquery(current.annotate(g=_final_grade()).values("g")[:1]), Value("")),
+        "replied_on_time": Exists(current.filter(approved_at__date__lte=OuterRef("due_date"))),
+        "proposer_rating": Coalesce(Subquery(own_rating.values("satisfaction")[:1]), Value("")),
+    }
 
 
-def _final_grade_q(prefix: str, code: str) -> Q:
-    return Q(**{f"{prefix}office_grade": code}) | Q(**{f"{prefix}office_grade": "", f"{prefix}grade": code})
+def refresh_assignment_figures(assignments: QuerySet) -> int:
+    """Store ``assignment_figures`` on these assignments (``action_done`` does it for the proposal's after every
+    action that changes a figure). Returns how many were written."""
+    return assignments.update(**assignment_figures())
 
 
 def _final_grade(prefix: str = ""):
@@ -481,8 +495,11 @@ def shared_visibility(user) -> str | None:
 #
 # Drafts (services.save_draft) are counted nowhere. Names (units, sectors, parties, collectives, categories, members,
 # leaders), the order of rows and every label are not stored: they are read when the figures are assembled, so a
-# rename shows at once. A term's dates are part of its snapshot's key. Data written around the services (bulk
-# loads, the shell) must call ``figures_changed`` or ``StatisticsSnapshot.objects.all().delete()``.
+# rename shows at once. A term's dates are part of its snapshot's key. The second hook also stores, on each of the
+# proposal's assignments, the figures of its current reply (``refresh_assignment_figures``), which the counts by unit,
+# grade and satisfaction read. Data written around the services (bulk loads, the shell) must call
+# ``refresh_assignment_figures`` on the assignments it touches and ``figures_changed`` (or
+# ``StatisticsSnapshot.objects.all().delete()``).
 #
 # Only whole scopes are stored: the statistics take no other parameter. The figures' filters (REPORT_FILTER_KEYS)
 # belong to the proposal list each figure links to, which applies them live, a page at a time.
@@ -510,6 +527,7 @@ def action_done(proposal: Proposal, action: str) -> None:
     year's snapshot recomputed in the background so that readers find it fresh."""
     if action in ACTIONS_WITHOUT_FIGURES:
         return
+    refresh_assignment_figures(Assignment.objects.filter(proposal=proposal))
     figures_changed(proposal)
     year = proposal.year
     transaction.on_commit(lambda: _schedule_refresh(year))
@@ -612,12 +630,12 @@ def statistics_report(*, user, scope: Scope, today: datetime.date | None = None)
     store it when it is not; anyone else gets them computed live (``live_report``).
 
     A computation is a fixed number of queries, whatever the numbers of proposals and units: one pass over the
-    proposals grouped by category, sector, party, collective and joint (their combinations are summed here), one
-    over those withdrawn after reaching the office, one over the assignments grouped by unit (with each one's
-    current reply and its own proposer's rating), one for the overdue ones, one for ratings on behalf of merged
-    proposals, one for the members. Measured in-process at province scale (300,000 proposals over ten years, 3,000
-    units; PostgreSQL 15, year 2025): a snapshot read ≈ 30 ms for the page and ≈ 60–80 ms for the API (its 2.7 MB
-    of JSON), a recomputation ≈ 400–700 ms.
+    proposals grouped by category, sector, party and collective (their combinations are summed here), one over
+    those withdrawn after reaching the office, one over the joint ones, two over the assignments (by unit; by the
+    grade and rating of their current replies, which each assignment carries: ``assignment_figures``), one for the
+    overdue ones, one for ratings on behalf of merged proposals, one for the members. Measured in-process at
+    province scale (300,000 proposals over ten years, 3,000 units; PostgreSQL 15, year 2025): a snapshot read
+    ≈ 30 ms for the page and ≈ 60–80 ms for the API (its 2.7 MB of JSON), a recomputation ≈ 140 ms.
     """
     today = today or timezone.localdate()
     visibility = shared_visibility(user)
@@ -641,7 +659,7 @@ def live_report(*, user, scope: Scope, today: datetime.date | None = None) -> Re
     today = today or timezone.localdate()
     base = visible_proposals(user).filter(scope.q()).order_by()
     with _analytic_transaction():
-        counts = _count(base, today)
+        counts = _count(base, today, year=scope.year)
     return Report(scope, counts, today, timezone.now(), from_snapshot=False, base=base)
 
 
@@ -658,7 +676,7 @@ def _recompute(scope: Scope, key: str, today: datetime.date) -> Report:
     version = _changes(scope).aggregate(v=Sum("weight"), rows=Count("pk"))
     base = _shared_base(scope)
     with _analytic_transaction():
-        counts = _count(base, today)
+        counts = _count(base, today, year=scope.year)
     computed_at = timezone.now()
     StatisticsSnapshot.objects.bulk_create(
         [StatisticsSnapshot(key=key, as_of=today, version=version["v"] or 0, computed_at=computed_at, figures=counts)],
@@ -686,88 +704,80 @@ def refresh_snapshot(scope: Scope, today: datetime.date | None = None) -> bool:
     return True
 
 
-def _count(base: QuerySet, today: datetime.date) -> dict:
+def _count(base: QuerySet, today: datetime.date, *, year: int | None = None) -> dict:
     """The counts behind every figure of the proposals in ``base`` (the scope's, as some user sees them), as JSON
-    data: ids and numbers only, no names, labels or filters (``_assemble`` adds them)."""
+    data: ids and numbers only, no names, labels or filters (``_assemble`` adds them). ``year``: the scope's year,
+    when it is one (its assignments are then read from the index on their year)."""
     withdrawn_received = base.filter(Q(state=P.WITHDRAWN) & Exists(_withdrawn_when_submitted()))
     columns = _proposal_columns()
     # Proposals in scope grouped by what the breakdowns split on; the groups (a few thousand at most) are summed
-    # below. "joint" is part of the grouping so that no second pass over the proposals is needed.
-    dimensions = ("category_id", "lead_sector_id", "lead_party_id", "collective_id", "joint")
+    # below. Read from the index on the year alone on PostgreSQL (``proposal_year_scope``).
+    dimensions = ("category_id", "lead_sector_id", "lead_party_id", "collective_id")
     names = list(columns)
     rows = list(
-        base.annotate(joint=_has_confirmed_cosigner())
-        .values(*dimensions)
+        base.values(*dimensions)
         .annotate(**columns)
         .values_list(*dimensions, *names)  # "received" and "registered" first (see _proposal_columns)
     )
     totals = {name: sum(r[i] for r in rows) for i, name in enumerate(names, start=len(dimensions))}
     # Withdrawn after reaching the office: received, and counted as withdrawn (a few rows).
     withdrawn = list(
-        withdrawn_received.annotate(joint=_has_confirmed_cosigner())
-        .values(*dimensions)
+        withdrawn_received.values(*dimensions)
         .annotate(received=_Count("pk"), session_proposals=_Count("pk", filter=Q(is_session_proposal=True)))
         .values_list(*dimensions, "received", "session_proposals")
     )
     totals["withdrawn"] = sum(r[-2] for r in withdrawn)
     totals["received"] += totals["withdrawn"]
     totals["session_proposals"] += sum(r[-1] for r in withdrawn)
-    breakdowns = {key: {} for key in ("category", "sector", "party", "collective", "joint")}
-    for category, sector, party, collective_id, is_joint, received, registered, *_counts in (
+    breakdowns = {key: {} for key in ("category", "sector", "party", "collective")}
+    for category, sector, party, collective_id, received, registered, *_counts in (
         *rows,
         *((*r[:-1], 0) for r in withdrawn),
     ):
-        for key, value in (
-            ("category", category),
-            ("sector", sector),
-            ("party", party),
-            ("collective", collective_id),
-            ("joint", bool(is_joint) and not collective_id),
-        ):
+        for key, value in (("category", category), ("sector", sector), ("party", party), ("collective", collective_id)):
             if value is not None:
                 sums = breakdowns[key].setdefault(value, [0, 0])
                 sums[0] += received
                 sums[1] += registered
     totals["ordinary_proposals"] = totals["received"] - totals["session_proposals"]
     collective = [sum(r[i] for r in breakdowns["collective"].values()) for i in (0, 1)]
-    joint = breakdowns["joint"].get(True, [0, 0])
+    # Joint proposals (a confirmed co-signer, not in a collective's name) in a pass of their own, so that the
+    # grouping above tests no co-signature per proposal.
+    joint = (
+        base.filter(_has_confirmed_cosigner(), collective__isnull=True)
+        .order_by()
+        .aggregate(
+            received=_Count(
+                "pk",
+                filter=Q(state__in=RECEIVED_STATES) | (Q(state=P.WITHDRAWN) & Exists(_withdrawn_when_submitted())),
+            ),
+            registered=_Count("pk", filter=registered_q()),
+        )
+    )
+    joint = [joint["received"], joint["registered"]]
     types = {
         "individual": [totals["received"] - collective[0] - joint[0], totals["registered"] - collective[1] - joint[1]],
         "joint": joint,
         "collective": collective,
     }
 
-    # One pass over the assignments in scope, each joined to its current reply (at most one) and to the rating
-    # its own proposer gave that reply (at most one), grouped by unit. "Overdue now" needs the proposal's state:
-    # it is counted apart, over the proposals being handled only, so that this pass reads no proposal row (at
-    # province scale, joining every assignment to its proposal cost a third of the pass).
+    # The assignments in scope, by unit, then by the grade and the rating of their current replies: two passes over
+    # the assignments alone, which carry those figures (``assignment_figures``). "Overdue now" needs the proposal's
+    # state: it is counted apart, over the proposals being handled only.
     in_scope = base.values("pk")
     handling = base.filter(state__in=(P.ASSIGNED, P.REHANDLING)).values("pk")
-    codes = [code for code, _label in conf("GRADES")]
+    assignments = Assignment.objects.filter(proposal__in=in_scope).exclude(state=AssignmentState.REASSIGNED)
+    if year is not None:
+        assignments = assignments.filter(year=year)
     replied = handling_q("replied", today)
-    reply = "current_reply__"
     units_counted = list(
-        Assignment.objects.filter(proposal__in=in_scope)
-        .exclude(state=AssignmentState.REASSIGNED)
-        .annotate(current_reply=current_reply_relation())
-        .annotate(
-            own_rating=FilteredRelation(
-                f"{reply}evaluations", condition=Q(**{f"{reply}evaluations__proposal": F("proposal")})
-            )
-        )
-        .order_by()
+        assignments.order_by()
         .values("unit_id")
-        .annotate(
-            assigned=_Count("pk"),
-            owes=_Count("pk", filter=handling_q("owes", today)),
-            replied=_Count("pk", filter=replied),
-            on_time=_Count("pk", filter=replied & Q(current_reply__approved_at__date__lte=F("due_date"))),
-            graded=_Count(f"{reply}pk"),
-            **{f"grade_{i}": _Count(f"{reply}pk", filter=_final_grade_q(reply, code)) for i, code in enumerate(codes)},
-            **{
-                f"rated_{v}": _Count("own_rating__pk", filter=Q(own_rating__satisfaction=v))
-                for v in Satisfaction.values
-            },
+        .annotate(  # counted by unit (never null), so that the rows are read from the index alone
+            assigned=_Count("unit"),
+            owes=_Count("unit", filter=handling_q("owes", today)),
+            replied=_Count("unit", filter=replied),
+            on_time=_Count("unit", filter=replied & Q(replied_on_time=True)),
         )
     )
     # handling_q("overdue"), its condition on the proposal's state being ``handling``.
@@ -778,8 +788,18 @@ def _count(base: QuerySet, today: datetime.date) -> dict:
         .annotate(n=_Count("pk"))
         .values_list("unit_id", "n")
     )
-    grades = {code: sum(u[f"grade_{i}"] for u in units_counted) for i, code in enumerate(codes)}
-    ratings = {v: sum(u[f"rated_{v}"] for u in units_counted) for v in Satisfaction.values}
+    grades = {code: 0 for code, _label in conf("GRADES")}  # a grade no longer configured is counted as it is
+    ratings = dict.fromkeys(Satisfaction.values, 0)
+    for grade, rating, n in (
+        assignments.exclude(current_grade="")
+        .order_by()
+        .values("current_grade", "proposer_rating")
+        .annotate(n=_Count("unit"))
+        .values_list("current_grade", "proposer_rating", "n")
+    ):
+        grades[grade] = grades.get(grade, 0) + n
+        if rating:
+            ratings[rating] = ratings.get(rating, 0) + n
     # Ratings given on behalf of proposals merged into the ones in scope (the only other evaluating proposals).
     # Such a rating is always of a reply to the proposal it was merged into (evaluate and close rate a proposal's
     # replies on behalf of it and of the proposals merged into it), so naming those merged proposals selects the
@@ -798,17 +818,6 @@ def _count(base: QuerySet, today: datetime.date) -> dict:
         .values_list("satisfaction", "n")
     ):
         ratings[value] = ratings.get(value, 0) + n
-    if sum(grades.values()) != sum(u["graded"] for u in units_counted):
-        # Some replies carry a grade no longer in the GRADES setting: count every grade as it is.
-        grades = dict(
-            Reply.objects.filter(current_replies_q(), assignment__proposal__in=in_scope)
-            .exclude(assignment__state=AssignmentState.REASSIGNED)
-            .annotate(final=_final_grade())
-            .order_by()
-            .values("final")
-            .annotate(n=Count("pk"))
-            .values_list("final", "n")
-        )
 
     # Members: lead proposers and confirmed co-signers of received proposals (the few withdrawn after reaching
     # the office in branches of their own, so the big branches need no subquery).

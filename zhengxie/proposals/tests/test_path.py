@@ -12,6 +12,7 @@ from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState, ProposalState, Satisfaction
 from zhengxie.proposals.models import Evaluation, Proposal, TimelineEntry
 from zhengxie.proposals.services import proposal_create_draft
+from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,9 @@ def test_whole_path_with_rehandling(org, category):
     assert p.state == ProposalState.REHANDLING
     lead.refresh_from_db()
     assert lead.state == AssignmentState.ACCEPTED and lead.round == 2
+    # while it is handled again, the statistics still count the first reply, its grade and its rating
+    assert (lead.current_grade, lead.replied_on_time, lead.proposer_rating) == ("B", True, "dissatisfied")
+    assert_stored_figures_follow_the_replies()
     assignment_act(
         assignment_id=lead.pk, action="draft_reply", actor=u["unit"], payload={"text": "再次答复", "grade": "A"}
     )
@@ -96,6 +100,9 @@ def test_whole_path_with_rehandling(org, category):
     assert list(
         Evaluation.objects.filter(reply__assignment=lead).order_by("id").values_list("satisfaction", flat=True)
     ) == [Satisfaction.DISSATISFIED, Satisfaction.SATISFIED]
+    lead.refresh_from_db()
+    assert (lead.year, lead.current_grade, lead.proposer_rating) == (p.year, "A", "satisfied")
+    assert_stored_figures_follow_the_replies()
     steps = list(TimelineEntry.objects.filter(proposal=p).values_list("action", flat=True))
     for action in [
         "submit",

@@ -26,6 +26,7 @@ from zhengxie.proposals.models import Assignment, Category, Proposal, Statistics
 from zhengxie.proposals.selectors import visible_proposals
 from zhengxie.proposals.services import category_update, proposal_create_draft
 from zhengxie.proposals.statistics import live_report, resolve_scope, statistics_report
+from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
 
 from .test_statistics import REPORT_DAY, SH, at, build_scenario
 
@@ -354,6 +355,7 @@ def test_every_action_that_counts_makes_the_next_read_recompute(org, category):
         _act(p, "nominate_excellent", m1)
     assert StatisticsChange.objects.count() == versions
     step(changed=False)
+    assert_stored_figures_follow_the_replies()
 
 
 def test_reject_convert_decline_and_reassignment_are_seen(org, category):
