@@ -186,6 +186,8 @@ OTP_TOTP_ISSUER = "Zhengxie"
 # API bearer tokens.
 API_TOKEN_TTL_HOURS = env.int("ZHENGXIE_API_TOKEN_TTL_HOURS", default=24 * 7)
 
+# Django's database sessions, read through a prepared read (zhengxie.core.sessions).
+SESSION_ENGINE = "zhengxie.core.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
