@@ -5,8 +5,8 @@ the dozen (a proposal's assignments, its attachments, the signed-in user) that i
 about 0.3 ms of Python for a one-table read and 0.6 ms for one with joins, where sending the SQL and making the
 rows' objects takes 0.1 ms. A ``Prepared`` keeps the compiled SQL and runs it with the new values::
 
-    ATTACHMENTS = Prepared(lambda proposal: Attachment.objects.filter(proposal_id=proposal).order_by("id"), proposal=int)
-    files = ATTACHMENTS.list(proposal=p.pk)
+    FILES = Prepared(lambda proposal: Attachment.objects.filter(proposal_id=proposal).order_by("id"), proposal=int)
+    files = FILES.list(proposal=p.pk)
 
 The function receives stand-in values for the parameters and must build the whole queryset from them alone: it runs
 once per database (twice, with two sets of stand-ins), so anything else it read (the time, a setting, a user's
