@@ -90,9 +90,8 @@ class _Compiled:
         self.params = list(params)
         self.slots: list[tuple[int, str, int, Callable]] = []
         expected = {
-            (name, index): (_adapter(kind, connection)(_standin(kind, 0, index)), _adapter(kind, connection))
-            for name, (kind, size) in prepared.params.items()
-            for index in range(size)
+            (name, index): (_adapter(kind, connection)(_standin(kind, 0, number)), _adapter(kind, connection))
+            for name, index, kind, number in prepared.slots()
         }
         found = set()
         for position, (a, b) in enumerate(zip(params, params_b, strict=True)):
@@ -203,23 +202,37 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet], *, name: str = "", **params):
         self.build = build
         self.name = name or getattr(build, "__qualname__", "prepared read")
-        self.params: dict[str, tuple[type, int]] = {}
+        self.params: dict[str, tuple[type, int, bool]] = {}  # kind, size, whether a list
         for key, spec in params.items():
-            kind, size = spec if isinstance(spec, tuple) else (spec, 1)
-            if kind not in _SUPPORTED or not 1 <= size <= 400 or (size > 1 and kind is not int):
+            listed = isinstance(spec, tuple)
+            kind, size = spec if listed else (spec, 1)
+            if kind not in _SUPPORTED or not 1 <= size <= 400 or (listed and kind is not int):
                 raise ImproperlyConfigured(f"{self.name}: parameter {key}: unsupported type {spec!r}")
-            self.params[key] = (kind, size)
+            self.params[key] = (kind, size, listed)
+        if sum(size for _, size, _ in self.params.values()) > 400:
+            raise ImproperlyConfigured(f"{self.name}: at most 400 values")
         self._compiled: dict[tuple, _Compiled] = {}
         self._lock = threading.Lock()
 
     def __str__(self):
         return f"prepared read {self.name}"
 
+    def slots(self):
+        """(parameter, index in it, kind, number) of each value: ``number`` tells its stand-ins apart."""
+        number = 0
+        for key, (kind, size, _listed) in self.params.items():
+            for index in range(size):
+                yield key, index, kind, number
+                number += 1
+
     def standins(self, which: int) -> dict:
-        out = {}
-        for key, (kind, size) in self.params.items():
-            values = [_standin(kind, which, index) for index in range(size)]
-            out[key] = values if size > 1 else values[0]
+        out: dict = {}
+        for key, _index, kind, number in self.slots():
+            value = _standin(kind, which, number)
+            if self.params[key][2]:
+                out.setdefault(key, []).append(value)
+            else:
+                out[key] = value
         return out
 
     def _get(self, mode: str, start: int = 0, stop: int | None = None, using: str = "default") -> _Compiled:
@@ -238,9 +251,9 @@ class Prepared:
         if values.keys() != self.params.keys():
             raise TypeError(f"{self}: expected the parameters {sorted(self.params)}, got {sorted(values)}")
         for key, value in values.items():
-            kind, size = self.params[key]
-            items = value if size > 1 else [value]
-            if size > 1 and (not isinstance(value, list | tuple) or not 0 < len(value) <= size):
+            kind, size, listed = self.params[key]
+            items = value if listed else [value]
+            if listed and (not isinstance(value, list | tuple) or not 0 < len(value) <= size):
                 raise ValueError(f"{self}: {key} must be a list of 1 to {size} values")
             for item in items:
                 if not isinstance(item, kind) or (kind is int and isinstance(item, bool)):
@@ -284,3 +297,24 @@ class Variants:
             else:
                 self._by_key.move_to_end(key)
             return prepared
+
+
+def give_prefetched(parents: list, name: str, children: list, *, key: str) -> None:
+    """Hand each parent the children read for all of them (``getattr(child, key)`` is the parent's pk) as
+    ``prefetch_related(name)`` would: ``parent.<name>.all()`` then gives them without a query, each child knows its
+    parent, and anything chained on it (``.filter()``) is still a query of that parent's children alone."""
+    by_parent: dict = {}
+    for child in children:
+        by_parent.setdefault(getattr(child, key), []).append(child)
+    for parent in parents:
+        manager = getattr(parent, name)
+        field = manager.field
+        found = by_parent.get(parent.pk, [])
+        for child in found:
+            field.set_cached_value(child, parent)
+        queryset = manager.get_queryset()  # its filter is built only if something is chained on it
+        queryset._result_cache = found
+        queryset._prefetch_done = True
+        if not hasattr(parent, "_prefetched_objects_cache"):
+            parent._prefetched_objects_cache = {}
+        parent._prefetched_objects_cache[field.remote_field.cache_name] = queryset

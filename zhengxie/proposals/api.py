@@ -235,20 +235,18 @@ def _after_action(user, proposal_id: int):
 
 def _detail_of(user, p) -> dict:
     """Everything about the proposal that ``user`` may see, with the actions they may take now."""
-    assignments = list(p.assignments.select_related("unit").prefetch_related("extensions"))
-    for a in assignments:
-        a.proposal = p
-    all_replies = selectors.proposal_replies(p, assignments=assignments)
-    entries = selectors.timeline_entries(p, assignments=assignments)
-    # The workflow's conditions below read the replies, extensions and merges from here, not again.
-    selectors.facts_of(p).prime(replies=all_replies, assignments=assignments, timeline=entries)
+    # The workflow's conditions below read the replies, extensions and merges from these parts, not again.
+    parts = selectors.proposal_parts(p)
+    assignments, all_replies, entries = parts.assignments, parts.replies, parts.timeline
     roles = roles_of(user)
     office = Role.PROPOSAL_OFFICE in roles
     my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
     handling_units = {a.unit_id for a in assignments if a.state != AssignmentState.REASSIGNED}
     sees_co_opinions = office or bool(my_units & handling_units)
 
-    replies = selectors.visible_replies(user, p, replies=all_replies)
+    replies = selectors.visible_replies(
+        user, p, replies=all_replies, assignments=assignments, cosignatures=parts.cosignatures
+    )
     latest_reply = {}
     for r in replies:  # ordered by id: the last one of an assignment is its latest
         latest_reply[r.assignment_id] = r
@@ -284,7 +282,7 @@ def _detail_of(user, p) -> dict:
 
     evaluations = sorted((e for r in replies for e in r.evaluations.all()), key=lambda e: (e.at, e.pk))
     units_by_reply = {r.pk: r.assignment.unit for r in replies}
-    cosignatures = p.cosignatures.select_related("member").order_by("id")
+    cosignatures = parts.cosignatures
     return {
         "id": p.pk,
         "number": p.number,
@@ -311,7 +309,7 @@ def _detail_of(user, p) -> dict:
                 for c in cosignatures
             ],
         },
-        "suggested_units": [_ref(u) for u in p.suggested_units.order_by("id")],
+        "suggested_units": [_ref(u) for u in parts.suggested_units],
         "assignments": assignments_out,
         "timeline": [
             {
@@ -339,7 +337,7 @@ def _detail_of(user, p) -> dict:
             }
             for e in evaluations
         ],
-        "attachments": [_attachment_out(a) for a in p.attachments.filter(reply__isnull=True)],
+        "attachments": [_attachment_out(a) for a in parts.own_files],
         "review": _review(p),
         "merged_into": (
             None

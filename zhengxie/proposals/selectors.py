@@ -1,6 +1,7 @@
 """Reads of proposals that know the user: visibility rules of the spec in one place."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
@@ -9,15 +10,28 @@ from django.utils import timezone
 from zhengxie.accounts.models import User
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.prepared import Prepared, Variants, give_prefetched
 from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import HandlingUnit, Member, UnitStaff
+from zhengxie.people.models import HandlingUnit, Member, Session, UnitStaff
 
 from .choices import AssignmentState, ExtensionState, ProposalState, ReplyState, Satisfaction
 from .conf import conf
-from .models import Assignment, Cosignature, Evaluation, ExtensionRequest, Proposal, Reply, TimelineEntry
+from .models import (
+    Assignment,
+    Attachment,
+    Contact,
+    Cosignature,
+    Evaluation,
+    ExtensionRequest,
+    Proposal,
+    Reply,
+    TimelineEntry,
+)
 
 P = ProposalState
 OVERSIGHT = {Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER}
+# States in which a proposal has never been assigned (a returned draft or a proposal out of review has none).
+UNASSIGNED = (P.DRAFT, P.COSIGNING, P.SUBMITTED, P.REGISTERED, P.MERGED, P.CONVERTED, P.REJECTED, P.WITHDRAWN)
 PUBLIC_TO_MEMBERS = (P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING, P.CLOSED)
 LIVE_ASSIGNMENT = (
     AssignmentState.PENDING,
@@ -33,43 +47,81 @@ def _unit_ids(user) -> list[int]:
     return units_of(user)
 
 
-def visible_proposals(user) -> QuerySet[Proposal]:
-    """Drafts only to their author; after submission the proposers, office, leaders and overseers; registered ones
-    to every member (setting); a handling unit only what is assigned to it (not reassigned away)."""
-    if user is None or not user.is_authenticated:
-        return Proposal.objects.none()
+def _visibility_key(user) -> tuple:
+    """What shapes a reader's visibility rule: whether they oversee, whether they are a member (and members see
+    registered proposals), and how many units they work for."""
     roles = roles_of(user)
-    rule = Q(author=user)
+    member = Role.MEMBER in roles
+    units = _unit_ids(user) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else []
+    return (bool(roles & OVERSIGHT), member, member and bool(conf("MEMBERS_SEE_REGISTERED")), len(units))
+
+
+def _visibility_rule(key: tuple, user: int, units: list[int] | None = None) -> Q:
+    """The rule of ``visible_proposals`` for a reader of this ``key`` (``_visibility_key``), as a function of the
+    reader's id and units only, so that it can be prepared (``core.prepared``)."""
+    oversight, member, members_see_registered, n_units = key
+    rule = Q(author_id=user)
     # A draft withdrawn before it was ever submitted stays its author's alone, like any draft.
     submitted = ~Q(state=P.DRAFT) & ~Q(state=P.WITHDRAWN, submitted_at__isnull=True)
-    if roles & OVERSIGHT:
+    if oversight:
         rule |= submitted
-    if Role.MEMBER in roles:
-        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user=user)) & submitted
-        if conf("MEMBERS_SEE_REGISTERED"):
+    if member:
+        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user_id=user)) & submitted
+        if members_see_registered:
             rule |= Q(state__in=PUBLIC_TO_MEMBERS)
-    if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
-        units = _unit_ids(user)
+    if n_units:
         rule |= Exists(
             Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units).exclude(
                 state=AssignmentState.REASSIGNED
             )
         )
-    return Proposal.objects.filter(rule)
+    return rule
+
+
+def _visibility_values(user, key: tuple) -> dict:
+    values = {"user": user.pk}
+    if key[3]:
+        values["units"] = _unit_ids(user)
+    return values
+
+
+def _visibility_params(key: tuple) -> dict:
+    return {"user": int, **({"units": (int, key[3])} if key[3] else {})}
+
+
+def visible_proposals(user) -> QuerySet[Proposal]:
+    """Drafts only to their author; after submission the proposers, office, leaders and overseers; registered ones
+    to every member (setting); a handling unit only what is assigned to it (not reassigned away)."""
+    if user is None or not user.is_authenticated:
+        return Proposal.objects.none()
+    key = _visibility_key(user)
+    return Proposal.objects.filter(_visibility_rule(key, **_visibility_values(user, key)))
+
+
+_PROPOSAL_GET = Variants()
+
+
+def _proposal_get_query(key: tuple):
+    def build(pk, **reader):
+        # Four joins; the relations that are mostly empty (session, supervising leader, the proposal it was merged
+        # into) are read when shown, and only when set. No ORDER BY: one row by its key.
+        return (
+            Proposal.objects.filter(_visibility_rule(key, **reader), pk=pk)
+            .select_related("category", "lead_member", "collective", "author")
+            .order_by()
+        )
+
+    return build
 
 
 def proposal_get(*, user, pk: int) -> Proposal | None:
     """The proposal read for one request (a page, an API call): the workflow's conditions remember what they read
     about it on it (``facts_of``), so checking every action of the table reads each fact once."""
-    # Four joins; the relations that are mostly empty (session, supervising leader, the proposal it was merged into)
-    # are read when shown, and only when set. No ORDER BY: one row by its key (the list's order cost a sort).
-    rows = (
-        visible_proposals(user)
-        .filter(pk=pk)
-        .select_related("category", "lead_member", "collective", "author")
-        .order_by()[:1]
-    )
-    proposal = next(iter(rows), None)
+    if user is None or not user.is_authenticated or not isinstance(pk, int):
+        return None
+    key = _visibility_key(user)
+    prepared = _PROPOSAL_GET.get(key, _proposal_get_query(key), pk=int, **_visibility_params(key))
+    proposal = prepared.first(pk=pk, **_visibility_values(user, key))
     if proposal is not None:
         proposal._zx_facts = ProposalFacts(proposal)
     return proposal
@@ -118,12 +170,15 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
     )
 
 
-def can_see_replies(user, proposal) -> bool:
+def can_see_replies(user, proposal, cosignatures: list[Cosignature] | None = None) -> bool:
+    """``cosignatures``: the proposal's co-signatures with their members when read (``ProposalParts``)."""
     roles = roles_of(user)
     if roles & {Role.PROPOSAL_OFFICE, Role.LEADER}:
         return True
     if proposal.author_id == user.pk or any(m.author_id == user.pk for m in facts_of(proposal).merged()):
         return True
+    if cosignatures is not None:
+        return any(c.member.user_id == user.pk and c.state == "confirmed" for c in cosignatures)
     return proposal.cosignatures.filter(member__user=user, state="confirmed").exists()
 
 
@@ -158,10 +213,17 @@ def proposal_replies(proposal, *, attachments: bool = True, assignments: list[As
     return replies
 
 
-def visible_replies(user, proposal, replies: list[Reply] | None = None) -> list[Reply]:
+def visible_replies(
+    user,
+    proposal,
+    replies: list[Reply] | None = None,
+    *,
+    assignments: list[Assignment] | None = None,
+    cosignatures: list[Cosignature] | None = None,
+) -> list[Reply]:
     """Replies the user may read: proposers, office and leaders see approved ones; a unit sees its own drafts and,
-    when co-handling, the lead unit's reply once signed. ``replies``: the proposal's replies already read
-    (``proposal_replies``)."""
+    when co-handling, the lead unit's reply once signed. ``replies``, ``assignments``, ``cosignatures``: the
+    proposal's, when already read (``proposal_parts``)."""
     replies = proposal_replies(proposal) if replies is None else replies
     roles = roles_of(user)
     units = set(_unit_ids(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
@@ -169,8 +231,9 @@ def visible_replies(user, proposal, replies: list[Reply] | None = None) -> list[
         # Only a signed reply leaves the unit: the office reads no unit's drafts.
         return [r for r in replies if r.state != ReplyState.DRAFT or r.assignment.unit_id in units]
     shown = []
-    proposer_view = can_see_replies(user, proposal)
-    my_roles = {a.role for a in proposal.assignments.all() if a.unit_id in units}
+    proposer_view = can_see_replies(user, proposal, cosignatures)
+    assignments = proposal.assignments.all() if assignments is None else assignments
+    my_roles = {a.role for a in assignments if a.unit_id in units}
     for r in replies:
         if r.assignment.unit_id in units:
             shown.append(r)
@@ -186,6 +249,110 @@ def timeline_entries(proposal, *, assignments: list[Assignment] | None = None) -
     ``assignments``: all the proposal's assignments when the caller has read them (no join is then needed)."""
     entries = TimelineEntry.objects.filter(proposal=proposal).order_by("at", "id")
     return list(entries if assignments is not None else entries.select_related("assignment"))
+
+
+# One proposal's parts, for its page and its API detail: each a prepared read (``core.prepared``), compiled once.
+_ASSIGNMENTS = Prepared(
+    lambda p: Assignment.objects.filter(proposal_id=p).select_related("unit").order_by("id"), name="assignments", p=int
+)
+_CONTACTS = Prepared(
+    lambda p: Contact.objects.filter(assignment__proposal_id=p).order_by("date", "id"), name="contacts", p=int
+)
+_EXTENSIONS = Prepared(
+    lambda p: ExtensionRequest.objects.filter(assignment__proposal_id=p).order_by("id"), name="extensions", p=int
+)
+_REPLIES = Prepared(lambda p: Reply.objects.filter(assignment__proposal_id=p).order_by("id"), name="replies", p=int)
+_EVALUATIONS = Prepared(
+    lambda p: Evaluation.objects.filter(reply__assignment__proposal_id=p).order_by("id"), name="evaluations", p=int
+)
+PEOPLE_AT_ONCE = 16
+_PEOPLE = Prepared(
+    lambda ids: User.objects.filter(pk__in=ids).only("id", "username", "display_name"),
+    name="people",
+    ids=(int, PEOPLE_AT_ONCE),
+)
+_TIMELINE = Prepared(lambda p: TimelineEntry.objects.filter(proposal_id=p).order_by("at", "id"), name="timeline", p=int)
+_FILES = Prepared(lambda p: Attachment.objects.filter(proposal_id=p).order_by("id"), name="files", p=int)
+# The page and the API name each co-signer and their sector: nothing else of the member is read (no personal data).
+_COSIGNATURES = Prepared(
+    lambda p: (
+        Cosignature.objects.filter(proposal_id=p)
+        .select_related("member__sector")
+        .only("proposal_id", "state", "answered_at", "member__name", "member__user_id", "member__sector__name")
+        .order_by("id")
+    ),
+    name="co-signatures",
+    p=int,
+)
+_SUGGESTED_UNITS = Prepared(
+    lambda p: HandlingUnit.objects.filter(suggested_for=p).only("id", "name").order_by("id"), name="suggested", p=int
+)
+_SESSION = Prepared(lambda pk: Session.objects.filter(pk=pk).select_related("term"), name="session", pk=int)
+
+
+def _people(ids: set[int]) -> dict[int, User]:
+    ids = sorted(ids)
+    found = {}
+    for start in range(0, len(ids), PEOPLE_AT_ONCE):
+        found.update((u.pk, u) for u in _PEOPLE.list(ids=ids[start : start + PEOPLE_AT_ONCE]))
+    return found
+
+
+@dataclass
+class ProposalParts:
+    """Everything shown with one proposal, read once for its page or its API detail (``proposal_parts``)."""
+
+    assignments: list[Assignment]  # with their unit, contacts and extensions (``.contacts.all()`` …)
+    replies: list[Reply]  # every reply, oldest first, with its assignment, people, evaluations and files
+    timeline: list[TimelineEntry]  # every entry, oldest first
+    files: list[Attachment]  # every file: the proposal's own and its replies'
+    cosignatures: list[Cosignature]  # with the member's name, account and sector
+    suggested_units: list[HandlingUnit]  # by id
+
+    @property
+    def own_files(self) -> list[Attachment]:
+        return [f for f in self.files if f.reply_id is None]
+
+
+def proposal_parts(proposal) -> ProposalParts:
+    """The proposal's parts (``ProposalParts``) in prepared reads, handed to the workflow's facts about it
+    (``ProposalFacts.prime``). A proposal without assignments (not yet assigned) has no replies, contacts or
+    extensions: those are not read."""
+    pk = proposal.pk
+    if proposal.session_id is not None and not Proposal.session.is_cached(proposal):
+        proposal.session = _SESSION.first(pk=proposal.session_id)
+    assignments = _ASSIGNMENTS.list(p=pk) if proposal.state not in UNASSIGNED else []
+    replies: list[Reply] = []
+    files = _FILES.list(p=pk)
+    if assignments:
+        for a in assignments:
+            a.proposal = proposal
+        give_prefetched(assignments, "contacts", _CONTACTS.list(p=pk), key="assignment_id")
+        give_prefetched(assignments, "extensions", _EXTENSIONS.list(p=pk), key="assignment_id")
+        replies = _REPLIES.list(p=pk)
+    if replies:
+        by_id = {a.pk: a for a in assignments}
+        people = _people(
+            {pk for r in replies for pk in (r.drafted_by_id, r.signed_by_id, r.approved_by_id) if pk is not None}
+        )
+        for r in replies:
+            r.assignment = by_id[r.assignment_id]
+            for field in ("drafted_by", "signed_by", "approved_by"):
+                person = getattr(r, f"{field}_id")
+                if person is not None:
+                    setattr(r, field, people[person])
+        give_prefetched(replies, "evaluations", _EVALUATIONS.list(p=pk), key="reply_id")
+        give_prefetched(replies, "attachments", [f for f in files if f.reply_id is not None], key="reply_id")
+    parts = ProposalParts(
+        assignments=assignments,
+        replies=replies,
+        timeline=_TIMELINE.list(p=pk),
+        files=files,
+        cosignatures=_COSIGNATURES.list(p=pk),
+        suggested_units=_SUGGESTED_UNITS.list(p=pk),
+    )
+    facts_of(proposal).prime(replies=replies, assignments=assignments, timeline=parts.timeline)
+    return parts
 
 
 def timeline(

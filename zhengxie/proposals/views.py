@@ -402,20 +402,20 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     is_office = Role.PROPOSAL_OFFICE in roles
     today = timezone.localdate()
 
-    assignments = list(proposal.assignments.select_related("unit").prefetch_related("contacts", "extensions"))
-    all_replies = selectors.proposal_replies(proposal, attachments=False, assignments=assignments)
-    entries = selectors.timeline_entries(proposal, assignments=assignments)
+    parts = selectors.proposal_parts(proposal)
+    assignments, all_replies, entries, files = parts.assignments, parts.replies, parts.timeline, parts.files
     facts = selectors.facts_of(proposal)
-    facts.prime(replies=all_replies, assignments=assignments, timeline=entries)
-    # One read of the proposal's files: its own (shown under its content) and its replies' (shown with each reply).
-    files = list(proposal.attachments.order_by("id"))
+    # The files of the proposal (shown under its content) and of its replies (shown with each reply), read at once.
     reply_files: dict[int, list] = {}
     for f in files:
         if f.reply_id is not None:
             reply_files.setdefault(f.reply_id, []).append(f)
     lead_units = {a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != A.REASSIGNED}
     replies_by_assignment: dict[int, list] = {}
-    for reply in selectors.visible_replies(user, proposal, replies=all_replies):
+    visible = selectors.visible_replies(
+        user, proposal, replies=all_replies, assignments=assignments, cosignatures=parts.cosignatures
+    )
+    for reply in visible:
         replies_by_assignment.setdefault(reply.assignment_id, []).append(reply)
 
     views = []
@@ -442,12 +442,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
                 )
         views.append(view)
 
-    # The page names each co-signer and their sector: nothing else of the member is read (no personal data).
-    cosignatures = list(
-        proposal.cosignatures.select_related("member__sector")
-        .only("proposal_id", "state", "answered_at", "member__name", "member__sector__name")
-        .order_by("id")
-    )
+    cosignatures = parts.cosignatures
     allowed_proposal = wf.allowed_proposal_actions(proposal, user)
     actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound, lazy=True)
     merge_open = bound is not None and bound[0] == "merge"
@@ -473,9 +468,9 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         "proposal": proposal,
         "title": proposal.title or _("（未填写案由）"),
         "cosignatures": cosignatures,
-        "suggested_units": list(proposal.suggested_units.all()),
+        "suggested_units": sorted(parts.suggested_units, key=lambda u: (u.name, u.pk)),
         "assignments": views,
-        "attachments": [f for f in files if f.reply_id is None],
+        "attachments": parts.own_files,
         # Supervision is recorded only on a key proposal.
         "supervision": (
             list(proposal.supervision_activities.select_related("recorded_by")) if proposal.key_state else []

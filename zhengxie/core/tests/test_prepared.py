@@ -157,6 +157,17 @@ def test_first_count_exists_and_slices(org):
 
 
 @pytest.mark.django_db
+def test_parameters_of_the_same_type_are_told_apart(org):
+    prepared = Prepared(lambda s, p: Member.objects.filter(sector_id=s, party_id=p).order_by("id"), s=int, p=int)
+    expected = list(Member.objects.filter(sector=org.sector, party=org.party).order_by("id"))
+    assert expected
+    assert prepared.list(s=org.sector.pk, p=org.party.pk) == expected
+    assert prepared.list(s=org.party.pk, p=org.sector.pk) == list(
+        Member.objects.filter(sector_id=org.party.pk, party_id=org.sector.pk).order_by("id")
+    )
+
+
+@pytest.mark.django_db
 def test_a_list_parameter_is_padded(org):
     prepared = Prepared(lambda ids: Member.objects.filter(pk__in=ids).order_by("id"), ids=(int, 5))
     members = list(Member.objects.order_by("id"))
@@ -164,6 +175,8 @@ def test_a_list_parameter_is_padded(org):
     assert prepared.list(ids=[m.pk for m in members[:3]]) == members[:3]
     with pytest.raises(ValueError):
         prepared.list(ids=[])
+    one = Prepared(lambda ids: Member.objects.filter(pk__in=ids), ids=(int, 1))
+    assert one.list(ids=[members[1].pk]) == [members[1]]
     with pytest.raises(ValueError):
         prepared.list(ids=[1, 2, 3, 4, 5, 6])
 
