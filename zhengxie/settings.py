@@ -122,6 +122,12 @@ else:
     if not env.bool("DB_JIT", default=False):
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    # The prepared reads (zhengxie.core.prepared) are prepared statements: their plans are kept per connection.
+    # Django's own queries bind their parameters on the client and are never prepared. DB_PREPARED_STATEMENTS=off
+    # for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+    if DB_PREPARED_STATEMENTS:
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

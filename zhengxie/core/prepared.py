@@ -23,6 +23,13 @@ and annotations), ``values()`` dicts or ``values_list()`` tuples (``flat`` too);
 then run on the instances as Django does. ``first``, ``count`` and ``exists`` are the same read with one row, a
 count, or an existence test; ``start``/``stop`` slice (each slice is compiled once, as its LIMIT is in the SQL).
 Reads only: a queryset that locks rows is refused.
+
+On PostgreSQL a prepared read is also a prepared statement (``settings.DB_PREPARED_STATEMENTS``): it is sent with
+its parameters bound on the server, which keeps the statement's plan for the connection, so that a read by key costs
+PostgreSQL a third of the CPU time that parsing and planning it each time costs. That suits reads whose best plan is
+the same for every value (by key, by a parent's key); a read whose plan should depend on the values (a list filtered
+by state and year, where one state has a hundred times the rows of another) passes ``server_plan=False`` and is
+planned afresh each time, as Django's own queries are.
 """
 
 import datetime
@@ -31,7 +38,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import (
@@ -69,6 +77,28 @@ def _adapter(kind: type, connection) -> Callable[[Any], Any]:
     return lambda value: value
 
 
+def _prepares(connection) -> bool:
+    return connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+
+
+def _server_cursor(connection):
+    """Django's cursor (its error wrapping, the queries it logs) around a psycopg cursor that binds parameters on
+    the server: with the connection's ``prepare_threshold`` of 0 (settings), each statement is prepared the first
+    time the connection runs it and its plan kept."""
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = psycopg.Cursor(connection.connection)
+        loader = connection.connection.adapters.get_loader(1184, Format.TEXT)  # timestamptz
+        if connection.timezone != getattr(loader, "timezone", connection.timezone):
+            register_tzloader(connection.timezone, raw)
+        return connection._prepare_cursor(raw)
+
+
 class _Compiled:
     """One read compiled for one database: the SQL, where each value goes, and how rows become results."""
 
@@ -83,7 +113,19 @@ class _Compiled:
                 raise ImproperlyConfigured(f"{prepared}: querysets of a related manager are not supported")
         shaped = [self._shape(qs, mode, start, stop) for qs in querysets]
         compilers = [qs.query.get_compiler(using=alias) for qs in shaped]
-        (sql, params), (sql_b, params_b) = (c.as_sql() for c in compilers)
+        compiled = []
+        for compiler in compilers:
+            try:
+                compiled.append(compiler.as_sql())
+            except EmptyResultSet:
+                compiled.append(None)
+        self.empty = compiled == [None, None]  # no values could give it rows (e.g. a slice [0:0])
+        self.mode = mode
+        if self.empty:
+            return
+        if None in compiled:
+            raise ImproperlyConfigured(f"{prepared}: the parameters' values change the SQL, not only its values")
+        (sql, params), (sql_b, params_b) = compiled
         if sql != sql_b or len(params) != len(params_b):
             raise ImproperlyConfigured(f"{prepared}: the parameters' values change the SQL, not only its values")
         self.sql = f"SELECT COUNT(*) FROM ({sql}) zx_counted" if mode == _COUNT else sql
@@ -105,7 +147,6 @@ class _Compiled:
         missing = sorted({name for name, index in expected if (name, index) not in found})
         if missing:
             raise ImproperlyConfigured(f"{prepared}: parameters not found in the SQL: {', '.join(missing)}")
-        self.mode = mode
         self.alias = alias
         compiler = compilers[0]
         self.col_count = compiler.col_count
@@ -147,7 +188,9 @@ class _Compiled:
             return qs[start:stop]
         return qs
 
-    def execute(self, values: dict) -> list:
+    def execute(self, values: dict, server_plan: bool) -> list:
+        if self.empty:
+            return [(0,)] if self.mode == _COUNT else []
         params = list(self.params)
         for position, name, index, adapt in self.slots:
             value = values[name]
@@ -155,7 +198,7 @@ class _Compiled:
                 value = value[min(index, len(value) - 1)]
             params[position] = adapt(value)
         connection = connections[self.alias]
-        with connection.cursor() as cursor:
+        with _server_cursor(connection) if server_plan and _prepares(connection) else connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.mode == _COUNT:
@@ -176,6 +219,8 @@ class _Compiled:
         return rows
 
     def results(self, rows: list) -> list:
+        if self.empty:
+            return []
         if self.iterable is ModelIterable:
             out = []
             from_db, alias, init_list, model_slice = self.model.from_db, self.alias, self.init_list, self.model_slice
@@ -199,8 +244,9 @@ class _Compiled:
 class Prepared:
     """A read whose SQL is compiled once per database (see the module's docstring)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, name: str = "", **params):
+    def __init__(self, build: Callable[..., QuerySet], *, name: str = "", server_plan: bool = True, **params):
         self.build = build
+        self.server_plan = server_plan
         self.name = name or getattr(build, "__qualname__", "prepared read")
         self.params: dict[str, tuple[type, int, bool]] = {}  # kind, size, whether a list
         for key, spec in params.items():
@@ -264,17 +310,17 @@ class Prepared:
 
     def list(self, *, start: int = 0, stop: int | None = None, using: str = "default", **values) -> list:
         compiled = self._get(_ROWS, start, stop, using)
-        return compiled.results(compiled.execute(self._values(values)))
+        return compiled.results(compiled.execute(self._values(values), self.server_plan))
 
     def first(self, *, using: str = "default", **values):
         rows = self.list(start=0, stop=1, using=using, **values)
         return rows[0] if rows else None
 
     def count(self, *, using: str = "default", **values) -> int:
-        return self._get(_COUNT, using=using).execute(self._values(values))[0][0]
+        return self._get(_COUNT, using=using).execute(self._values(values), self.server_plan)[0][0]
 
     def exists(self, *, using: str = "default", **values) -> bool:
-        return bool(self._get(_EXISTS, using=using).execute(self._values(values)))
+        return bool(self._get(_EXISTS, using=using).execute(self._values(values), self.server_plan))
 
 
 class Variants:
@@ -286,17 +332,40 @@ class Variants:
         self._by_key: OrderedDict[tuple, Prepared] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, build: Callable[..., QuerySet], **params) -> Prepared:
+    def get(self, key: tuple, build: Callable[..., QuerySet], *, server_plan: bool = True, **params) -> Prepared:
         with self._lock:
             prepared = self._by_key.get(key)
             if prepared is None:
-                prepared = Prepared(build, name=f"{getattr(build, '__qualname__', 'variant')}{key}", **params)
+                name = f"{getattr(build, '__qualname__', 'variant')}{key}"
+                prepared = Prepared(build, name=name, server_plan=server_plan, **params)
                 self._by_key[key] = prepared
                 if len(self._by_key) > self.size:
                     self._by_key.popitem(last=False)
             else:
                 self._by_key.move_to_end(key)
             return prepared
+
+
+class PreparedRows:
+    """A prepared read and its values as Django's ``Paginator`` reads a list: its count, and slices of it (each
+    page's slice compiled once)."""
+
+    ordered = True
+
+    def __init__(self, prepared: Prepared, values: dict):
+        self.prepared = prepared
+        self.values = values
+
+    def count(self) -> int:
+        return self.prepared.count(**self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0:
+            raise TypeError("prepared rows are read in slices")
+        return self.prepared.list(start=key.start or 0, stop=key.stop, **self.values)
 
 
 def give_prefetched(parents: list, name: str, children: list, *, key: str) -> None:

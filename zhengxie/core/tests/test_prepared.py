@@ -151,6 +151,7 @@ def test_first_count_exists_and_slices(org):
     assert prepared.exists(s=org.sector.pk)
     assert prepared.list(s=org.sector.pk, start=1, stop=2) == members[1:2]
     assert prepared.list(s=org.sector.pk, start=1) == members[1:]
+    assert prepared.list(s=org.sector.pk, start=0, stop=0) == []
     assert prepared.first(s=-1) is None
     assert prepared.count(s=-1) == 0
     assert not prepared.exists(s=-1)
@@ -236,3 +237,26 @@ def test_variants_keep_one_prepared_read_per_key(org):
     assert {m.pk for m in a.list(s=org.sector.pk)} == set(
         Member.objects.filter(sector=org.sector).values_list("pk", flat=True)
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.django_db
+def test_on_postgresql_a_read_by_key_is_a_prepared_statement_and_a_list_is_planned_each_time(org, settings):
+    settings.DB_PREPARED_STATEMENTS = True
+    by_key = Prepared(lambda pk: Member.objects.filter(pk=pk).only("name"), name="member by key", pk=int)
+    listed = Prepared(
+        lambda s: Member.objects.filter(sector_id=s).only("birth_date").order_by("id"), server_plan=False, s=int
+    )
+    assert by_key.first(pk=org.member.pk).name == org.member.name
+    assert listed.list(s=org.sector.pk)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('"people_member"."name"' in s and "$1" in s for s in statements)
+    assert not any('"people_member"."birth_date"' in s for s in statements)
+
+    settings.DB_PREPARED_STATEMENTS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert by_key.first(pk=org.member2.pk) == org.member2
+    assert len(queries) == 1
