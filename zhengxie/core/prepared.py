@@ -41,6 +41,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -96,7 +97,19 @@ def _server_cursor(connection):
         loader = connection.connection.adapters.get_loader(1184, Format.TEXT)  # timestamptz
         if connection.timezone != getattr(loader, "timezone", connection.timezone):
             register_tzloader(connection.timezone, raw)
-        return connection._prepare_cursor(raw)
+        connection.validate_thread_sharing()
+        if connection.queries_logged:
+            return _ServerCursorDebugWrapper(raw, connection)
+        return CursorWrapper(raw, connection)
+
+
+class _ServerCursorDebugWrapper(CursorDebugWrapper):
+    """Logs the statement as Django logs its own (the SQL with its values), which psycopg does not keep for a
+    statement bound on the server."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
 
 
 class _Compiled:

@@ -38,6 +38,7 @@ from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import has_perm, require
 from zhengxie.core.exceptions import InvalidInput, StateConflict
 from zhengxie.core.forms import StyledFormMixin
+from zhengxie.core.prepared import Prepared, Variants
 from zhengxie.people.models import HandlingUnit
 from zhengxie.workdays.services import add_working_days
 
@@ -223,12 +224,109 @@ BOARD_REPLY_FIELDS = (
 BOARD_CONTACT_FIELDS = ("assignment", "date", "way", "late")
 
 
+_UNITS_NAMED = Variants()
+
+
+def _units_named(ids: list[int]) -> list[HandlingUnit]:
+    if not ids:
+        return []
+    prepared = _UNITS_NAMED.get(
+        (len(ids),),
+        lambda ids: HandlingUnit.objects.filter(pk__in=ids).only("pk", "name").order_by("name"),
+        ids=(int, len(ids)),
+    )
+    return prepared.list(ids=ids)
+
+
+_BOARD_PAGES = Variants()
+ROWS_AT_ONCE = PAGE_SIZE
+# The rows' replies, contacts and, for a lead unit's row, its co-handlers (their role and state are enough): read
+# for a page's rows at once.
+_ROW_CONTACTS = Prepared(
+    lambda ids: Contact.objects.filter(assignment_id__in=ids).only(*BOARD_CONTACT_FIELDS).order_by("date", "id"),
+    name="board contacts",
+    ids=(int, ROWS_AT_ONCE),
+)
+_ROW_REPLIES = {
+    drafter: Prepared(
+        lambda ids, drafter=drafter: (
+            Reply.objects.filter(assignment_id__in=ids)
+            .select_related("drafted_by")
+            .only(*BOARD_REPLY_FIELDS, "drafted_by__username", "drafted_by__display_name")
+            if drafter
+            else Reply.objects.filter(assignment_id__in=ids).only(*BOARD_REPLY_FIELDS)
+        ).order_by("id"),
+        name=f"board replies{' with drafter' if drafter else ''}",
+        ids=(int, ROWS_AT_ONCE),
+    )
+    for drafter in (False, True)
+}
+_ROW_CO_HANDLERS = Prepared(
+    lambda ids: (
+        Assignment.objects.filter(proposal_id__in=ids)
+        .exclude(state=A.REASSIGNED)
+        .only("pk", "proposal_id", "role", "state")
+        .order_by("id")
+    ),
+    name="board co-handlers",
+    ids=(int, ROWS_AT_ONCE),
+)
+
+
+class _BoardRows:
+    """A tab of the units' assignments as the board's ``Paginator`` reads it: the count as the tab counts gave it
+    (no second COUNT), and a page of rows with their replies, contacts and co-handlers, in prepared reads."""
+
+    ordered = True
+
+    def __init__(self, tab: str, units: list[int], unit: int | None, year: int | None, count: int):
+        self.tab, self.units, self.unit, self.year, self._count = tab, units, unit, year, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, key: slice) -> list[Assignment]:
+        if not self.units:
+            return []
+        tab, has_unit, has_year = self.tab, self.unit is not None, self.year is not None
+
+        def build(units, unit=None, year=None):
+            board = assignment_board(user=None, own_units=units, unit_id=unit, filters={"year": year})
+            return _in_tab(board, tab).only(*BOARD_ROW_FIELDS)
+
+        params = {"units": (int, len(self.units))}
+        values: dict = {"units": self.units}
+        if has_unit:
+            params["unit"], values["unit"] = int, self.unit
+        if has_year:
+            params["year"], values["year"] = int, self.year
+        prepared = _BOARD_PAGES.get((tab, len(self.units), has_unit, has_year), build, **params)
+        rows = prepared.list(start=key.start or 0, stop=key.stop, **values)
+        if rows:
+            ids = [a.pk for a in rows]
+            contacts, replies = {}, {}
+            for c in _ROW_CONTACTS.list(ids=ids):
+                contacts.setdefault(c.assignment_id, []).append(c)
+            for r in _ROW_REPLIES[tab == "to_sign"].list(ids=ids):  # the only tab that names who drafted the reply
+                replies.setdefault(r.assignment_id, []).append(r)
+            handlers: dict[int, list] = {a.proposal_id: [] for a in rows}
+            for other in _ROW_CO_HANDLERS.list(ids=list(handlers)):
+                handlers[other.proposal_id].append(other)
+            for a in rows:
+                a.contact_list, a.reply_list = contacts.get(a.pk, []), replies.get(a.pk, [])
+                a.proposal.live_assignments = handlers[a.proposal_id]
+        return rows
+
+
 @require("proposals.unit_board")
 @require_safe
 def unit_board(request):
     today = timezone.localdate()
     my_units = units_of(request.user)
-    units = list(HandlingUnit.objects.filter(pk__in=my_units).only("pk", "name").order_by("name"))
+    units = _units_named(my_units)
     unit_id = _int_param(request, "unit")
     if unit_id not in my_units:
         unit_id = None
@@ -245,37 +343,9 @@ def unit_board(request):
     tab = request.GET.get("tab")
     if tab not in keys:
         tab = next((key for key in keys if counts.get(key)), "handling")
-    # Only the columns a row shows are read: rows of three models and their replies and contacts are most of the
-    # board's time.
-    replies = Reply.objects.only(*BOARD_REPLY_FIELDS).order_by("id")
-    if tab == "to_sign":  # the only tab that names who drafted the reply
-        replies = replies.select_related("drafted_by").only(
-            *BOARD_REPLY_FIELDS, "drafted_by__username", "drafted_by__display_name"
-        )
-    board = assignment_board(user=request.user, unit_id=unit_id, filters={"year": year}, own_units=my_units)
-    rows_qs = (
-        _in_tab(board, tab)
-        .only(*BOARD_ROW_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.only(*BOARD_CONTACT_FIELDS).order_by("date", "id"),
-                to_attr="contact_list",
-            ),
-            Prefetch("replies", queryset=replies, to_attr="reply_list"),
-            # A lead unit's row counts its co-handlers' opinions: their role and state are enough.
-            Prefetch(
-                "proposal__assignments",
-                queryset=Assignment.objects.exclude(state=A.REASSIGNED)
-                .only("pk", "proposal_id", "role", "state")
-                .order_by("id"),
-                to_attr="live_assignments",
-            ),
-        )
+    page = Paginator(_BoardRows(tab, my_units, unit_id, year, counts.get(tab, 0)), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    paginator = Paginator(rows_qs, PAGE_SIZE)
-    paginator.count = counts.get(tab, 0)  # counted above: no second COUNT over the tab
-    page = paginator.get_page(request.GET.get("page"))
     cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
     rows = [_unit_row(a, today=today, contact_cutoff=cutoff) for a in page]
     return render(

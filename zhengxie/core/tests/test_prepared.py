@@ -256,6 +256,11 @@ def test_on_postgresql_a_read_by_key_is_a_prepared_statement_and_a_list_is_plann
     assert any('"people_member"."name"' in s and "$1" in s for s in statements)
     assert not any('"people_member"."birth_date"' in s for s in statements)
 
+    with CaptureQueriesContext(connection) as queries:
+        assert by_key.first(pk=org.member2.pk) == org.member2
+    (logged,) = queries.captured_queries  # logged as Django logs its own queries, with the values
+    assert '"people_member"."name"' in logged["sql"] and f"= {org.member2.pk}" in logged["sql"]
+
     settings.DB_PREPARED_STATEMENTS = False
     with CaptureQueriesContext(connection) as queries:
         assert by_key.first(pk=org.member2.pk) == org.member2
