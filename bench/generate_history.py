@@ -321,7 +321,7 @@ COLUMNS = {
         "author_id category_id collective_id lead_member_id lead_party_id lead_sector_id merged_into_id session_id "
         "supervising_leader_id"
     ),
-    "proposals_cosignature": "id state answered_at member_id proposal_id",
+    "proposals_cosignature": "id state answered_at member_id proposal_id year",
     "proposals_proposal_suggested_units": "id proposal_id handlingunit_id",
     "proposals_assignment": (
         "id role state assigned_at dispute_deadline accepted_at due_date dispute_reason co_opinion co_opinion_at "
@@ -703,7 +703,7 @@ class ProposalHistory:
                 if any(c[1] == "lapsed" for c in p.cosigners):
                     self.tl(rows, p, p.office_at, "lapse_cosign", "cosigning", "submitted")
         for m, cs, answered in p.cosigners:
-            rows["proposals_cosignature"].append((self.new_id("proposals_cosignature"), cs, answered, m, p.id))
+            rows["proposals_cosignature"].append((self.new_id("proposals_cosignature"), cs, answered, m, p.id, p.year))
         if rng.random() < 0.4:
             for u in {self.pick_unit() for _ in range(rng.choice((1, 1, 2)))}:
                 rows["proposals_proposal_suggested_units"].append(

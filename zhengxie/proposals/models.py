@@ -186,10 +186,18 @@ class Cosignature(ChoiceLabels, models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="cosignatures")
     state = models.CharField(max_length=16, choices=CosignState.choices, default=CosignState.INVITED)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The proposal's year (set when the draft is created, never changed): the year's figures count its joint
+    # proposals and its proposing members from the year's co-signatures alone.
+    year = models.PositiveSmallIntegerField()
 
     class Meta:
         verbose_name = _("联名")
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="unique_cosigner")]
+        indexes = [
+            # The year's confirmed co-signers from the index alone on PostgreSQL (at province scale, 19,000 of
+            # 192,000 co-signatures), instead of every co-signature matched against the year's proposals.
+            models.Index(fields=["year", "state"], include=["proposal", "member"], name="cosignature_year"),
+        ]
 
 
 class Assignment(ChoiceLabels, models.Model):

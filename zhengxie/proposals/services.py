@@ -74,7 +74,7 @@ def _apply_draft(proposal: Proposal, cleaned: dict) -> dict:
         existing = set(proposal.cosignatures.values_list("member_id", flat=True))
         Cosignature.objects.bulk_create(
             [
-                Cosignature(proposal=proposal, member_id=m, state=CosignState.INVITED)
+                Cosignature(proposal=proposal, member_id=m, state=CosignState.INVITED, year=proposal.year)
                 for m in cleaned["cosigner_ids"]
                 if m not in existing
             ]

@@ -154,6 +154,12 @@ class Scope:
             return self.term.name
         return _("%(y)d年度") % {"y": self.year}
 
+    @property
+    def calendar_year(self) -> int | None:
+        """The proposals' year, when the scope is one: a session's proposals are of the year they were drafted in,
+        which for one drafted before New Year in the filing window is not the session's year."""
+        return self.year if self.kind == "year" else None
+
     @cached_property
     def filters(self) -> dict[str, str]:
         if self.kind == "session":
@@ -237,8 +243,10 @@ def registered_q() -> Q:
     return Q(state__in=REGISTERED_STATES)
 
 
-def _has_confirmed_cosigner() -> Exists:
-    return Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), state=CosignState.CONFIRMED))
+def _has_confirmed_cosigner(year: int | None = None) -> Exists:
+    """``year``: the proposals' year, when they are all of one (the year's co-signatures are then read alone)."""
+    confirmed = Cosignature.objects.filter(proposal=OuterRef("pk"), state=CosignState.CONFIRMED)
+    return Exists(confirmed if year is None else confirmed.filter(year=year))
 
 
 def proposer_type_q(kind: str) -> Q:
@@ -659,7 +667,7 @@ def live_report(*, user, scope: Scope, today: datetime.date | None = None) -> Re
     today = today or timezone.localdate()
     base = visible_proposals(user).filter(scope.q()).order_by()
     with _analytic_transaction():
-        counts = _count(base, today, year=scope.year)
+        counts = _count(base, today, year=scope.calendar_year)
     return Report(scope, counts, today, timezone.now(), from_snapshot=False, base=base)
 
 
@@ -676,7 +684,7 @@ def _recompute(scope: Scope, key: str, today: datetime.date) -> Report:
     version = _changes(scope).aggregate(v=Sum("weight"), rows=Count("pk"))
     base = _shared_base(scope)
     with _analytic_transaction():
-        counts = _count(base, today, year=scope.year)
+        counts = _count(base, today, year=scope.calendar_year, whole_year=scope.kind == "year")
     computed_at = timezone.now()
     StatisticsSnapshot.objects.bulk_create(
         [StatisticsSnapshot(key=key, as_of=today, version=version["v"] or 0, computed_at=computed_at, figures=counts)],
@@ -704,10 +712,13 @@ def refresh_snapshot(scope: Scope, today: datetime.date | None = None) -> bool:
     return True
 
 
-def _count(base: QuerySet, today: datetime.date, *, year: int | None = None) -> dict:
+def _count(base: QuerySet, today: datetime.date, *, year: int | None = None, whole_year: bool = False) -> dict:
     """The counts behind every figure of the proposals in ``base`` (the scope's, as some user sees them), as JSON
     data: ids and numbers only, no names, labels or filters (``_assemble`` adds them). ``year``: the scope's year,
-    when it is one (its assignments are then read from the index on their year)."""
+    when it is one (its assignments are then read from the index on their year). ``whole_year``: ``base`` is every
+    submitted proposal of that year (the shared snapshot's): every assignment of the year belongs to one of them
+    (only a registered proposal is assigned), so the assignments are counted by their year alone, without looking
+    up their proposals (at province scale: by unit 30 -> 12 ms, by grade 24 -> 8 ms)."""
     withdrawn_received = base.filter(Q(state=P.WITHDRAWN) & Exists(_withdrawn_when_submitted()))
     columns = _proposal_columns()
     # Proposals in scope grouped by what the breakdowns split on; the groups (a few thousand at most) are summed
@@ -744,7 +755,7 @@ def _count(base: QuerySet, today: datetime.date, *, year: int | None = None) -> 
     # Joint proposals (a confirmed co-signer, not in a collective's name) in a pass of their own, so that the
     # grouping above tests no co-signature per proposal.
     joint = (
-        base.filter(_has_confirmed_cosigner(), collective__isnull=True)
+        base.filter(_has_confirmed_cosigner(year), collective__isnull=True)
         .order_by()
         .aggregate(
             received=_Count(
@@ -766,9 +777,11 @@ def _count(base: QuerySet, today: datetime.date, *, year: int | None = None) -> 
     # state: it is counted apart, over the proposals being handled only.
     in_scope = base.values("pk")
     handling = base.filter(state__in=(P.ASSIGNED, P.REHANDLING)).values("pk")
-    assignments = Assignment.objects.filter(proposal__in=in_scope).exclude(state=AssignmentState.REASSIGNED)
+    assignments = Assignment.objects.exclude(state=AssignmentState.REASSIGNED)
     if year is not None:
         assignments = assignments.filter(year=year)
+    if not (whole_year and year is not None):
+        assignments = assignments.filter(proposal__in=in_scope)
     replied = handling_q("replied", today)
     units_counted = list(
         assignments.order_by()
@@ -825,7 +838,9 @@ def _count(base: QuerySet, today: datetime.date, *, year: int | None = None) -> 
     branches = [
         rows.filter(lead_member__isnull=False).values("lead_member_id") for rows in (in_office, withdrawn_received)
     ] + [
-        Cosignature.objects.filter(state=CosignState.CONFIRMED, proposal__in=rows.values("pk"))
+        Cosignature.objects.filter(
+            state=CosignState.CONFIRMED, proposal__in=rows.values("pk"), **({} if year is None else {"year": year})
+        )
         .order_by()
         .values("member_id")
         for rows in (in_office, withdrawn_received)

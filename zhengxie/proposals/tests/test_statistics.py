@@ -476,6 +476,35 @@ def test_session_and_term_scopes(scenario):
     }
 
 
+def test_a_session_proposal_drafted_before_new_year_counts_with_its_session(scenario):
+    """The filing window opens on 2025-12-01 for a session of 2026: a joint proposal drafted and submitted in
+    December is of the year 2025, and its session's figures count it, its co-signer and its assignment."""
+    org, office = scenario.org, scenario.org.users["office"]
+    session = Session.objects.get(term=org.term, number=5)
+    before = _stats(office, session=str(session.pk))
+    with at(datetime.datetime(2025, 12, 15, 10, 0, tzinfo=SH)):
+        early = _draft(
+            org.users["member"], scenario.categories["econ"], "关于冬季供暖保障的建议", cosigner_ids=[org.member2.pk]
+        )
+        _act(early, "submit", org.users["member"])
+        _act(early, "cosign", org.users["member2"])
+    with at(REVIEW_DAY):
+        _act(early, "register", office)
+        _act(early, "assign", office, mode="single", units=[{"unit_id": org.other_unit.pk, "role": "single"}])
+    early.refresh_from_db()
+    assert (early.year, early.session_id, early.is_session_proposal) == (2025, session.pk, True)
+
+    after = _stats(office, session=str(session.pk))
+    assert after["totals"]["received"]["value"] == before["totals"]["received"]["value"] + 1
+    joint = [dict(_values(r["by_proposer_type"], "received", name="key"))["joint"] for r in (before, after)]
+    assert joint[1] == joint[0] + 1
+    units_before = dict(_values(before["by_unit"], "assigned"))
+    assert dict(_values(after["by_unit"], "assigned")) == {
+        **units_before,
+        "新建区教育体育局": units_before["新建区教育体育局"] + 1,
+    }
+
+
 def test_current_replies_in_sql_are_the_selectors_current_replies(scenario):
     # the statistics find current replies by round (no reply-to-reply comparison); the selector by "latest approved"
     in_sql = set(Reply.objects.filter(current_replies_q()).values_list("pk", flat=True))
