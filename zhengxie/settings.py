@@ -126,6 +126,9 @@ else:
     # Django's own queries bind their parameters on the client and are never prepared. DB_PREPARED_STATEMENTS=off
     # for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
     DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
+    # The proposal statistics make half of their reads on a second connection of the same process (a worker thread
+    # of proposals.statistics._Reads): each web worker and task worker may hold two connections.
+    STATISTICS_PARALLEL_READS = env.bool("STATISTICS_PARALLEL_READS", default=True)
     if DB_PREPARED_STATEMENTS:
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -640,3 +640,35 @@ def test_statistics_api_refusals(scenario, client):
     )
     assert missing.status_code == 404
     assert client.get("/api/v1/proposals/statistics").status_code == 401
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the second connection is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_half_the_reads_run_on_a_second_connection_with_the_same_figures(
+    transactional_db, org, category, settings
+):
+    """Outside a transaction (as a page reads them) the figures' reads are shared with a second connection; the
+    figures are exactly those of the reads made in turn, for the shared snapshot and for a live computation."""
+    from zhengxie.proposals.models import StatisticsSnapshot
+    from zhengxie.proposals.statistics import _Reads
+
+    scenario = build_scenario(org, category)
+    office, member = scenario.org.users["office"], scenario.org.users["member"]
+    seen = {}
+    try:
+        for parallel in (True, False):
+            settings.STATISTICS_PARALLEL_READS = parallel
+            for user in (office, member):
+                StatisticsSnapshot.objects.all().delete()
+                with CaptureQueriesContext(connection) as queries:
+                    figures = _stats(user, year="2026")
+                seen[parallel, user.username] = (figures, len(queries))
+    finally:
+        _Reads.close()  # the test database is dropped at the end of the run
+    for user in (office, member):
+        (parallel_figures, parallel_queries), (serial_figures, serial_queries) = (
+            seen[True, user.username],
+            seen[False, user.username],
+        )
+        assert parallel_figures == serial_figures
+        assert serial_queries - parallel_queries == 4  # joint, by unit, by grade, merged ratings: the other connection
