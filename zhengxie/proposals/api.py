@@ -380,13 +380,10 @@ def _detail_of(user, p) -> dict:
 def list_proposals(request, filters: Query[ProposalFilters]):
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
-    prepared = selectors.proposal_list_prepared(user=request.user, filters=wanted, shape=_list_rows)
-    if prepared is None:
-        qs = _list_rows(selectors.proposal_list(user=request.user, filters=wanted))
-        return {"count": qs.count(), "items": [_list_item(p) for p in qs[offset : offset + limit]]}
-    read, values = prepared
-    items = read.list(start=offset, stop=offset + limit, **values)
-    return {"count": read.count(**values), "items": [_list_item(p) for p in items]}
+    rows = selectors.proposal_list_prepared(user=request.user, filters=wanted, shape=_list_rows)
+    if rows is None:
+        rows = _list_rows(selectors.proposal_list(user=request.user, filters=wanted))
+    return {"count": rows.count(), "items": [_list_item(p) for p in rows[offset : offset + limit]]}
 
 
 # What a list item shows (``_list_item``): not the proposals' texts, nor the proposers' personal data.

@@ -173,13 +173,14 @@ def _list_filters(qs: QuerySet[Proposal], user: int, values: dict, flags: tuple)
     return qs
 
 
+# Unnumbered (not yet registered) proposals last on every database: PostgreSQL puts NULLs first when descending.
+# Numbers start at 1, so COALESCE(seq, 0) orders as "seq DESC NULLS LAST" and, unlike NULLS LAST, can be indexed
+# on SQLite too (Proposal.Meta's proposal_list_order serves this ORDER BY).
+_LIST_ORDER = ("-year", Coalesce("seq", Value(0)).desc(), "-id")
+
+
 def _list_order(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    # Unnumbered (not yet registered) proposals last on every database: PostgreSQL puts NULLs first when descending.
-    # Numbers start at 1, so COALESCE(seq, 0) orders as "seq DESC NULLS LAST" and, unlike NULLS LAST, can be indexed
-    # on SQLite too (Proposal.Meta's proposal_list_order serves this ORDER BY).
-    return qs.select_related("category", "lead_member", "collective").order_by(
-        "-year", Coalesce("seq", Value(0)).desc(), "-id"
-    )
+    return qs.select_related("category", "lead_member", "collective").order_by(*_LIST_ORDER)
 
 
 def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
@@ -200,13 +201,52 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
 _LIST_VARIANTS = Variants()
 
 
+class ListRows:
+    """A prepared list of proposals (``proposal_list_prepared``) as a ``Paginator`` (or the API) reads it: its count,
+    and slices of it. A slice is read in two steps: the ids of its rows, in the list's order, by the filters alone
+    (no joins, so the database does not join every match before sorting them); then those rows by their ids, with
+    what ``shape`` adds (their columns, joined names, annotations)."""
+
+    ordered = True
+    SIZES = (20, 50, 100, 200)  # the rows of a slice are read by ids in the smallest of these that holds them
+
+    def __init__(self, ids: Prepared, shape, values: dict):
+        self.ids, self.shape, self.values = ids, shape, values
+
+    def count(self) -> int:
+        return self.ids.count(**self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list[Proposal]:
+        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0:
+            raise TypeError("a list is read in slices")
+        ids = self.ids.list(start=key.start or 0, stop=key.stop, **self.values)
+        found: dict[int, Proposal] = {}
+        for start in range(0, len(ids), self.SIZES[-1]):
+            chunk = ids[start : start + self.SIZES[-1]]
+            size = next(n for n in self.SIZES if n >= len(chunk))
+            rows = _LIST_ROWS.get(
+                (self.shape, size),
+                lambda ids, shape=self.shape: shape(Proposal.objects.filter(pk__in=ids).select_related(*_LIST_JOINS)),
+                ids=(int, size),
+            )
+            found.update((p.pk, p) for p in rows.list(ids=chunk))
+        return [found[pk] for pk in ids if pk in found]
+
+
+_LIST_ROWS = Variants()
+_LIST_JOINS = ("category", "lead_member", "collective")
+
+
 def proposal_list_prepared(
     *, user, filters: dict | None, shape: Callable[[QuerySet[Proposal]], QuerySet[Proposal]]
-) -> tuple[Prepared, dict] | None:
-    """``proposal_list`` as a prepared read (``core.prepared``) and its values, with ``shape`` applied to it (the
-    columns a page reads, an annotation): one compiled query per kind of reader, set of filters and shape. None when
-    the filters include a text search or a statistics filter (their values are transformed or their SQL varies):
-    read ``proposal_list`` then."""
+) -> ListRows | None:
+    """``proposal_list`` as prepared reads (``core.prepared``: one compiled query per kind of reader and set of
+    filters), with ``shape`` applied to its rows (the columns a page reads, an annotation). None when the filters
+    include a text search or a statistics filter (their values are transformed or their SQL varies): read
+    ``proposal_list`` then."""
     from .statistics import REPORT_FILTER_KEYS
 
     f = filters or {}
@@ -226,13 +266,13 @@ def proposal_list_prepared(
 
     def build(**v):
         reader = {"user": v["user"], **({"units": v["units"]} if "units" in v else {})}
-        qs = Proposal.objects.filter(_visibility_rule(vkey, **reader))
-        return shape(_list_order(_list_filters(qs, v["user"], {k: v[k] for k in present}, flags)))
+        qs = _list_filters(Proposal.objects.filter(_visibility_rule(vkey, **reader)), v["user"], v, flags)
+        return qs.order_by(*_LIST_ORDER).values_list("pk", flat=True)
 
     params = {**_visibility_params(vkey), **{key: _PREPARED_FILTERS[key] for key in present}}
     # Planned afresh each time (``server_plan=False``): one state or year can have a hundred times another's rows.
-    prepared = _LIST_VARIANTS.get((shape, vkey, present, flags), build, server_plan=False, **params)
-    return prepared, {**_visibility_values(user, vkey), **values}
+    ids = _LIST_VARIANTS.get((vkey, present, flags), build, server_plan=False, **params)
+    return ListRows(ids, shape, {**_visibility_values(user, vkey), **values})
 
 
 _YEAR_BOUNDS = Variants()

@@ -32,7 +32,6 @@ from zhengxie.accounts.roles import Role
 from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
-from zhengxie.core.prepared import PreparedRows
 from zhengxie.people.models import HandlingUnit
 
 from . import selectors, services
@@ -201,10 +200,8 @@ def proposal_list(request):
     filters = _list_filters(request)
     unit_text = filters["unit_name"] or ""
     unit, unit_matches, more_units = _unit_filter(filters)
-    prepared = selectors.proposal_list_prepared(user=user, filters=filters, shape=_list_rows)
-    if prepared is not None:
-        rows = PreparedRows(*prepared)
-    else:
+    rows = selectors.proposal_list_prepared(user=user, filters=filters, shape=_list_rows)
+    if rows is None:
         rows = _list_rows(selectors.proposal_list(user=user, filters=filters))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.give_live_assignments(list(page))
