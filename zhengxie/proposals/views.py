@@ -213,19 +213,35 @@ def proposal_list(request):
     if unit is not None:
         query["unit"] = str(unit.pk)
     years = selectors.year_range(user)
-    # Labels read once, not through get_FOO_display for each row (it hashes every choice's lazy label each time).
+    # Each row as the page shows it, labels and links made once for the page: the template then only looks up
+    # plain values (a model attribute or a filter costs it several times more).
     state_labels = {value: str(label) for value, label in ProposalState.choices}
     role_labels = {value: str(label) for value, label in AssignmentRole.choices}
-    for p in page:
-        p.state_label = state_labels.get(p.state, p.state)
-        for a in p.live_assignments:
-            a.role_label = role_labels.get(a.role, a.role)
+    untitled = _("（未填写案由）")
+    detail = reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0]
+    rows = [
+        {
+            "pk": p.pk,
+            "number": p.number or "—",
+            "url": f"{detail}{p.pk}/",
+            "title": p.title or untitled,
+            "key": p.key_state == "approved",
+            "proposer": p.collective.name if p.collective_id else (p.lead_member.name if p.lead_member_id else ""),
+            "category": p.category.name if p.category_id else "—",
+            "units": [(a.unit.short_name or a.unit.name, role_labels.get(a.role, a.role)) for a in p.live_assignments],
+            "state": p.state,
+            "state_label": state_labels.get(p.state, p.state),
+            "year": p.year,
+        }
+        for p in page
+    ]
     return render(
         request,
         "proposals/list.html",
         {
             "active_nav": "proposals",
             "page": page,
+            "rows": rows,
             "filters": filters,
             "report_filters": [(k, filters[k]) for k in (*REPORT_FILTER_KEYS, "excellent", "proposer") if filters[k]],
             "querystring": query.urlencode(),

@@ -47,7 +47,7 @@ from .actions import add_months
 from .choices import AssignmentRole, AssignmentState, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import conf
 from .forms import UNIT_SEARCH, LookupChoiceField
-from .models import Assignment, Contact, ExcellentUnitAward, Proposal, Reply, SupervisionActivity
+from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
 from .selectors import LIVE_ASSIGNMENT, assignment_board, is_overdue, visible_proposals
 from .services import excellent_unit_award
 from .statistics import handling_q
@@ -129,17 +129,18 @@ def _tab_counts(unit_ids: list[int]) -> list[tuple[int, int, str, int]]:
     answer it. The replies are looked at only for accepted assignments."""
     if not unit_ids:
         return []
-    assignment, proposal, reply = Assignment._meta.db_table, Proposal._meta.db_table, Reply._meta.db_table
+    assignment, reply = Assignment._meta.db_table, Reply._meta.db_table
     units = ", ".join(["%s"] * len(unit_ids))
     has = (
         f"CASE WHEN a.state = %s AND EXISTS (SELECT 1 FROM {reply} r WHERE r.assignment_id = a.id "
         f"AND r.round = a.round AND r.state = %s) THEN 1 ELSE 0 END"
     )
+    # The proposal's year is the assignment's own (Assignment.year): no proposal is read.
     sql = (
-        f"SELECT a.unit_id, p.year, a.state, {has} AS has_draft, {has} AS has_returned, COUNT(*) "
-        f"FROM {assignment} a INNER JOIN {proposal} p ON p.id = a.proposal_id "
+        f"SELECT a.unit_id, a.year, a.state, {has} AS has_draft, {has} AS has_returned, COUNT(*) "
+        f"FROM {assignment} a "
         f"WHERE a.unit_id IN ({units}) AND a.state <> %s "
-        f"GROUP BY a.unit_id, p.year, a.state, has_draft, has_returned"
+        f"GROUP BY a.unit_id, a.year, a.state, has_draft, has_returned"
     )
     params = [A.ACCEPTED, ReplyState.DRAFT, A.ACCEPTED, ReplyState.RETURNED, *unit_ids, A.REASSIGNED]
     with connection.cursor() as cursor:
