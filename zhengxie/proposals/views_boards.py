@@ -8,7 +8,7 @@ offered on each proposal's detail page, where ``allowed_*_actions`` decides them
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -44,7 +44,7 @@ from zhengxie.workdays.services import add_working_days
 
 from . import workflow as wf
 from .actions import add_months
-from .choices import AssignmentRole, AssignmentState, ExcellentState, KeyState, ProposalState, ReplyState
+from .choices import AssignmentRole, AssignmentState, ContactWay, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import conf
 from .forms import UNIT_SEARCH, LookupChoiceField
 from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
@@ -167,8 +167,20 @@ def _in_tab(qs: QuerySet[Assignment], tab: str) -> QuerySet[Assignment]:
     return accepted.filter(~has_draft, ~has_returned)
 
 
+def _day(value) -> str:
+    """A date, or a time's local date, as the board writes it (the template's ``|date:"Y-m-d"``)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localdate(value)
+    return value.isoformat()
+
+
 @dataclass
 class UnitRow:
+    """A row of the unit board: the assignment, what the workflow says of it, and what the row shows, made here
+    once (dates as text, labels, the link) so that the template only looks up plain values."""
+
     assignment: Assignment
     overdue: bool
     days_left: int | None
@@ -182,13 +194,19 @@ class UnitRow:
     co_late: bool = False
     co_sent: int = 0  # for a lead unit: co-handlers that have sent their opinion …
     co_total: int = 0  # … of all co-handlers
+    shown: dict = field(default_factory=dict)  # the texts the row shows
 
     @property
     def overdue_days(self) -> int:
         return -self.days_left if self.overdue and self.days_left is not None else 0
 
+    def __getitem__(self, name: str):
+        # The template looks a name up as an item first: answering it spares a failed lookup for every value.
+        return getattr(self, name)
 
-def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.date) -> UnitRow:
+
+def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.date, labels: dict) -> UnitRow:
+    """``labels``: the role, state and contact-way labels and the link prefix, made once for the page."""
     live = a.state in LIVE_ASSIGNMENT
     row = UnitRow(assignment=a, overdue=is_overdue(a, today), days_left=(a.due_date - today).days if live else None)
     round_replies = [r for r in a.reply_list if r.round == a.round]
@@ -211,7 +229,34 @@ def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.d
             row.answered_at, row.approved_at = signed[-1].signed_at, signed[-1].approved_at
     if a.state == A.REPLIED and row.approved_at is not None:
         row.on_time = timezone.localdate(row.approved_at) <= a.due_date
+    row.shown = {
+        "number": a.proposal.number or "—",
+        "title": a.proposal.title,
+        "url": f"{labels['detail']}{a.proposal_id}/",
+        "role": labels["roles"].get(a.role, a.role),
+        "state": labels["states"].get(a.state, a.state),
+        "unit": a.unit.name,
+        "assigned": _day(a.assigned_at),
+        "dispute_deadline": _day(a.dispute_deadline),
+        "dispute_passed": a.state == A.PENDING and a.dispute_deadline < today,
+        "due": _day(a.due_date),
+        "answered": _day(row.answered_at) or "—",
+        "approved": _day(row.approved_at) or "—",
+        "contact_date": _day(row.contact.date) if row.contact else "",
+        "contact_way": labels["ways"].get(row.contact.way, row.contact.way) if row.contact else "",
+        "co_due": _day(row.co_due),
+        "reply_date": _day(row.reply.drafted_at) if row.reply else "",
+    }
     return row
+
+
+def _row_labels() -> dict:
+    return {
+        "roles": {value: str(label) for value, label in AssignmentRole.choices},
+        "states": {value: str(label) for value, label in AssignmentState.choices},
+        "ways": {value: str(label) for value, label in ContactWay.choices},
+        "detail": reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0],
+    }
 
 
 BOARD_ROW_FIELDS = (
@@ -348,7 +393,8 @@ def unit_board(request):
         request.GET.get("page")
     )
     cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
-    rows = [_unit_row(a, today=today, contact_cutoff=cutoff) for a in page]
+    labels = _row_labels()
+    rows = [_unit_row(a, today=today, contact_cutoff=cutoff, labels=labels) for a in page]
     return render(
         request,
         "proposals/boards/unit_board.html",
