@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .access import has_perm
+from .access import has_perm, roles_of
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,19 @@ NAV: list[NavItem] = [
 ]
 
 
+_BY_ROLES: dict[tuple, list[dict]] = {}
+
+
 def nav_for(user) -> list[dict]:
-    return [
-        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
-        for item in NAV
-        if has_perm(user, item.perm)
-    ]
+    """The entries ``user``'s roles open, made once per set of roles (and URL prefix) in a process: every page
+    shows them, and their addresses do not change while it runs. The labels stay lazy (translated when shown)."""
+    key = (roles_of(user), get_script_prefix())
+    items = _BY_ROLES.get(key)
+    if items is None:
+        items = [
+            {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+            for item in NAV
+            if has_perm(user, item.perm)
+        ]
+        _BY_ROLES[key] = items
+    return items

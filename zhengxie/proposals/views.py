@@ -454,13 +454,20 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     units_by_assignment = {a.pk: a.unit for a in assignments}
     for e in selectors.timeline(user, proposal, assignments=assignments, entries=entries):
         assignment_level = e.assignment_id is not None and e.action in wf.ASSIGNMENT_ACTIONS
+        unit = units_by_assignment.get(e.assignment_id)
+        at = timezone.localtime(e.at)
+        # Plain values, the time written here: the template's date filter costs more than the rest of an entry.
         timeline.append(
             {
-                "entry": e,
+                "action": e.action,
                 "label": _action_label(e.action),
-                "unit": units_by_assignment.get(e.assignment_id),
+                "unit": unit.name if unit is not None else "",
                 "from": _state_label(e.from_state, assignment_level=assignment_level),
                 "to": _state_label(e.to_state, assignment_level=assignment_level),
+                "actor": e.actor_label,
+                "at_iso": at.isoformat(),
+                "at": at.strftime("%Y-%m-%d %H:%M"),
+                "note": e.note,
             }
         )
 
