@@ -294,6 +294,7 @@ class AssignmentView:
     replies: list = field(default_factory=list)
     actions: list = field(default_factory=list)
     reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
+    shown: dict = field(default_factory=dict)  # the assignment's labels and dates as the page writes them
 
 
 def _action_items(
@@ -432,6 +433,15 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
             show_co_opinion=is_office or a.unit_id in my_units or bool(my_units & lead_units),
             replies=[_reply_view(r, reply_files.get(r.pk, [])) for r in replies_by_assignment.get(a.pk, [])],
             actions=_action_items(request, proposal, assignment=a, allowed=allowed, bound=bound, lazy=True),
+            shown={
+                "role": a.get_role_display(),
+                "state": a.get_state_display(),
+                "assigned": timezone.localdate(a.assigned_at).isoformat(),
+                "due": a.due_date.isoformat(),
+                "dispute_deadline": a.dispute_deadline.isoformat(),
+                "accepted": _minute(a.accepted_at) or "—",
+                "co_opinion_at": _minute(a.co_opinion_at),
+            },
         )
         if "draft_reply" in allowed and a.has_draft_reply:
             draft = next(
@@ -502,13 +512,30 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     return render(request, "proposals/detail.html", context, status=status)
 
 
+def _minute(value) -> str:
+    """A time as the detail page writes it (the template's ``|date:"Y-m-d H:i"``), in local time."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
 def _reply_view(reply, attachments: list) -> dict:
     return {
         "reply": reply,
         "grade": grade_label(reply.final_grade),
         "original_grade": grade_label(reply.grade) if reply.office_grade and reply.office_grade != reply.grade else "",
         "attachments": attachments,
-        "evaluations": sorted(reply.evaluations.all(), key=lambda e: (e.at, e.pk)),
+        "evaluations": [
+            {
+                "satisfaction": e.satisfaction,
+                "label": e.get_satisfaction_display(),
+                "comment": e.comment,
+                "at": _minute(e.at),
+            }
+            for e in sorted(reply.evaluations.all(), key=lambda e: (e.at, e.pk))
+        ],
+        "state": reply.get_state_display(),
+        "drafted_at": _minute(reply.drafted_at),
+        "signed_at": _minute(reply.signed_at),
+        "approved_at": _minute(reply.approved_at),
     }
 
 
