@@ -211,7 +211,15 @@ class _Compiled:
                 value = value[min(index, len(value) - 1)]
             params[position] = adapt(value)
         connection = connections[self.alias]
-        with _server_cursor(connection) if server_plan and _prepares(connection) else connection.cursor() as cursor:
+        on_server = server_plan and _prepares(connection)
+        if on_server:
+            # psycopg types an int by its size (int2, int4, int8): the same statement would be prepared once per
+            # combination of sizes. As bigint it is prepared once (PostgreSQL compares it with any integer column
+            # through the same indexes).
+            from psycopg.types.numeric import Int8
+
+            params = [Int8(p) if type(p) is int else p for p in params]
+        with _server_cursor(connection) if on_server else connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.mode == _COUNT:

@@ -265,3 +265,20 @@ def test_on_postgresql_a_read_by_key_is_a_prepared_statement_and_a_list_is_plann
     with CaptureQueriesContext(connection) as queries:
         assert by_key.first(pk=org.member2.pk) == org.member2
     assert len(queries) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.django_db
+def test_on_postgresql_one_statement_serves_every_size_of_value(org, settings):
+    settings.DB_PREPARED_STATEMENTS = True
+    by_ids = Prepared(
+        lambda ids: Member.objects.filter(pk__in=ids).only("work_unit").order_by("id"), name="by ids", ids=(int, 3)
+    )
+    members = list(Member.objects.order_by("id")[:2])
+    assert by_ids.list(ids=[members[0].pk, 70_000, 5_000_000_000]) == members[:1]
+    assert by_ids.list(ids=[m.pk for m in members]) == members
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parameter_types::text FROM pg_prepared_statements WHERE statement LIKE %s", ["%work_unit%"]
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["{bigint,bigint,bigint}"]
