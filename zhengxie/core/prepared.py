@@ -367,28 +367,6 @@ class Variants:
             return prepared
 
 
-class PreparedRows:
-    """A prepared read and its values as Django's ``Paginator`` reads a list: its count, and slices of it (each
-    page's slice compiled once)."""
-
-    ordered = True
-
-    def __init__(self, prepared: Prepared, values: dict):
-        self.prepared = prepared
-        self.values = values
-
-    def count(self) -> int:
-        return self.prepared.count(**self.values)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key):
-        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0:
-            raise TypeError("prepared rows are read in slices")
-        return self.prepared.list(start=key.start or 0, stop=key.stop, **self.values)
-
-
 def give_prefetched(parents: list, name: str, children: list, *, key: str) -> None:
     """Hand each parent the children read for all of them (``getattr(child, key)`` is the parent's pk) as
     ``prefetch_related(name)`` would: ``parent.<name>.all()`` then gives them without a query, each child knows its

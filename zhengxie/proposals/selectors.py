@@ -345,35 +345,14 @@ def can_see_replies(user, proposal, cosignatures: list[Cosignature] | None = Non
     return proposal.cosignatures.filter(member__user=user, state="confirmed").exists()
 
 
-def proposal_replies(proposal, *, attachments: bool = True, assignments: list[Assignment] | None = None) -> list[Reply]:
+def proposal_replies(proposal) -> list[Reply]:
     """Every reply to the proposal, oldest first, with its assignment's unit, the people who drafted, signed and
-    approved it, its evaluations and (``attachments``) its files: read once per page, then filtered for the reader
-    (``visible_replies``) and for the workflow's conditions (``ProposalFacts.prime``).
-
-    ``assignments``: all the proposal's assignments with their units, when the caller has read them; each reply is
-    then given its assignment from them, and the people are read in one query of their names, instead of four
-    joins (half the time of the page's replies)."""
-    prefetch = ("attachments", "evaluations") if attachments else ("evaluations",)
-    if assignments is None:
-        qs = Reply.objects.filter(assignment__proposal=proposal).select_related(
-            "assignment__unit", "drafted_by", "signed_by", "approved_by"
-        )
-        return list(qs.prefetch_related(*prefetch).order_by("id"))
-    by_id = {a.pk: a for a in assignments}
-    if not by_id:
-        return []
-    replies = list(Reply.objects.filter(assignment_id__in=by_id).prefetch_related(*prefetch).order_by("id"))
-    people = {pk for r in replies for pk in (r.drafted_by_id, r.signed_by_id, r.approved_by_id) if pk is not None}
-    users = {}
-    if people:
-        users = {u.pk: u for u in User.objects.filter(pk__in=people).only("id", "username", "display_name")}
-    for r in replies:
-        r.assignment = by_id[r.assignment_id]
-        for field in ("drafted_by", "signed_by", "approved_by"):
-            person = getattr(r, f"{field}_id")
-            if person is not None:
-                setattr(r, field, users[person])
-    return replies
+    approved it, its evaluations and its files (a read of its own, for a caller that has not read the proposal's
+    parts: ``proposal_parts`` reads the replies of a page or an API detail)."""
+    qs = Reply.objects.filter(assignment__proposal=proposal).select_related(
+        "assignment__unit", "drafted_by", "signed_by", "approved_by"
+    )
+    return list(qs.prefetch_related("attachments", "evaluations").order_by("id"))
 
 
 def visible_replies(
@@ -538,7 +517,7 @@ def timeline(
 
 def current_replies(proposal, replies: list[Reply] | None = None) -> list[Reply]:
     """The latest approved reply of each assignment that owes one (the ones proposers rate). ``replies``: all the
-    proposal's replies already read with their assignments and evaluations (``proposal_replies``), to pick from
+    proposal's replies already read with their assignments and evaluations (``proposal_parts``), to pick from
     instead of a query."""
     latest: dict[int, Reply] = {}
     if replies is not None:
@@ -609,7 +588,7 @@ class ProposalFacts:
         assignments: list[Assignment] | None = None,
         timeline: list[TimelineEntry] | None = None,
     ) -> None:
-        """``replies``: all the proposal's replies (``proposal_replies``); ``assignments``: all its assignments with
+        """``replies``: all the proposal's replies (``proposal_parts``); ``assignments``: all its assignments with
         their ``extensions`` prefetched; ``timeline``: every entry of its timeline (``timeline_entries``). A merge
         writes a "merged_in" entry on the proposal merged into (``actions._merge``): without one, no proposal was
         merged into it, and the facts need not look for any."""
