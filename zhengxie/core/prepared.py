@@ -323,7 +323,10 @@ class Prepared:
             if listed and (not isinstance(value, list | tuple) or not 0 < len(value) <= size):
                 raise ValueError(f"{self}: {key} must be a list of 1 to {size} values")
             for item in items:
-                if not isinstance(item, kind) or (kind is int and isinstance(item, bool)):
+                wrong = (kind is int and isinstance(item, bool)) or (
+                    kind is datetime.date and isinstance(item, datetime.datetime)
+                )
+                if not isinstance(item, kind) or wrong:
                     raise TypeError(f"{self}: {key} must be {kind.__name__}, not {type(item).__name__}")
                 if kind is datetime.datetime and timezone.is_naive(item):
                     raise ValueError(f"{self}: {key} must be an aware datetime")

@@ -139,6 +139,8 @@ def test_dates_and_times_as_parameters(org):
     assert joined.list(since=now + datetime.timedelta(hours=1)) == []
     with pytest.raises(ValueError, match="aware"):
         joined.list(since=datetime.datetime(2026, 1, 1))
+    with pytest.raises(TypeError):
+        by_day.list(day=now)  # a time is not a day
 
 
 @pytest.mark.django_db
