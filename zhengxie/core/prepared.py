@@ -52,6 +52,14 @@ from django.db.models.query import (
 )
 from django.utils import timezone
 
+try:  # PostgreSQL's driver: its cursors bind on the server (prepared statements)
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+    from psycopg.pq import Format
+    from psycopg.types.numeric import Int8
+except ImportError:  # pragma: no cover - SQLite alone
+    psycopg = None
+
 _SUPPORTED = (int, str, datetime.datetime, datetime.date)
 # Stand-in values, two sets: a parameter is found in the SQL's parameters where the two compilations differ. Small
 # positive integers, so that no integer field's range check turns the lookup into "no rows" while compiling.
@@ -79,17 +87,15 @@ def _adapter(kind: type, connection) -> Callable[[Any], Any]:
 
 
 def _prepares(connection) -> bool:
-    return connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+    return (
+        psycopg is not None and connection.vendor == "postgresql" and getattr(settings, "DB_PREPARED_STATEMENTS", False)
+    )
 
 
 def _server_cursor(connection):
     """Django's cursor (its error wrapping, the queries it logs) around a psycopg cursor that binds parameters on
     the server: with the connection's ``prepare_threshold`` of 0 (settings), each statement is prepared the first
     time the connection runs it and its plan kept."""
-    import psycopg
-    from django.db.backends.postgresql.psycopg_any import register_tzloader
-    from psycopg.pq import Format
-
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -216,8 +222,6 @@ class _Compiled:
             # psycopg types an int by its size (int2, int4, int8): the same statement would be prepared once per
             # combination of sizes. As bigint it is prepared once (PostgreSQL compares it with any integer column
             # through the same indexes).
-            from psycopg.types.numeric import Int8
-
             params = [Int8(p) if type(p) is int else p for p in params]
         with _server_cursor(connection) if on_server else connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -368,6 +372,26 @@ class Variants:
             else:
                 self._by_key.move_to_end(key)
             return prepared
+
+
+class SlicedRows:
+    """A list as Django's ``Paginator`` (or an API's offset and limit) reads it: its count, and slices of it."""
+
+    ordered = True
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def read(self, start: int, stop: int | None) -> list:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key: slice) -> list:
+        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0:
+            raise TypeError("a list is read in slices")
+        return self.read(key.start or 0, key.stop)
 
 
 def give_prefetched(parents: list, name: str, children: list, *, key: str) -> None:

@@ -20,10 +20,6 @@ _CURRENT = Prepared(
 class SessionStore(DatabaseSessionStore):
     """Django's database sessions (``django.contrib.sessions.backends.db``), the same rows and behaviour."""
 
-    @classmethod
-    def get_model_class(cls):
-        return Session
-
     def _get_session_from_db(self):
         key = self.session_key
         session = _CURRENT.first(key=key, now=timezone.now()) if isinstance(key, str) and key else None

@@ -380,9 +380,7 @@ def _detail_of(user, p) -> dict:
 def list_proposals(request, filters: Query[ProposalFilters]):
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
-    rows = selectors.proposal_list_prepared(user=request.user, filters=wanted, shape=_list_rows)
-    if rows is None:
-        rows = _list_rows(selectors.proposal_list(user=request.user, filters=wanted))
+    rows = selectors.proposal_rows(user=request.user, filters=wanted, shape=_list_rows)
     return {"count": rows.count(), "items": [_list_item(p) for p in rows[offset : offset + limit]]}
 
 

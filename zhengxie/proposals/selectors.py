@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhengxie.accounts.models import User
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
-from zhengxie.core.prepared import Prepared, Variants, give_prefetched
+from zhengxie.core.prepared import Prepared, SlicedRows, Variants, give_prefetched
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import HandlingUnit, Member, Session, UnitStaff
 
@@ -130,7 +130,7 @@ def proposal_get(*, user, pk: int) -> Proposal | None:
 
 
 _FLAGS = ("key", "excellent", "mine")
-# The filters a list can be prepared with (``proposal_list_prepared``), with the kind of their values.
+# The filters a list can be prepared with (``proposal_rows``), with the kind of their values.
 _PREPARED_FILTERS = {"state": str, "year": int, "category": int, "unit": int, "proposer": int}
 
 
@@ -201,13 +201,12 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
 _LIST_VARIANTS = Variants()
 
 
-class ListRows:
-    """A prepared list of proposals (``proposal_list_prepared``) as a ``Paginator`` (or the API) reads it: its count,
-    and slices of it. A slice is read in two steps: the ids of its rows, in the list's order, by the filters alone
-    (no joins, so the database does not join every match before sorting them); then those rows by their ids, with
-    what ``shape`` adds (their columns, joined names, annotations)."""
+class ListRows(SlicedRows):
+    """A prepared list of proposals (``proposal_rows``): its count, and slices of it. A slice is read in two steps:
+    the ids of its rows, in the list's order, by the filters alone (no joins, so the database does not join every
+    match before sorting them); then those rows by their ids, with what ``shape`` adds (their columns, joined names,
+    annotations)."""
 
-    ordered = True
     SIZES = (20, 50, 100, 200)  # the rows of a slice are read by ids in the smallest of these that holds them
 
     def __init__(self, ids: Prepared, shape, values: dict):
@@ -216,13 +215,8 @@ class ListRows:
     def count(self) -> int:
         return self.ids.count(**self.values)
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, key: slice) -> list[Proposal]:
-        if not isinstance(key, slice) or key.step is not None or (key.start or 0) < 0:
-            raise TypeError("a list is read in slices")
-        ids = self.ids.list(start=key.start or 0, stop=key.stop, **self.values)
+    def read(self, start: int, stop: int | None) -> list[Proposal]:
+        ids = self.ids.list(start=start, stop=stop, **self.values)
         found: dict[int, Proposal] = {}
         for start in range(0, len(ids), self.SIZES[-1]):
             chunk = ids[start : start + self.SIZES[-1]]
@@ -240,13 +234,17 @@ _LIST_ROWS = Variants()
 _LIST_JOINS = ("category", "lead_member", "collective")
 
 
-def proposal_list_prepared(
+def proposal_rows(
     *, user, filters: dict | None, shape: Callable[[QuerySet[Proposal]], QuerySet[Proposal]]
-) -> ListRows | None:
-    """``proposal_list`` as prepared reads (``core.prepared``: one compiled query per kind of reader and set of
-    filters), with ``shape`` applied to its rows (the columns a page reads, an annotation). None when the filters
-    include a text search or a statistics filter (their values are transformed or their SQL varies): read
-    ``proposal_list`` then."""
+) -> ListRows | QuerySet[Proposal]:
+    """``proposal_list`` with ``shape`` applied to its rows (the columns a page reads, an annotation), as a page or
+    the API reads it (a count and slices): in prepared reads (``core.prepared``: one compiled query per kind of
+    reader and set of filters), or, when the filters include a text search or a statistics filter (their values are
+    transformed or their SQL varies), as ``proposal_list``'s queryset."""
+    return _prepared_rows(user=user, filters=filters, shape=shape) or shape(proposal_list(user=user, filters=filters))
+
+
+def _prepared_rows(*, user, filters: dict | None, shape) -> ListRows | None:
     from .statistics import REPORT_FILTER_KEYS
 
     f = filters or {}

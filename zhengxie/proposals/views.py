@@ -200,10 +200,9 @@ def proposal_list(request):
     filters = _list_filters(request)
     unit_text = filters["unit_name"] or ""
     unit, unit_matches, more_units = _unit_filter(filters)
-    rows = selectors.proposal_list_prepared(user=user, filters=filters, shape=_list_rows)
-    if rows is None:
-        rows = _list_rows(selectors.proposal_list(user=user, filters=filters))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.proposal_rows(user=user, filters=filters, shape=_list_rows), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     selectors.give_live_assignments(list(page))
     # Pages and the export repeat the filters with the unit by id, as if it had been chosen from the list.
     query = request.GET.copy()

@@ -38,7 +38,7 @@ from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import has_perm, require
 from zhengxie.core.exceptions import InvalidInput, StateConflict
 from zhengxie.core.forms import StyledFormMixin
-from zhengxie.core.prepared import Prepared, Variants
+from zhengxie.core.prepared import Prepared, SlicedRows, Variants
 from zhengxie.people.models import HandlingUnit
 from zhengxie.workdays.services import add_working_days
 
@@ -319,11 +319,9 @@ _ROW_CO_HANDLERS = Prepared(
 )
 
 
-class _BoardRows:
-    """A tab of the units' assignments as the board's ``Paginator`` reads it: the count as the tab counts gave it
-    (no second COUNT), and a page of rows with their replies, contacts and co-handlers, in prepared reads."""
-
-    ordered = True
+class _BoardRows(SlicedRows):
+    """A tab of the units' assignments for the board's ``Paginator``: the count as the tab counts gave it (no second
+    COUNT), and a page of rows with their replies, contacts and co-handlers, in prepared reads."""
 
     def __init__(self, tab: str, units: list[int], unit: int | None, year: int | None, count: int):
         self.tab, self.units, self.unit, self.year, self._count = tab, units, unit, year, count
@@ -331,10 +329,7 @@ class _BoardRows:
     def count(self) -> int:
         return self._count
 
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, key: slice) -> list[Assignment]:
+    def read(self, start: int, stop: int | None) -> list[Assignment]:
         if not self.units:
             return []
         tab, has_unit, has_year = self.tab, self.unit is not None, self.year is not None
@@ -350,7 +345,7 @@ class _BoardRows:
         if has_year:
             params["year"], values["year"] = int, self.year
         prepared = _BOARD_PAGES.get((tab, len(self.units), has_unit, has_year), build, **params)
-        rows = prepared.list(start=key.start or 0, stop=key.stop, **values)
+        rows = prepared.list(start=start, stop=stop, **values)
         if rows:
             ids = [a.pk for a in rows]
             contacts, replies = {}, {}
