@@ -3,8 +3,8 @@
     .venv/bin/python bench/generate.py --tier district --database-url sqlite:///var/bench-district.sqlite3
     .venv/bin/python bench/generate.py --tier province --database-url postgres://postgres@127.0.0.1:5432/zx_province
 
-The database is migrated first. The data comes from ``zhengxie.people.demo.build_organisation`` (the builder of the
-demo district, at the tier's size), so every tier has the demo-* accounts with the password ``zhengxie-demo``.
+The database is migrated first. The data comes from ``zhengxie.demo.organisation.build_organisation`` (the builder
+of the demo district, at the tier's size), so every tier has the demo-* accounts with the password ``zhengxie-demo``.
 Running it again on a database that already holds the tier does nothing; a database holding anything else is
 refused.
 """
@@ -37,7 +37,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from zhengxie.people.demo import DEMO_SEED, TIERS, DemoConflict, build_organisation
+    from zhengxie.demo.organisation import DEMO_SEED, DemoConflict, build_organisation
+    from zhengxie.demo.tiers import TIERS
 
     started = time.monotonic()
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhengxie.workdays",
     "zhengxie.duty",
     "zhengxie.proposals",
+    "zhengxie.demo",
 ]
 
 MIDDLEWARE = [

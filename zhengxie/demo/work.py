@@ -8,65 +8,11 @@ from django.utils import timezone
 
 from zhengxie.duty.activities import activity_act, activity_create
 from zhengxie.people.models import HandlingUnit, Member
+from zhengxie.proposals.actions import assignment_act, proposal_act
+from zhengxie.proposals.models import Category
+from zhengxie.proposals.services import proposal_create_draft
 
-from .actions import assignment_act, proposal_act
-from .models import Category
-from .services import proposal_create_draft
-
-CATEGORIES = ["经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "其他"]
-
-TOPICS = [
-    (
-        "关于加快公共充电桩建设的建议",
-        "我区新能源汽车保有量快速增长，公共充电桩布点不足、老旧小区安装难。",
-        "一、编制充电设施专项规划；二、推动老旧小区加装充电桩；三、鼓励社会资本参与建设运营。",
-    ),
-    (
-        "关于推进南矶湿地观鸟经济发展的建议",
-        "南矶湿地候鸟资源丰富，但配套设施和品牌宣传不足。",
-        "一、完善观鸟步道和驿站；二、打造观鸟节品牌；三、培育民宿和研学产业。",
-    ),
-    (
-        "关于提升燃气安全数字化监管水平的建议",
-        "部分老旧燃气管网存在隐患，监管手段以人工巡检为主。",
-        "一、建设燃气安全监测平台；二、推广智能燃气表；三、建立隐患闭环处置机制。",
-    ),
-    (
-        "关于加强青少年爱国主义教育的建议",
-        "红色资源利用不够充分，教育形式较为单一。",
-        "一、建设红色研学基地；二、开发本地红色课程；三、组织志愿讲解活动。",
-    ),
-    (
-        "关于发展预制菜产业链的建议",
-        "我区农产品资源丰富，但精深加工能力不足。",
-        "一、引进龙头企业；二、建设冷链物流中心；三、制定产业扶持政策。",
-    ),
-    (
-        "关于缓解学校周边交通拥堵的建议",
-        "上下学高峰期学校周边道路拥堵严重。",
-        "一、设置临时停车区；二、推行错峰放学；三、增加交通协管力量。",
-    ),
-    (
-        "关于完善社区养老服务设施的建议",
-        "老年人口比例上升，社区养老服务供给不足。",
-        "一、建设社区嵌入式养老服务中心；二、推广助餐服务；三、培育专业护理队伍。",
-    ),
-    (
-        "关于推进总部经济发展的建议",
-        "我区吸引企业总部落户的政策竞争力不强。",
-        "一、出台总部企业认定和奖励办法；二、建设总部经济集聚区；三、优化营商环境。",
-    ),
-    (
-        "关于加快西部物流园建设的建议",
-        "西部物流园基础设施建设进度滞后。",
-        "一、加快道路和仓储设施建设；二、引进第三方物流企业；三、完善多式联运体系。",
-    ),
-    (
-        "关于加强农村人居环境整治的建议",
-        "部分村庄生活污水处理设施运行不正常。",
-        "一、建立运维长效机制；二、落实运维资金；三、加强督查考核。",
-    ),
-]
+from .tables import CATEGORIES, TOPICS
 
 
 def _user(username):

@@ -6,7 +6,9 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from zhengxie.accounts.roles import Role
-from zhengxie.people.demo import DEMO_SEED, DemoConflict, build_demo_district
+from zhengxie.demo.organisation import DEMO_SEED, DemoConflict, build_demo_district
+from zhengxie.demo.work import build_demo_work
+from zhengxie.duty.kinds import ensure_default_kinds
 
 COUNT_LABELS = (
     ("terms", "terms (届)"),
@@ -48,9 +50,6 @@ class Command(BaseCommand):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not fully migrated: run `manage.py migrate` first.")
-
-        from zhengxie.duty.kinds import ensure_default_kinds
-        from zhengxie.proposals.demo import build_demo_work
 
         started = time.monotonic()
         try:

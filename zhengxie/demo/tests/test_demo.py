@@ -13,8 +13,8 @@ from django.test import Client, RequestFactory
 from zhengxie.core import crypto
 from zhengxie.core.access import roles_of
 from zhengxie.core.validators import id_number_birth_date, validate_id_number, validate_mobile
+from zhengxie.demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, build_demo_district
 from zhengxie.people.choices import Gender, MemberStatus
-from zhengxie.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_demo_district
 from zhengxie.people.models import (
     CollectiveProposer,
     Committee,
