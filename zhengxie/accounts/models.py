@@ -7,8 +7,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.fields import EncryptedTextField
+from zhengxie.core.roles import Role
 
-from .roles import GRANTABLE, Role
+from .roles import GRANTABLE
 
 
 class User(AbstractUser):

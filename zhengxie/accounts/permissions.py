@@ -1,6 +1,5 @@
 from zhengxie.core.access import register
-
-from .roles import Role
+from zhengxie.core.roles import Role
 
 RULES = {
     "accounts.manage": {Role.ADMIN},

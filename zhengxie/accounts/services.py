@@ -15,9 +15,10 @@ from zhengxie.audit.services import audit_record
 from zhengxie.core import crypto
 from zhengxie.core.middleware import client_address
 from zhengxie.core.prepared import Prepared
+from zhengxie.core.roles import Role
 
 from .models import ApiToken, RoleGrant, SignInEvent
-from .roles import GRANTABLE, Role
+from .roles import GRANTABLE
 
 TOKEN_PREFIX = "zx_"
 

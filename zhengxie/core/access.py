@@ -5,15 +5,18 @@ A permission that no app declared is an error, not a silent deny, so a typo cann
 Which *rows* a permitted user sees (their unit, their sector) is the selectors' job.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.roles import Role
 
 _RULES: dict[str, frozenset[Role]] = {}
+# Reads the roles a user holds from grants and organisation data. The accounts app, which owns that data, sets it
+# when Django starts (``AccountsConfig.ready``): the rules stay below every app whose data they depend on.
+_role_reader: Callable[[object], frozenset[Role]] | None = None
 
 
 def register(rules: dict[str, Iterable[Role]]) -> None:
@@ -27,15 +30,20 @@ def all_rules() -> dict[str, frozenset[Role]]:
     return dict(_RULES)
 
 
+def set_role_reader(reader: Callable[[object], frozenset[Role]]) -> None:
+    global _role_reader
+    _role_reader = reader
+
+
 def roles_of(user) -> frozenset[Role]:
     """The roles a user holds now; computed once per user object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_zx_roles", None)
     if cached is None:
-        from zhengxie.accounts.selectors import compute_roles
-
-        cached = compute_roles(user)
+        if _role_reader is None:
+            raise ImproperlyConfigured("no role reader: zhengxie.accounts is not in INSTALLED_APPS")
+        cached = _role_reader(user)
         user._zx_roles = cached
     return cached
 

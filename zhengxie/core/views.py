@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.roles import Role
 
 from .access import require, roles_of
 from .selectors import home_context

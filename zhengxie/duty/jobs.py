@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.roles import Role
 from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
 

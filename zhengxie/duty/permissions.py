@@ -1,5 +1,5 @@
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import register
+from zhengxie.core.roles import Role
 
 RULES = {
     # Activities: members see those they are invited to (activities.visible_activities); the secretariat organises.

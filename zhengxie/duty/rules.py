@@ -5,10 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
+from zhengxie.core.roles import Role
 
 from .models import RuleItem
 from .points import recompute_year, ruleset_for

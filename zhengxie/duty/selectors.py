@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.people.models import Member
 
 from .models import DutyRecord, MemberYearScore

@@ -3,8 +3,8 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoItem, register_todo_provider
 
 from .models import Activity, ActivityState, AttendanceMode, Invitation, LeaveRequest, LeaveState

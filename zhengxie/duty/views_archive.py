@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengxie.core.access import has_perm, require
-from zhengxie.core.context_processors import committee_name
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, StateConflict
 from zhengxie.people.models import Member, Sector, Term
+from zhengxie.people.selectors import committee_name
 
 from . import reports, rules, selectors, services
 from .forms_archive import PAGE_SIZE, SORTS, AddOtherForm, RuleTable, TableFilterForm, parse_year

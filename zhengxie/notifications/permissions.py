@@ -1,5 +1,5 @@
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import register
+from zhengxie.core.roles import Role
 
 RULES = {
     # Everyone reads their own notifications (selectors restrict to the recipient).

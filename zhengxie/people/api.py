@@ -1,10 +1,12 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from zhengxie.core.access import roles_of
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
 from . import selectors
 from .choices import MemberStatus, UnitKind
+from .models import Member, UnitStaff
 
 router = Router(tags=["people"])
 
@@ -63,6 +65,53 @@ def _member_out(user, m) -> dict:
         "status": m.status,
         "mobile": m.mobile if reveal else mask_mobile(m.mobile),
         "id_number": m.id_number if reveal else mask_id_number(m.id_number),
+    }
+
+
+class MemberRef(Schema):
+    id: int
+    name: str
+    sector: str
+    party: str
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    is_leader: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    roles: list[str]
+    member: MemberRef | None
+    units: list[UnitRef]
+
+
+# The account's own endpoint, served here because the member record and the unit posts are this app's data; it
+# keeps the operation id and tag it was published with.
+@router.get("/me", response=MeOut, operation_id="zhengxie_accounts_api_me", tags=["accounts"])
+def me(request):
+    """The signed-in user, their roles, and the member record or handling units behind the account."""
+    user = request.user
+    member = Member.objects.select_related("sector", "party").filter(user=user).first()
+    posts = UnitStaff.objects.select_related("unit").filter(user=user, unit__is_active=True)
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "roles": sorted(r.value for r in roles_of(user)),
+        "member": None
+        if member is None
+        else {
+            "id": member.pk,
+            "name": member.name,
+            "sector": member.sector.name,
+            "party": member.party.name,
+        },
+        "units": [{"id": p.unit_id, "name": p.unit.name, "is_leader": p.is_leader} for p in posts],
     }
 
 

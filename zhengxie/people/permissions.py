@@ -1,5 +1,5 @@
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import register
+from zhengxie.core.roles import Role
 
 RULES = {
     # The member roster; conveners see only their sector's members (selectors.member_list).

@@ -1,13 +1,16 @@
 """Reads of organisation data that know the user: each returns only what that user may see."""
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core import crypto
 from zhengxie.core.access import has_perm, roles_of
+from zhengxie.core.roles import Role
 from zhengxie.core.validators import normalise_id_number, normalise_mobile
 
-from .models import HandlingUnit, Member
+from .choices import MemberStatus
+from .models import Committee, HandlingUnit, Member, Sector, UnitStaff
+from .principal import unread_notifications
 
 ORG_WIDE = {Role.SECRETARIAT, Role.PROPOSAL_OFFICE, Role.LEADER, Role.ADMIN}
 
@@ -82,3 +85,46 @@ def unit_list(*, user, filters: dict | None = None) -> QuerySet[HandlingUnit]:
 
 def unit_get(*, user, pk: int) -> HandlingUnit | None:
     return unit_list(user=user).filter(pk=pk).first()
+
+
+def committee_name() -> str:
+    name = cache.get("zhengxie:committee_name")
+    if name is None:
+        committee = Committee.objects.only("name").first()
+        name = committee.name if committee else "政协履职工作平台"
+        cache.set("zhengxie:committee_name", name, 300)
+    return name
+
+
+def page_shell(request) -> dict:
+    """What every page's frame shows from this app's data (``core.context_processors``): the committee's name, and
+    the signed-in user's unread notifications, read with their roles (``principal.compute_roles``)."""
+    context = {"committee_name": committee_name()}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        context["unread_notifications"] = unread_notifications(user)
+    return context
+
+
+def home_figures(*, user, roles) -> dict:
+    """What each role's home page shows from the organisation (``core.selectors.home_context``)."""
+    ctx: dict = {}
+    if roles & {Role.SECRETARIAT, Role.PROPOSAL_OFFICE, Role.LEADER, Role.ADMIN, Role.OVERSEER}:
+        ctx["org_figures"] = {
+            "members": Member.objects.filter(status=MemberStatus.SERVING).count(),
+            "standing": Member.objects.filter(status=MemberStatus.SERVING, is_standing_committee=True).count(),
+            "sectors": Sector.objects.count(),
+            "units": HandlingUnit.objects.filter(is_active=True).count(),
+        }
+    if Role.MEMBER in roles:
+        ctx["my_member"] = (
+            Member.objects.select_related("sector", "party")
+            .prefetch_related("special_committees")
+            .filter(user=user)
+            .first()
+        )
+    if Role.SECTOR_CONVENER in roles:
+        ctx["convened_sectors"] = list(Sector.objects.filter(convener__user=user))
+    if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
+        ctx["my_posts"] = list(UnitStaff.objects.select_related("unit").filter(user=user, unit__is_active=True))
+    return ctx

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengxie.accounts.roles import Role
-from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import roles_of
+from zhengxie.people.principal import units_of
 from zhengxie.core.api_errors import Invalid, NotFound
 
 from . import actions, selectors, services

@@ -1,5 +1,5 @@
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import register
+from zhengxie.core.roles import Role
 
 # Pages. Which proposals each person sees is decided by selectors.visible_proposals; which actions, by workflow.py.
 RULES = {

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.roles import Role
 from zhengxie.notifications.services import notify
 
 from .actions import assignment_act, office_users, proposal_act, unit_users

@@ -44,7 +44,7 @@ LIVE_ASSIGNMENT = (
 
 
 def _unit_ids(user) -> list[int]:
-    from zhengxie.accounts.selectors import units_of
+    from zhengxie.people.principal import units_of
 
     return units_of(user)
 
@@ -645,7 +645,7 @@ class ProposalFacts:
 
     def unit_post(self, user, unit_id: int) -> bool | None:
         """None when ``user`` works for no such unit, else whether they are one of its leaders. Only someone who
-        holds a unit role has a post in an active unit (``accounts.selectors.compute_roles``)."""
+        holds a unit role has a post in an active unit (``people.principal.compute_roles``)."""
         posts = self._posts.get(user.pk)
         if posts is None:
             posts = {}

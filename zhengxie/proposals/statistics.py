@@ -76,8 +76,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Party, Sector, Session, Term
 
 from .choices import AssignmentRole, AssignmentState, CosignState, ExcellentState, KeyState, ReplyState, Satisfaction

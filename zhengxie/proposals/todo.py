@@ -3,8 +3,8 @@
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoItem, register_todo_provider
 
 from .choices import AssignmentState, CosignState, ExcellentState, ExtensionState, KeyState, ProposalState, ReplyState
@@ -66,7 +66,7 @@ def proposal_todo(user) -> list[TodoItem]:
         for p in Proposal.objects.filter(excellent_state=ExcellentState.NOMINATED)[:LIMIT]:
             items.append(_p(p, _("评定优秀提案"), kind))
     if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
-        from zhengxie.accounts.selectors import units_of
+        from zhengxie.people.principal import units_of
 
         units = units_of(user)
         mine = Assignment.objects.filter(unit_id__in=units).select_related("proposal", "unit")

@@ -29,9 +29,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from zhengxie.accounts.roles import Role
-from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
+from zhengxie.people.principal import units_of
 from zhengxie.people.models import HandlingUnit
 
 from . import selectors, services

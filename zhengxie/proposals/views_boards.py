@@ -34,12 +34,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from zhengxie.accounts.selectors import units_of
 from zhengxie.core.access import has_perm, require
 from zhengxie.core.exceptions import InvalidInput, StateConflict
 from zhengxie.core.forms import StyledFormMixin
 from zhengxie.core.prepared import Prepared, SlicedRows, Variants
 from zhengxie.people.models import HandlingUnit
+from zhengxie.people.principal import units_of
 from zhengxie.workdays.services import add_working_days
 
 from . import workflow as wf

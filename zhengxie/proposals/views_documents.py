@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengxie.core.access import require
-from zhengxie.core.context_processors import committee_name
 from zhengxie.people.models import Session, Term
+from zhengxie.people.selectors import committee_name
 
 from . import documents, selectors
 from .models import Proposal, Reply

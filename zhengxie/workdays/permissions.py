@@ -1,5 +1,5 @@
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import register
+from zhengxie.core.roles import Role
 
 RULES = {
     "workdays.view": {Role.ADMIN, Role.PROPOSAL_OFFICE, Role.SECRETARIAT},

@@ -7,7 +7,6 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
-from zhengxie.accounts.roles import Role
 from zhengxie.accounts.services import (
     account_set_password,
     account_sign_out_everywhere,
@@ -18,6 +17,7 @@ from zhengxie.accounts.services import (
 )
 from zhengxie.audit.models import AuditChainHead, AuditEntry
 from zhengxie.audit.services import GENESIS, audit_record, audit_verify_chain
+from zhengxie.core.roles import Role
 from zhengxie.notifications.services import preference_set
 from zhengxie.workdays.services import correction_delete, correction_set
 

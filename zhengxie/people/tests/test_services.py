@@ -5,15 +5,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from zhengxie.accounts.backends import UsernameOrMobileBackend
-from zhengxie.accounts.roles import Role
-from zhengxie.accounts.selectors import compute_roles
 from zhengxie.accounts.services import account_set_password
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core import crypto
+from zhengxie.core.roles import Role
 from zhengxie.core.testing import make_id_number, make_mobile
 from zhengxie.people import services
 from zhengxie.people.choices import MemberStatus, UnitKind
 from zhengxie.people.models import HandlingUnit, Member, UnitStaff
+from zhengxie.people.principal import compute_roles
 
 from .builders import birth_of, member_data
 

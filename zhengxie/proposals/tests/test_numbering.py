@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from zhengxie.accounts.roles import Role
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import StateConflict
+from zhengxie.core.roles import Role
 from zhengxie.core.testing import PASSWORD
 from zhengxie.proposals import actions
 from zhengxie.proposals.actions import proposal_act

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from zhengxie.accounts.roles import Role
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, StateConflict
+from zhengxie.core.roles import Role
 from zhengxie.core.testing import PASSWORD
 from zhengxie.duty.models import DutyKind, DutyRecord
 from zhengxie.duty.services import duty_record_event
