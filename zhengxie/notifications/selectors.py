@@ -1,4 +1,4 @@
-from .models import Notification
+from .models import EmailMode, Notification, NotificationPreference
 
 
 def unread_count(*, user) -> int:
@@ -10,3 +10,8 @@ def notification_list(*, user, unread_only: bool = False):
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs
+
+
+def email_mode_of(user) -> str:
+    pref = NotificationPreference.objects.filter(user=user).first()
+    return pref.email_mode if pref else EmailMode.IMMEDIATE

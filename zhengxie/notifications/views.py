@@ -7,15 +7,14 @@ from django.views.decorators.http import require_POST
 
 from zhengxie.core.access import require
 
-from . import services
+from . import selectors, services
 from .forms import PreferenceForm
-from .selectors import notification_list as select_notifications
 
 
 @require("notifications.own")
 def notification_list(request):
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(select_notifications(user=request.user, unread_only=unread_only), 30).get_page(
+    page = Paginator(selectors.notification_list(user=request.user, unread_only=unread_only), 30).get_page(
         request.GET.get("page")
     )
     return render(
@@ -45,7 +44,7 @@ def mark_all_read(request):
 
 @require("notifications.own")
 def preferences(request):
-    form = PreferenceForm(request.POST or None, initial={"email_mode": services.email_mode_of(request.user)})
+    form = PreferenceForm(request.POST or None, initial={"email_mode": selectors.email_mode_of(request.user)})
     if request.method == "POST" and form.is_valid():
         services.preference_set(user=request.user, email_mode=form.cleaned_data["email_mode"])
         messages.success(request, _("通知设置已保存。"))

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from zhengxie.accounts.services import account_create
 from zhengxie.audit.models import AuditEntry
+from zhengxie.notifications.delivery import deliver_daily_digests, deliver_immediate
 from zhengxie.notifications.models import EmailMode, Notification, NotificationPreference
-from zhengxie.notifications.services import deliver_daily_digests, notify, preference_set
+from zhengxie.notifications.services import notify, preference_set
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,6 @@ def test_no_email_and_no_notification_when_the_transaction_rolls_back(people, dj
 
 
 def test_a_notification_is_emailed_once_even_if_the_task_runs_twice(people, django_capture_on_commit_callbacks):
-    from zhengxie.notifications.services import deliver_immediate
-
     with django_capture_on_commit_callbacks(execute=True):
         created = notify(recipients=[people["immediate"]], kind="info", title="只发一次")
     assert deliver_immediate([n.pk for n in created]) == 0
