@@ -240,9 +240,13 @@ def _detail_of(user, p) -> dict:
     assignments, all_replies, entries = parts.assignments, parts.replies, parts.timeline
     roles = roles_of(user)
     office = Role.PROPOSAL_OFFICE in roles
+    oversight = bool(roles & selectors.OVERSIGHT)
     my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
-    handling_units = {a.unit_id for a in assignments if a.state != AssignmentState.REASSIGNED}
-    sees_co_opinions = office or bool(my_units & handling_units)
+    # A co-handler's opinion goes to the lead unit: the office, the lead unit and the co-handler itself read it.
+    lead_units = {
+        a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != AssignmentState.REASSIGNED
+    }
+    leads = bool(my_units & lead_units)
 
     replies = selectors.visible_replies(
         user, p, replies=all_replies, assignments=assignments, cosignatures=parts.cosignatures
@@ -270,10 +274,11 @@ def _detail_of(user, p) -> dict:
                 "due_date": a.due_date,
                 "overdue": selectors.is_overdue(a),
                 "reply": _reply_out(reply) if reply is not None else None,
-                "co_opinion": a.co_opinion if sees_co_opinions and a.co_opinion else None,
+                "co_opinion": a.co_opinion if (office or leads or a.unit_id in my_units) and a.co_opinion else None,
+                # A unit's internal steps (an extension request among them) show to that unit and to oversight.
                 "pending_extension": (
                     {"requested_due": ext.requested_due, "reason": ext.reason, "requested_at": _local(ext.requested_at)}
-                    if ext is not None and (office or a.unit_id in my_units)
+                    if ext is not None and (oversight or a.unit_id in my_units)
                     else None
                 ),
                 "allowed_actions": wf.allowed_assignment_actions(a, user),

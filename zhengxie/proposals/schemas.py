@@ -197,10 +197,10 @@ class AssignmentOut(Schema):
     overdue: bool = Field(description="Still being handled and past its due date.")
     reply: ReplyOut | None = Field(description="The latest reply of this assignment that the caller may read.")
     co_opinion: str | None = Field(
-        description="A co-handler's opinion (会办意见): shown to the office and the proposal's handling units."
+        description="A co-handler's opinion (会办意见): shown to the office, the lead unit and that co-handler."
     )
     pending_extension: ExtensionOut | None = Field(
-        description="An extension request awaiting decision: shown to the office and the assignment's unit."
+        description="An extension request awaiting decision: shown to the assignment's unit and to oversight."
     )
     allowed_actions: list[str] = Field(
         description="Actions the caller may take on this assignment now: "
