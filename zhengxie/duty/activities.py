@@ -24,13 +24,13 @@ from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import Member
 
 from . import checkin
+from .choices import DutyKind
 from .models import (
     Activity,
     ActivityKind,
     ActivityState,
     AttendanceMode,
     AttendanceStatus,
-    DutyKind,
     Invitation,
     LeaveRequest,
     LeaveState,

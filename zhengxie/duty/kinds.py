@@ -1,6 +1,8 @@
 """The default activity kinds (duty.md). A data migration installs them; ``ensure_default_kinds`` restores any that
 are missing (used by the demo and test builders, as test databases are flushed between live-server tests)."""
 
+from .models import ActivityKind
+
 DEFAULT_KINDS = [
     ("plenary", "全体会议"),
     ("standing_committee", "常委会议"),
@@ -18,8 +20,6 @@ DEFAULT_KINDS = [
 
 
 def ensure_default_kinds() -> int:
-    from .models import ActivityKind
-
     created = 0
     for order, (code, name) in enumerate(DEFAULT_KINDS, start=1):
         _kind, made = ActivityKind.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})

@@ -10,7 +10,11 @@ from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import DutyKind, DutyRecord, MemberYearScore, RuleItem, RuleSet, YearScoreRoster
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import Member, Term
+
+from .choices import DutyKind
+from .models import DutyRecord, MemberYearScore, RuleItem, RuleSet, YearScoreRoster
 
 D = Decimal
 
@@ -235,8 +239,6 @@ def _grouped(qs):
 
 
 def _term_years(year: int) -> tuple[int, int]:
-    from zhengxie.people.models import Term
-
     term = Term.objects.filter(starts_on__year__lte=year, ends_on__year__gte=year).order_by("-number").first()
     return (term.starts_on.year, term.ends_on.year) if term else (year, year)
 
@@ -249,9 +251,6 @@ def recompute_members(*, year: int, member_ids) -> int:
 def recompute_year(*, year: int) -> int:
     """Recompute every serving member and every member with a ledger row or a stored score in the year (after a
     rule change)."""
-    from zhengxie.people.choices import MemberStatus
-    from zhengxie.people.models import Member
-
     roster = _roster_state()  # read first: a member changed while this runs makes the next check search again
     ids = set(DutyRecord.objects.filter(year=year).values_list("member_id", flat=True).distinct())
     ids |= set(Member.objects.filter(status=MemberStatus.SERVING).values_list("pk", flat=True))
@@ -265,8 +264,6 @@ def _recompute(year: int, member_ids: list[int], batch: int = 2000, *, only_miss
     """Compute and store the year's rows of ``member_ids``. ``only_missing``: insert rows that do not exist and
     leave existing ones alone (ON CONFLICT DO NOTHING) — for filling gaps, which must never overwrite a row that a
     concurrent ledger write or rule change has just computed."""
-    from zhengxie.people.models import Member
-
     if not member_ids:
         return 0
     rs = ruleset_for(year)
@@ -332,8 +329,6 @@ def _roster_state() -> dict:
     """The member roster's highest id and latest change: two index probes (``people.Member``'s primary key and its
     ``updated_at`` index). Creating a member or changing one (its status included) through the services, the
     imports, the admin or ``bulk_create`` moves one of them."""
-    from zhengxie.people.models import Member
-
     return Member.objects.order_by().aggregate(last_member_id=Max("pk"), last_member_change=Max("updated_at"))
 
 
@@ -350,9 +345,6 @@ def ensure_year(year: int, *, force: bool = False) -> int:
     last found complete (``YearScoreRoster``) it costs two index probes and one lookup; otherwise the members
     without a row are found (one anti-join over the serving members) and their rows inserted. Returns rows
     inserted."""
-    from zhengxie.people.choices import MemberStatus
-    from zhengxie.people.models import Member
-
     roster = _roster_state()
     if not force and YearScoreRoster.objects.filter(year=year, **roster).exists():
         return 0

@@ -27,7 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyKind, Invitation, Speech
+from .choices import DutyKind
+from .models import ATTENDANCE_PREFIXES, ActivityKind, Invitation, Speech
 from .points import Archive, Rules, member_archive, ruleset_for
 from .selectors import Ranks, ledger
 

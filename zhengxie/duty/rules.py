@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from zhengxie.audit.services import audit_record
+from zhengxie.audit.services import audit_record, diff
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
 from zhengxie.core.roles import Role
@@ -114,8 +114,6 @@ def ruleset_save(*, actor, year: int, data: dict) -> dict:
         "alerts": rs.alerts,
         "items": {i.kind: [str(i.points), str(i.yearly_cap), str(i.joint_points)] for i in rs.items.all()},
     }
-    from zhengxie.audit.services import diff
-
     changes = diff(before, after)
     changes["version"] = [rs.version - 1, rs.version]
     audit_record(actor=actor, action="duty.save_rules", obj=rs, object_repr=f"{year} 积分规则", changes=changes)

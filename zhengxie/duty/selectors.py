@@ -10,6 +10,7 @@ from zhengxie.core.roles import Role
 from zhengxie.people.models import Member
 
 from .models import DutyRecord, MemberYearScore
+from .points import ensure_year
 
 ALL = {Role.SECRETARIAT, Role.LEADER}
 
@@ -51,8 +52,6 @@ class Ranks:
 
     def __init__(self, year: int, *, ensure: bool = True):
         if ensure:
-            from .points import ensure_year
-
             ensure_year(year)
         self.year = year
         self._all: tuple | None = None
@@ -129,8 +128,6 @@ SORTS = {
 
 def committee_table(*, user, year: int, filters: dict | None = None, sort: str = "score") -> QuerySet:
     """The year's table of members with points and grades, limited to the members the user may see."""
-    from .points import ensure_year
-
     ensure_year(year)
     f = filters or {}
     qs = MemberYearScore.objects.filter(year=year).select_related("member", "member__sector", "member__party")

@@ -8,9 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zhengxie.audit.services import audit_record
+from zhengxie.core.access import has_perm
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
+from zhengxie.people.choices import MemberStatus
 
-from .models import DutyKind, DutyRecord
+from .choices import DutyKind
+from .models import DutyRecord
+from .points import ensure_year_on_commit, recompute_members, sector_changed_on_commit
 
 
 def _source_type(source) -> str:
@@ -57,8 +61,6 @@ def duty_record_event(
         note=note[:255],
     )
     if recompute:
-        from .points import recompute_members
-
         recompute_members(year=row.year, member_ids=[member.pk])
     return row
 
@@ -85,8 +87,6 @@ def duty_reverse(*, record: DutyRecord, actor=None, note: str = "", recompute: b
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     if recompute:
-        from .points import recompute_members
-
         recompute_members(year=record.year, member_ids=[record.member_id])
     return reversal
 
@@ -101,8 +101,6 @@ def duty_reverse_events(*, source, kind: str | None = None, member=None, actor=N
     rows = list(live)
     for row in rows:
         duty_reverse(record=row, actor=actor, note=note, recompute=False)
-    from .points import recompute_members
-
     for year in {r.year for r in rows}:
         recompute_members(year=year, member_ids=[r.member_id for r in rows if r.year == year])
     return len(rows)
@@ -113,8 +111,6 @@ def duty_add_other(
     *, actor, member, occurred_on: datetime.date, description: str, reason: str, quantity: Decimal | int = 1
 ) -> DutyRecord:
     """Staff enter an "other" duty by hand, with a reason (the only hand-typed kind)."""
-    from zhengxie.core.access import has_perm
-
     if not has_perm(actor, "duty.add_other"):
         raise NotAllowed(_("只有机关工作人员可以录入其他履职。"))
     if not description.strip() or not reason.strip():
@@ -137,7 +133,15 @@ def duty_add_other(
         obj=member,
         changes={"record": [None, {"id": row.pk, "description": description, "reason": reason}]},
     )
-    from .points import recompute_members
-
     recompute_members(year=row.year, member_ids=[member.pk])
     return row
+
+
+def member_changed(member, *, created: bool, changed: frozenset[str]) -> None:
+    """The people services tell of every change of a member (registered in ``DutyConfig.ready``): a member serving
+    from now on gets this year's row of the archive (committee table, ranks) once the change commits, rather than on
+    the next reader's request (``points.ensure_year``); one moved to another sector is ranked in the new one."""
+    if member.status == MemberStatus.SERVING and (created or "status" in changed):
+        ensure_year_on_commit()
+    if "sector" in changed:
+        sector_changed_on_commit(member)

@@ -28,8 +28,9 @@ from zhengxie.people.models import Member, Sector, Term
 from zhengxie.people.selectors import committee_name
 
 from . import reports, rules, selectors, services
+from .choices import DutyKind
 from .forms_archive import PAGE_SIZE, SORTS, AddOtherForm, RuleTable, TableFilterForm, parse_year
-from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyKind, DutyRecord, MemberYearScore, RuleSet
+from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyRecord, MemberYearScore, RuleSet
 from .points import ruleset_for
 
 NAV_OWN, NAV_TABLE, NAV_RULES = "my_archive", "duty_table", "duty_rules"

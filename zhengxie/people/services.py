@@ -5,6 +5,8 @@ an audit row in one transaction, so a refused call writes nothing. ``actor=None`
 commands). ID numbers and mobiles appear in audit rows only masked.
 """
 
+from collections.abc import Callable
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -226,13 +228,23 @@ def _member_sync_account(member: Member, *, actor, create: bool) -> dict:
     return {}
 
 
-def _duty_archive_rows_on_commit(member: Member) -> None:
-    """A member serving from now on gets this year's row of the duty archive (committee table, ranks) once the
-    change commits, rather than on the next reader's request (``duty.points.ensure_year``)."""
-    if member.status == MemberStatus.SERVING:
-        from zhengxie.duty.points import ensure_year_on_commit
+# Apps above this one that keep something per member (the duty archive's yearly rows) are told of each change of a
+# member, in the writing transaction. They register in their AppConfig.ready, so that this app depends on none of them.
+MemberListener = Callable[..., None]
+_MEMBER_LISTENERS: list[MemberListener] = []
 
-        ensure_year_on_commit()
+
+def member_listener_add(listener: MemberListener) -> MemberListener:
+    """``listener(member, *, created: bool, changed: frozenset[str])`` is called after a member is created
+    (``created``) or after some of its fields change (``changed``: the field names), before the transaction
+    commits; it defers its own work with ``transaction.on_commit`` where that work must see the commit."""
+    _MEMBER_LISTENERS.append(listener)
+    return listener
+
+
+def _member_changed(member: Member, *, created: bool = False, changed=()) -> None:
+    for listener in _MEMBER_LISTENERS:
+        listener(member, created=created, changed=frozenset(changed))
 
 
 @transaction.atomic
@@ -249,7 +261,7 @@ def member_create(*, actor, data: dict, create_account: bool = False) -> Member:
     changes = diff({}, member_audit_view(values))
     changes |= _member_sync_account(member, actor=actor, create=create_account)
     audit_record(actor=actor, action="member.create", obj=member, changes=changes)
-    _duty_archive_rows_on_commit(member)
+    _member_changed(member, created=True)
     return member
 
 
@@ -274,12 +286,7 @@ def member_update(*, actor, member: Member, data: dict, create_account: bool = F
             member.special_committees.set(values["special_committees"])
         if "terms" in changed:
             member.terms.set(values["terms"])
-        if "status" in changed:
-            _duty_archive_rows_on_commit(member)
-        if "sector" in changed:
-            from zhengxie.duty.points import sector_changed_on_commit
-
-            sector_changed_on_commit(member)
+        _member_changed(member, changed=changed)
     changes |= _member_sync_account(member, actor=actor, create=create_account)
     if changes:
         audit_record(actor=actor, action="member.update", obj=member, changes=changes)
@@ -297,7 +304,7 @@ def member_set_status(*, actor, member: Member, status: str) -> Member:
         old, member.status = member.status, status
         member.save(update_fields=["status", "updated_at"])
         audit_record(actor=actor, action="member.set_status", obj=member, changes={"status": [old, status]})
-        _duty_archive_rows_on_commit(member)
+        _member_changed(member, changed={"status"})
     return member
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
-from zhengxie.duty.models import DutyKind
+from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.services import notify
 from zhengxie.people.models import HandlingUnit, UnitStaff

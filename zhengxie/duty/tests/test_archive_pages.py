@@ -25,7 +25,8 @@ from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import NotAllowed
 from zhengxie.core.testing import ROLE_KEYS, make_member
 from zhengxie.duty.activities import activity_act, activity_create
-from zhengxie.duty.models import DutyKind, DutyRecord, MemberYearScore, RuleItem, RuleSet
+from zhengxie.duty.choices import DutyKind
+from zhengxie.duty.models import DutyRecord, MemberYearScore, RuleItem, RuleSet
 from zhengxie.duty.points import member_archive, ruleset_for
 from zhengxie.duty.selectors import Ranks, ledger
 from zhengxie.duty.services import duty_add_other, duty_record_event

@@ -9,8 +9,8 @@ from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
 from zhengxie.core.testing import make_member
+from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.jobs import flag_new_alerts, warn_short_of_minimums
-from zhengxie.duty.models import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.duty.tasks_archive import duty_alert_flags, duty_minimum_warnings
 from zhengxie.notifications.models import Notification

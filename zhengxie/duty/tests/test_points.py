@@ -8,7 +8,8 @@ import pytest
 
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import NotAllowed
-from zhengxie.duty.models import DutyKind, MemberYearScore, RuleItem
+from zhengxie.duty.choices import DutyKind
+from zhengxie.duty.models import MemberYearScore, RuleItem
 from zhengxie.duty.points import member_archive, ruleset_for
 from zhengxie.duty.rules import ruleset_save
 from zhengxie.duty.services import duty_record_event, duty_reverse

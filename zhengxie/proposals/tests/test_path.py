@@ -5,7 +5,8 @@ import pytest
 
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
-from zhengxie.duty.models import DutyKind, DutyRecord
+from zhengxie.duty.choices import DutyKind
+from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
 from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import assignment_act, proposal_act

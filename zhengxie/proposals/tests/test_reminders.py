@@ -10,7 +10,8 @@ import pytest
 
 from zhengxie.accounts.services import account_create
 from zhengxie.core.testing import PASSWORD, make_member
-from zhengxie.duty.models import DutyKind, DutyRecord
+from zhengxie.duty.choices import DutyKind
+from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
 from zhengxie.proposals import reminders, tasks
 from zhengxie.proposals import workflow as wf

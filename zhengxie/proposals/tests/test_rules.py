@@ -13,7 +13,8 @@ from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, StateConflict
 from zhengxie.core.roles import Role
 from zhengxie.core.testing import PASSWORD
-from zhengxie.duty.models import DutyKind, DutyRecord
+from zhengxie.duty.choices import DutyKind
+from zhengxie.duty.models import DutyRecord
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.models import Notification
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, UnitStaff
