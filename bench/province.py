@@ -93,17 +93,18 @@ def give_password(user_ids: list[int], password: str) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(database_url: str, workers: int):
-    """gunicorn on a free loopback port with a private var directory; always stopped, directory removed."""
+def gunicorn(database_url: str, workers: int, app: str = "zhengxie.wsgi", ready_path: str = "/accounts/login/"):
+    """gunicorn on a free loopback port with a private var directory; always stopped, directory removed. ``app``
+    and ``ready_path`` (answered 200 once it serves) are the project's unless another WSGI app is served."""
     var_dir = Path(tempfile.mkdtemp(prefix="zhengxie-bench-var-"))
     (var_dir / "static").symlink_to(REPO / "var" / "static")
     os.environ["ZHENGXIE_VAR_DIR"] = str(var_dir)  # start_gunicorn passes os.environ on
     port = free_port()
     log_path = var_dir / "gunicorn.log"
-    proc = start_gunicorn(database_url, port, workers, log_path)
+    proc = start_gunicorn(database_url, port, workers, log_path, app)
     failed = True
     try:
-        wait_until_serving(proc, port, log_path)
+        wait_until_serving(proc, port, log_path, path=ready_path)
         yield port
         failed = False
     finally:

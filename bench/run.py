@@ -218,7 +218,10 @@ def gunicorn_executable() -> str:
     raise BenchError("gunicorn not found next to this Python or in .venv/bin")
 
 
-def start_gunicorn(database_url: str, port: int, workers: int, log_path: Path) -> subprocess.Popen:
+def start_gunicorn(
+    database_url: str, port: int, workers: int, log_path: Path, app: str = "zhengxie.wsgi"
+) -> subprocess.Popen:
+    """gunicorn serving ``app`` (the project by default; bench/run_bare.py serves its bare endpoint the same way)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -227,20 +230,22 @@ def start_gunicorn(database_url: str, port: int, workers: int, log_path: Path) -
         "DJANGO_DEBUG": "0",
         "ZHENGXIE_REQUIRE_STAFF_OTP": "0",
     }
-    cmd = [gunicorn_executable(), "zhengxie.wsgi", "-w", str(workers), "-b", f"{HOST}:{port}"]
+    cmd = [gunicorn_executable(), app, "-w", str(workers), "-b", f"{HOST}:{port}"]
     cmd += ["--chdir", str(REPO), "--log-level", "warning"]
     with open(log_path, "wb") as log:
         # Its own session, so that stopping it (and its workers) cannot touch anything else.
         return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def wait_until_serving(proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 60) -> None:
+def wait_until_serving(
+    proc: subprocess.Popen, port: int, log_path: Path, timeout: float = 60, path: str = "/accounts/login/"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise BenchError(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text(errors='replace')[-3000:]}")
         try:
-            if request(port, "GET", "/accounts/login/").status == 200:
+            if request(port, "GET", path).status == 200:
                 return
         except OSError:
             pass
