@@ -289,6 +289,8 @@ GROUPS = [
         "middleware",
         (
             "/django/middleware/",
+            "/django/utils/deprecation.py",  # MiddlewareMixin
+            "/django/core/handlers/exception.py",  # the wrapper around each middleware
             "/django/contrib/sessions/",
             "/django/contrib/messages/",
             "/django/contrib/auth/middleware.py",
@@ -336,6 +338,7 @@ GROUPS = [
 ]
 SQL = "SQL execution"
 AUTH = "authentication"
+MIDDLEWARE = "middleware"
 OTHER = "other (request handling, URL resolving, Python)"
 PYTHON_GROUPS = [name for name, _ in GROUPS if name not in ("benchmark driver", SQL)] + [OTHER]
 
@@ -351,15 +354,34 @@ def group_of_file(func: tuple) -> str | None:
     return OTHER
 
 
-def split_by_group(stats: pstats.Stats) -> dict[str, float]:
-    """Seconds of own time per group. A function without a file is shared among its callers' groups in proportion
-    to the own time it spent under each (cProfile records that per caller), up the calls until a file is found.
-    Authentication also takes the Python time spent on its behalf in other groups (the ORM building the token's
-    read, say): a function's time counts as under authentication in the share of its cumulative time that its
-    callers under authentication account for, as gprof shares a callee among its callers. Its SQL stays SQL."""
+def where(func: tuple) -> str:
+    filename, line, name = func
+    if filename == "~":
+        return name
+    path = filename.replace(os.sep, "/")
+    for anchor in ("/site-packages/", f"/python{sys.version_info[0]}.{sys.version_info[1]}/", f"{REPO.as_posix()}/"):
+        if anchor in path:
+            path = path.split(anchor, 1)[1]
+            break
+    return f"{path}:{line}({name})"
+
+
+def is_view_call(func: tuple) -> bool:
+    """Django's handler below the middleware: it resolves the URL and calls the view."""
+    return func[0].replace(os.sep, "/").endswith("/django/core/handlers/base.py") and func[2] == "_get_response"
+
+
+def split_by_group(stats: pstats.Stats) -> dict[str, dict[tuple, float]]:
+    """Seconds of own time per group, and in each group per function.
+
+    A function without a file is shared among its callers' groups in proportion to the own time it spent under
+    each (cProfile records that per caller), up the calls until a file is found. Authentication and middleware also
+    take the Python time spent on their behalf in other groups (the ORM building the token's read; the translation
+    machinery LocaleMiddleware switches on): a function's time counts as theirs in the share of its cumulative time
+    that its callers in their files account for, as gprof shares a callee among its callers; for middleware, what
+    runs under Django's call of the view does not count. Their SQL stays SQL."""
     table = stats.stats  # {func: (primitive calls, calls, own time, cumulative time, {caller: (…, …, own, cum)})}
     file_memo: dict[tuple, dict[str, float]] = {}
-    auth_memo: dict[tuple, float] = {}
 
     def shares(callers: dict, index: int) -> list[tuple[tuple, float]]:
         """Each caller's share of a function's time: by the time it took under each (own time when index is 2,
@@ -387,29 +409,40 @@ def split_by_group(stats: pstats.Stats) -> dict[str, float]:
         file_memo[func] = dict(mix)
         return file_memo[func]
 
-    def under_auth(func: tuple, depth: int) -> float:
-        if group_of_file(func) == AUTH:
-            return 1.0
-        if func in auth_memo:
-            return auth_memo[func]
-        callers = table.get(func, (0, 0, 0, 0, {}))[4]
-        if depth > 40 or not callers:
-            return 0.0
-        auth_memo[func] = 0.0  # a recursive cycle ends here
-        auth_memo[func] = sum(share * under_auth(caller, depth + 1) for caller, share in shares(callers, 3))
-        return auth_memo[func]
+    def on_behalf_of(group: str):
+        """The share of a function's time spent under functions of ``group``'s files."""
+        memo: dict[tuple, float] = {}
 
-    seconds: dict[str, float] = defaultdict(float)
+        def share_of(func: tuple, depth: int) -> float:
+            if group_of_file(func) == group:
+                return 1.0
+            if is_view_call(func) and group == MIDDLEWARE:
+                return 0.0
+            if func in memo:
+                return memo[func]
+            callers = table.get(func, (0, 0, 0, 0, {}))[4]
+            if depth > 60 or not callers:
+                return 0.0
+            memo[func] = 0.0  # a recursive cycle ends here
+            memo[func] = sum(share * share_of(caller, depth + 1) for caller, share in shares(callers, 3))
+            return memo[func]
+
+        return share_of
+
+    auth_share, middleware_share = on_behalf_of(AUTH), on_behalf_of(MIDDLEWARE)
+    by_function: dict[str, dict[tuple, float]] = defaultdict(lambda: defaultdict(float))
     for func, (_cc, _nc, own, _cum, _callers) in table.items():
-        auth = under_auth(func, 0)
         for name, weight in file_groups(func, 0).items():
-            if name in (SQL, "benchmark driver", AUTH):
-                seconds[name] += own * weight
-            else:
-                seconds[AUTH] += own * weight * auth
-                seconds[name] += own * weight * (1 - auth)
-    seconds.pop("benchmark driver", None)
-    return dict(seconds)
+            if name in (SQL, "benchmark driver", AUTH, MIDDLEWARE):
+                by_function[name][func] += own * weight
+                continue
+            auth = auth_share(func, 0)
+            middleware = (1 - auth) * middleware_share(func, 0)
+            by_function[AUTH][func] += own * weight * auth
+            by_function[MIDDLEWARE][func] += own * weight * middleware
+            by_function[name][func] += own * weight * (1 - auth - middleware)
+    by_function.pop("benchmark driver", None)
+    return {name: dict(functions) for name, functions in by_function.items()}
 
 
 def profile(app: InProcess, endpoints: list, authorization: str, calls: int) -> list[dict]:
@@ -442,11 +475,10 @@ def profile(app: InProcess, endpoints: list, authorization: str, calls: int) -> 
         for path in sequence:
             app.call("GET", path, headers=headers)
         profiler.disable()
-        stats = pstats.Stats(profiler)
-        seconds = split_by_group(stats)
+        by_function = split_by_group(pstats.Stats(profiler))
+        seconds = {name: sum(functions.values()) for name, functions in by_function.items()}
         total = sum(seconds.values())
         python = total - seconds.get(SQL, 0.0)
-        top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:15]
         out.append(
             {
                 "endpoint": label,
@@ -457,10 +489,14 @@ def profile(app: InProcess, endpoints: list, authorization: str, calls: int) -> 
                 "profiled_ms_per_call": round(total * 1000 / calls, 2),
                 "sql_percent_of_profiled": round(100 * seconds.get(SQL, 0.0) / total, 1),
                 "python_percent": {name: round(100 * seconds.get(name, 0.0) / python, 1) for name in PYTHON_GROUPS},
-                "top_own_time": [
-                    {"function": f"{Path(f[0]).name}:{f[1]}({f[2]})", "own_ms_per_call": round(v[2] * 1000 / calls, 3)}
-                    for f, v in top
-                ],
+                # What each group's time is mostly made of, for reading the split.
+                "top_functions": {
+                    name: [
+                        {"function": where(func), "ms_per_call": round(s * 1000 / calls, 3)}
+                        for func, s in sorted(functions.items(), key=lambda item: item[1], reverse=True)[:8]
+                    ]
+                    for name, functions in by_function.items()
+                },
             }
         )
     print(f"\nProfile in this process ({calls} calls each, WSGI handler, DEBUG off) · load average {loadavg()}")
