@@ -9,9 +9,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture
 def org(db):
     """A small organisation with one account per role (usernames as in the demo: demo-admin, demo-member …)."""
-    from zhengxie.core.testing import build_org
+    from tests.builders.org import build_org
 
     return build_org()
+
+
+@pytest.fixture
+def category(db):
+    """A proposal category, 经济建设."""
+    from zhengxie.proposals.models import Category
+
+    return Category.objects.create(name="经济建设", sort_order=1)
 
 
 @pytest.fixture

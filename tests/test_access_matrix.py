@@ -23,9 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.builders.org import PASSWORD, ROLE_KEYS
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
-from zhengxie.core.testing import PASSWORD, ROLE_KEYS
 from zhengxie.duty.activities import activity_act, activity_create
 from zhengxie.duty.materials import material_add
 from zhengxie.notifications.services import notify

@@ -41,7 +41,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def live_org(transactional_db):
-    from zhengxie.core.testing import build_org
+    from tests.builders.org import build_org
 
     return build_org()
 
@@ -49,7 +49,7 @@ def live_org(transactional_db):
 @pytest.fixture
 def sign_in(page, live_server):
     """Sign in through the real form; returns the page on the home screen."""
-    from zhengxie.core.testing import PASSWORD
+    from tests.builders.org import PASSWORD
 
     def do(username: str, password: str = PASSWORD):
         page.goto(f"{live_server.url}/accounts/login/")

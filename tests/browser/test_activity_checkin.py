@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from zhengxie.core.testing import PASSWORD, make_member
+from tests.builders.org import PASSWORD, make_member
 
 PHONE = {"width": 390, "height": 844}
 

@@ -6,10 +6,10 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.models import ApiToken, SignInEvent
 from zhengxie.accounts.services import api_token_issue, totp_device_confirm, totp_device_pending
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.core.validators import mask_id_number, mask_mobile
 from zhengxie.people.models import HandlingUnit
 

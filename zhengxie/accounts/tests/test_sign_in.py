@@ -5,10 +5,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from tests.builders.org import PASSWORD
 from zhengxie.accounts.models import ApiToken, SignInEvent
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

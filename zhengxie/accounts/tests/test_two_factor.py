@@ -3,9 +3,9 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.builders.org import ROLE_KEYS
 from zhengxie.accounts.services import totp_device_confirm, totp_device_pending
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import ROLE_KEYS
 
 pytestmark = pytest.mark.django_db
 

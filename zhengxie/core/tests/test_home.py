@@ -4,12 +4,12 @@ import re
 import pytest
 from django_otp.oath import totp
 
+from tests.builders.org import ROLE_KEYS
 from zhengxie.accounts.services import account_create, totp_device_confirm, totp_device_pending
 from zhengxie.core import todo
 from zhengxie.core.access import all_rules, roles_of
 from zhengxie.core.navigation import NAV
 from zhengxie.core.roles import Role
-from zhengxie.core.testing import ROLE_KEYS
 from zhengxie.core.todo import TodoItem
 
 pytestmark = pytest.mark.django_db

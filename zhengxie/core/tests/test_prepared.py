@@ -10,8 +10,8 @@ from django.db.models import Count, F, Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.builders.org import make_member
 from zhengxie.core.prepared import Prepared, Variants
-from zhengxie.core.testing import make_member
 from zhengxie.people.models import Member, Sector, Session
 
 

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from zhengxie.core.testing import make_id_number
+from tests.builders.org import make_id_number
 from zhengxie.core.validators import (
     id_check_digit,
     id_number_birth_date,

@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from tests.builders.activities import draft_activity
+from tests.builders.org import member_with_account
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
-from zhengxie.core.testing import make_member
 from zhengxie.duty import checkin
 from zhengxie.duty.activities import activity_act, activity_create, allowed_actions
 from zhengxie.duty.models import AttendanceStatus, DutyRecord, Invitation
@@ -19,30 +20,14 @@ pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 
 
-def _activity(org, **extra):
-    data = {
-        "title": "经济界别调研活动",
-        "kind": "sector_activity",
-        "start": START.isoformat(),
-        "end": (START + datetime.timedelta(hours=3)).isoformat(),
-        "place": "区政协三楼会议室",
-        "invitees": {"sector_ids": [org.sector.pk]},
-    }
-    data.update(extra)
-    return activity_create(actor=org.users["staff"], data=data)
-
-
 @pytest.fixture
 def third(org):
-    from zhengxie.accounts.services import account_create
-
-    user = account_create(username="m-third", password="zhengxie-demo")
-    return make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=user)
+    return member_with_account(org, username="m-third", name="王委员", seq=3, term=False, display_name="")
 
 
 def test_sector_activity_leave_checkin_close(org, third):
     staff = org.users["staff"]
-    activity = _activity(org)
+    activity = draft_activity(org, start=START, hours=3)
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=3))
     assert set(Invitation.objects.filter(activity=activity).values_list("member_id", flat=True)) == {
         org.member.pk,
@@ -80,7 +65,7 @@ def test_sector_activity_leave_checkin_close(org, third):
 
 def test_correction_after_close_reverses_and_is_audited(org, third):
     staff = org.users["staff"]
-    activity = _activity(org)
+    activity = draft_activity(org, start=START, hours=3)
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=1))
     activity_act(activity_id=activity.pk, action="close", actor=staff, now=START + datetime.timedelta(hours=4))
     assert member_archive(member=third, year=2026).total == -5  # absent
@@ -102,8 +87,8 @@ def test_correction_after_close_reverses_and_is_audited(org, third):
 
 def test_checkin_codes_are_refused_and_record_nothing(org, third):
     staff = org.users["staff"]
-    activity = _activity(org)
-    other = _activity(org, title="另一个活动")
+    activity = draft_activity(org, start=START, hours=3)
+    other = draft_activity(org, start=START, hours=3, title="另一个活动")
     for a in (activity, other):
         activity_act(activity_id=a.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=1))
     at = START + datetime.timedelta(minutes=5)
@@ -143,8 +128,13 @@ def test_members_cannot_organise(org):
 
 def test_sign_up_with_capacity(org, third):
     staff = org.users["staff"]
-    activity = _activity(
-        org, attendance="sign_up", capacity=1, sign_up_closes=(START - datetime.timedelta(days=1)).isoformat()
+    activity = draft_activity(
+        org,
+        start=START,
+        hours=3,
+        attendance="sign_up",
+        capacity=1,
+        sign_up_closes=(START - datetime.timedelta(days=1)).isoformat(),
     )
     activity_act(activity_id=activity.pk, action="publish", actor=staff, now=START - datetime.timedelta(days=5))
     activity_act(activity_id=activity.pk, action="sign_up", actor=third.user, now=START - datetime.timedelta(days=4))
@@ -167,9 +157,7 @@ def test_to_do_lists_leave_to_decide_and_activities_to_close(org, third):
 
     staff = org.users["staff"]
     now = timezone.now()
-    activity = _activity(
-        org, start=(now + datetime.timedelta(hours=1)).isoformat(), end=(now + datetime.timedelta(hours=3)).isoformat()
-    )
+    activity = draft_activity(org, start=now + datetime.timedelta(hours=1), hours=2)
     activity_act(activity_id=activity.pk, action="publish", actor=staff)
     activity_act(activity_id=activity.pk, action="request_leave", actor=third.user, payload={"reason": "出差"})
     assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["审批请假：王委员（经济界别调研活动）"]
@@ -177,11 +165,6 @@ def test_to_do_lists_leave_to_decide_and_activities_to_close(org, third):
         activity_id=activity.pk, action="decide_leave", actor=staff, payload={"member_id": third.pk, "approve": True}
     )
     assert [i for i in todo_for(staff) if i.kind == "活动"] == []
-    past = _activity(
-        org,
-        title="已结束的活动",
-        start=(now - datetime.timedelta(hours=3)).isoformat(),
-        end=(now - datetime.timedelta(hours=1)).isoformat(),
-    )
+    past = draft_activity(org, title="已结束的活动", start=now - datetime.timedelta(hours=3), hours=2)
     activity_act(activity_id=past.pk, action="publish", actor=staff, now=now - datetime.timedelta(days=1))
     assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["结束活动并确认考勤：已结束的活动"]

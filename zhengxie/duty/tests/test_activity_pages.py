@@ -13,10 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.builders.activities import draft_activity, published_activity, running_activity
+from tests.builders.org import make_member, member_with_account
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import make_member
 from zhengxie.duty import checkin
-from zhengxie.duty.activities import activity_act, activity_create, allowed_actions
+from zhengxie.duty.activities import activity_act, allowed_actions
 from zhengxie.duty.models import (
     Activity,
     ActivityMaterial,
@@ -37,36 +38,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def third(org):
-    from zhengxie.accounts.services import account_create
-
-    user = account_create(username="m-third", password="zhengxie-demo")
-    return make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=user)
-
-
-def _create(org, *, start=None, hours=2, sector=None, **extra) -> Activity:
-    start = start or timezone.now() + datetime.timedelta(days=3)
-    data = {
-        "title": "经济界别调研活动",
-        "kind": "sector_activity",
-        "start": start.isoformat(),
-        "end": (start + datetime.timedelta(hours=hours)).isoformat(),
-        "place": "区政协三楼会议室",
-        "invitees": {"sector_ids": [(sector or org.sector).pk]},
-    }
-    data.update(extra)
-    return activity_create(actor=org.users["staff"], data=data)
-
-
-def _published(org, **kwargs) -> Activity:
-    activity = _create(org, **kwargs)
-    activity_act(activity_id=activity.pk, action="publish", actor=org.users["staff"])
-    activity.refresh_from_db()
-    return activity
-
-
-def _running(org, **kwargs) -> Activity:
-    """Published, started five minutes ago, ending in two hours: check-in open, closing allowed."""
-    return _published(org, start=timezone.now() - datetime.timedelta(minutes=5), **kwargs)
+    return member_with_account(org, username="m-third", name="王委员", seq=3, term=False, display_name="")
 
 
 def _actions_on_page(html: str) -> set[str]:
@@ -99,9 +71,9 @@ def _act_url(activity, action):
 
 
 def test_members_see_only_their_invited_activities_and_the_organiser_all(org, client_for):
-    mine = _published(org)
-    theirs = _published(org, sector=org.other_sector)
-    draft = _create(org)
+    mine = published_activity(org)
+    theirs = published_activity(org, sector=org.other_sector)
+    draft = draft_activity(org)
     url = reverse("duty:activity_list")
     assert _ids(client_for(org.users["member"]).get(url).content.decode()) == {mine.pk}
     assert _ids(client_for(org.users["member2"]).get(url).content.decode()) == {theirs.pk}
@@ -118,7 +90,7 @@ def test_members_see_only_their_invited_activities_and_the_organiser_all(org, cl
 
 @pytest.mark.parametrize("role", ["unit", "unit-leader", "leader", "overseer", "office"])
 def test_roles_without_activities_are_refused_every_page(org, client_for, role):
-    activity = _published(org)
+    activity = published_activity(org)
     client = client_for(org.users[role])
     for name, args in [
         ("duty:activity_list", []),
@@ -133,7 +105,7 @@ def test_roles_without_activities_are_refused_every_page(org, client_for, role):
 
 
 def test_anonymous_is_sent_to_sign_in_and_back_to_the_check_in_code(org, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     code, _expires = checkin.make_code(activity)
     url = f"{reverse('duty:check_in')}?code={code}"
     response = client_for(None).get(url)
@@ -143,9 +115,9 @@ def test_anonymous_is_sent_to_sign_in_and_back_to_the_check_in_code(org, client_
 
 def test_my_calendar_lists_upcoming_first_then_the_past(org, client_for):
     now = timezone.now()
-    past = _published(org, start=now - datetime.timedelta(days=10))
-    later = _published(org, start=now + datetime.timedelta(days=20))
-    soon = _published(org, start=now + datetime.timedelta(days=2))
+    past = published_activity(org, start=now - datetime.timedelta(days=10))
+    later = published_activity(org, start=now + datetime.timedelta(days=20))
+    soon = published_activity(org, start=now + datetime.timedelta(days=2))
     html = client_for(org.users["member"]).get(reverse("duty:activity_list")).content.decode()
     order = [int(i) for i in re.findall(r'data-testid="activity-row" data-activity="(\d+)"', html)]
     assert order == [soon.pk, later.pk, past.pk]
@@ -153,8 +125,8 @@ def test_my_calendar_lists_upcoming_first_then_the_past(org, client_for):
 
 def test_month_view_places_activities_on_their_day(org, client_for):
     start = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
-    june = _published(org, start=start)
-    _published(org, start=start + datetime.timedelta(days=40))  # July
+    june = published_activity(org, start=start)
+    published_activity(org, start=start + datetime.timedelta(days=40))  # July
     response = client_for(org.users["member"]).get(reverse("duty:activity_list"), {"view": "month", "month": "2026-06"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -164,9 +136,9 @@ def test_month_view_places_activities_on_their_day(org, client_for):
 
 def test_secretariat_filters_by_kind_state_and_month(org, client_for):
     start = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
-    sector_june = _published(org, start=start)
-    training_june = _create(org, start=start, kind="training")
-    sector_july = _published(org, start=start + datetime.timedelta(days=40))
+    sector_june = published_activity(org, start=start)
+    training_june = draft_activity(org, start=start, kind="training")
+    sector_july = published_activity(org, start=start + datetime.timedelta(days=40))
     staff = client_for(org.users["staff"])
     url = reverse("duty:activity_list")
     assert _ids(staff.get(url, {"kind": "sector_activity"}).content.decode()) == {sector_june.pk, sector_july.pk}
@@ -187,27 +159,27 @@ def test_navigation_offers_activities_to_members_and_staff_only(org, client_for)
 def _scenario(org, third, name):
     now = timezone.now()
     if name == "draft":
-        return _create(org)
+        return draft_activity(org)
     if name == "published_future":
-        return _published(org)
+        return published_activity(org)
     if name == "sign_up_open":
-        return _published(
+        return published_activity(
             org, attendance="sign_up", capacity=5, sign_up_closes=(now + datetime.timedelta(days=1)).isoformat()
         )
     if name == "running":
-        return _running(org)
+        return running_activity(org)
     if name == "running_with_leave":
-        activity = _published(org, start=now + datetime.timedelta(minutes=30))
+        activity = published_activity(org, start=now + datetime.timedelta(minutes=30))
         activity_act(
             activity_id=activity.pk, action="request_leave", actor=org.users["member"], payload={"reason": "出差"}
         )
         return activity
     if name == "closed":
-        activity = _running(org)
+        activity = running_activity(org)
         activity_act(activity_id=activity.pk, action="close", actor=org.users["staff"])
         return activity
     if name == "cancelled":
-        activity = _published(org)
+        activity = published_activity(org)
         activity_act(activity_id=activity.pk, action="cancel", actor=org.users["staff"])
         return activity
     raise AssertionError(name)
@@ -229,7 +201,7 @@ def test_buttons_are_exactly_the_allowed_actions(org, third, client_for, scenari
 
 def test_the_buttons_differ_by_person_and_state(org, third):
     # The test above only means something if the sets differ.
-    running = _running(org)
+    running = running_activity(org)
     assert set(allowed_actions(running, org.users["staff"])) == {
         "cancel",
         "decide_leave",
@@ -245,9 +217,9 @@ def test_the_buttons_differ_by_person_and_state(org, third):
 
 
 def test_refused_posts_keep_their_status_show_the_message_and_change_nothing(org, third, client_for):
-    running = _running(org)
-    future = _published(org)
-    draft = _create(org)
+    running = running_activity(org)
+    future = published_activity(org)
+    draft = draft_activity(org)
     member, staff, member2 = (client_for(org.users[k]) for k in ("member", "staff", "member2"))
     forged = f"{running.pk}.{checkin.parse(checkin.make_code(running)[0]).window}.{'0' * 20}"
     cases = [
@@ -276,7 +248,7 @@ def test_refused_posts_keep_their_status_show_the_message_and_change_nothing(org
 
 
 def test_a_refused_leave_request_keeps_the_form_open_with_its_error(org, client_for):
-    activity = _published(org)
+    activity = published_activity(org)
     response = client_for(org.users["member"]).post(_act_url(activity, "request_leave"), {"reason": ""})
     html = response.content.decode()
     assert response.status_code == 422
@@ -288,7 +260,7 @@ def test_a_refused_leave_request_keeps_the_form_open_with_its_error(org, client_
 
 
 def test_leave_request_and_approval_through_the_pages(org, client_for):
-    activity = _published(org)
+    activity = published_activity(org)
     member, staff = client_for(org.users["member"]), client_for(org.users["staff"])
     detail = reverse("duty:activity_detail", args=[activity.pk])
     response = member.post(_act_url(activity, "request_leave"), {"reason": "赴省里参加培训"})
@@ -310,7 +282,7 @@ def test_leave_request_and_approval_through_the_pages(org, client_for):
 
 
 def test_declining_leave(org, client_for):
-    activity = _published(org)
+    activity = published_activity(org)
     activity_act(activity_id=activity.pk, action="request_leave", actor=org.users["member"], payload={"reason": "家事"})
     response = client_for(org.users["staff"]).post(
         _act_url(activity, "decide_leave"), {"member_id": org.member.pk, "approve": "0", "comment": "本次为重要会议"}
@@ -320,7 +292,7 @@ def test_declining_leave(org, client_for):
 
 
 def test_bulk_marking_then_closing(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     staff = client_for(org.users["staff"])
     response = staff.post(
         _act_url(activity, "mark_attendance"), {"member_id": [org.member.pk, third.pk], "status": "present"}
@@ -340,7 +312,7 @@ def test_bulk_marking_then_closing(org, third, client_for):
 
 
 def test_corrections_after_closing_are_audited_and_reverse_the_ledger(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     activity_act(activity_id=activity.pk, action="close", actor=org.users["staff"])
     staff = client_for(org.users["staff"])
     html = staff.get(reverse("duty:activity_detail", args=[activity.pk])).content.decode()
@@ -361,7 +333,7 @@ def test_corrections_after_closing_are_audited_and_reverse_the_ledger(org, third
 
 
 def test_recording_a_speech(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     response = client_for(org.users["staff"]).post(
         _act_url(activity, "record_speech"),
         {"member_id": third.pk, "title": "关于发展预制菜产业的建议", "written": "on"},
@@ -373,7 +345,7 @@ def test_recording_a_speech(org, third, client_for):
 
 
 def test_publish_and_cancel_from_the_page(org, client_for):
-    activity = _create(org)
+    activity = draft_activity(org)
     staff = client_for(org.users["staff"])
     assert staff.post(_act_url(activity, "publish")).status_code == 302
     assert set(activity.invitations.values_list("member_id", flat=True)) == {org.member.pk}
@@ -465,7 +437,7 @@ def test_members_cannot_open_the_form(org, client_for):
 
 
 def test_qr_page_and_fragment_are_for_organisers_only(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     staff = client_for(org.users["staff"])
     fragment = reverse("duty:activity_qr_fragment", args=[activity.pk])
     response = staff.get(fragment)
@@ -485,7 +457,7 @@ def test_qr_page_and_fragment_are_for_organisers_only(org, third, client_for):
 
 
 def test_qr_fragment_counts_check_ins_and_closes_with_the_activity(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     code, _expires = checkin.make_code(activity)
     activity_act(activity_id=activity.pk, action="check_in", actor=third.user, payload={"code": code})
     staff = client_for(org.users["staff"])
@@ -497,13 +469,13 @@ def test_qr_fragment_counts_check_ins_and_closes_with_the_activity(org, third, c
 
 
 def test_qr_is_withheld_before_check_in_opens(org, client_for):
-    activity = _published(org)  # three days ahead
+    activity = published_activity(org)  # three days ahead
     html = client_for(org.users["staff"]).get(reverse("duty:activity_qr_fragment", args=[activity.pk])).content.decode()
     assert 'data-testid="qr-not-open"' in html and "data-checkin-url" not in html
 
 
 def test_one_tap_check_in_on_the_phone_page(org, third, client_for):
-    activity = _running(org)
+    activity = running_activity(org)
     code, _expires = checkin.make_code(activity)
     url = f"{reverse('duty:check_in')}?code={code}"
     phone = client_for(third.user)
@@ -523,8 +495,8 @@ def test_one_tap_check_in_on_the_phone_page(org, third, client_for):
 
 
 def test_bad_codes_show_the_message_and_record_nothing(org, third, client_for):
-    activity = _running(org)
-    other = _running(org, sector=org.other_sector)
+    activity = running_activity(org)
+    other = running_activity(org, sector=org.other_sector)
     now = timezone.now()
     window = checkin.parse(checkin.make_code(activity)[0]).window
     expired, _e = checkin.make_code(activity, at=(now - datetime.timedelta(minutes=2)).timestamp())
@@ -546,7 +518,7 @@ def test_bad_codes_show_the_message_and_record_nothing(org, third, client_for):
 
 
 def test_check_in_page_explains_why_there_is_no_button(org, third, client_for):
-    activity = _published(org)  # check-in not open yet
+    activity = published_activity(org)  # check-in not open yet
     code, _expires = checkin.make_code(activity)
     html = client_for(third.user).get(f"{reverse('duty:check_in')}?code={code}").content.decode()
     assert 'data-testid="checkin-button"' not in html
@@ -563,7 +535,7 @@ def media(settings, tmp_path):
 
 
 def test_materials_are_checked_by_content_and_only_for_invitees(org, client_for, media):
-    activity = _published(org)
+    activity = published_activity(org)
     staff = client_for(org.users["staff"])
     upload = reverse("duty:material_upload", args=[activity.pk])
     response = staff.post(upload, {"file": _file("议程.pdf", PDF)})
@@ -584,7 +556,7 @@ def test_materials_are_checked_by_content_and_only_for_invitees(org, client_for,
 
 
 def test_materials_of_a_draft_are_not_shown_to_members(org, client_for, media):
-    activity = _create(org)
+    activity = draft_activity(org)
     client_for(org.users["staff"]).post(
         reverse("duty:material_upload", args=[activity.pk]), {"file": _file("a.pdf", PDF)}
     )
@@ -604,7 +576,7 @@ def _file(name, data):
 
 
 def test_attendance_sheet_lists_every_invitee_with_the_final_status(org, third, client_for):
-    activity = _published(org, start=timezone.now() + datetime.timedelta(minutes=30))
+    activity = published_activity(org, start=timezone.now() + datetime.timedelta(minutes=30))
     activity_act(activity_id=activity.pk, action="request_leave", actor=org.users["member"], payload={"reason": "出差"})
     activity_act(
         activity_id=activity.pk,
@@ -643,8 +615,8 @@ def test_attendance_sheet_lists_every_invitee_with_the_final_status(org, third, 
 def test_day_before_reminder_goes_once_to_those_expected(org, third):
     shanghai = datetime.timezone(datetime.timedelta(hours=8))
     now = datetime.datetime(2026, 6, 9, 9, 0, tzinfo=shanghai)
-    tomorrow = _published(org, start=datetime.datetime(2026, 6, 10, 9, 0, tzinfo=shanghai))
-    _published(org, start=datetime.datetime(2026, 6, 11, 9, 0, tzinfo=shanghai))  # the day after: not yet
+    tomorrow = published_activity(org, start=datetime.datetime(2026, 6, 10, 9, 0, tzinfo=shanghai))
+    published_activity(org, start=datetime.datetime(2026, 6, 11, 9, 0, tzinfo=shanghai))  # the day after: not yet
     activity_act(
         activity_id=tomorrow.pk, action="request_leave", actor=org.users["member"], payload={"reason": "出差"}, now=now
     )
@@ -668,7 +640,9 @@ def test_the_hourly_job_reminds_in_daytime_only(org, third, monkeypatch):
     from zhengxie.duty import tasks
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    _published(org, start=datetime.datetime.combine(tomorrow, datetime.time(9), tzinfo=timezone.get_current_timezone()))
+    published_activity(
+        org, start=datetime.datetime.combine(tomorrow, datetime.time(9), tzinfo=timezone.get_current_timezone())
+    )
     monkeypatch.setattr(tasks, "_local_hour", lambda: 3)
     assert tasks.activity_day_before_reminders.call_local() == 0
     assert Notification.objects.filter(kind="activity.reminder").count() == 0
@@ -697,11 +671,11 @@ def test_calendar_queries_do_not_grow_with_the_activities(org, third, client_for
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     start = datetime.datetime.combine(tomorrow, datetime.time(8, 0), tzinfo=timezone.get_current_timezone())
     month = tomorrow.strftime("%Y-%m")
-    _published(org, start=start)
+    published_activity(org, start=start)
     _list_queries(client, view=view, month=month)  # warms the per-process caches (the committee's name)
     few = _list_queries(client, view=view, month=month)
     for n in range(6):
-        activity = _published(org, start=start + datetime.timedelta(hours=n + 1))
+        activity = published_activity(org, start=start + datetime.timedelta(hours=n + 1))
         activity_act(
             activity_id=activity.pk, action="request_leave", actor=org.users["member"], payload={"reason": "事"}
         )
@@ -724,12 +698,12 @@ def test_the_organisers_activity_page_queries_do_not_grow_with_the_invitees(org,
                 activity_act(activity_id=activity.pk, action="request_leave", actor=inv.member.user, payload=payload)
         return activity
 
-    first = with_leave_requests(_running(org))
+    first = with_leave_requests(running_activity(org))
     queries(first)  # warms the per-process caches (the committee's name)
     few = queries(first)
     for n in range(6):
         user = account_create(username=f"m-extra{n}", password="zhengxie-demo")
         make_member(name=f"委员{n}", sector=org.sector, party=org.party, seq=10 + n, user=user)
-    many = with_leave_requests(_running(org))
+    many = with_leave_requests(running_activity(org))
     assert many.invitations.count() == 7
     assert queries(many) == few

@@ -20,131 +20,28 @@ from django.urls import reverse
 from django.utils import timezone
 from docx.oxml.ns import qn
 
-from zhengxie.accounts.services import account_create
+from tests.builders.activities import YEAR, duty_year
+from tests.builders.org import ROLE_KEYS, make_member, member_with_account
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import NotAllowed
-from zhengxie.core.testing import ROLE_KEYS, make_member
-from zhengxie.duty.activities import activity_act, activity_create
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.models import DutyRecord, MemberYearScore, RuleItem, RuleSet
 from zhengxie.duty.points import member_archive, ruleset_for
 from zhengxie.duty.selectors import Ranks, ledger
 from zhengxie.duty.services import duty_add_other, duty_record_event
 from zhengxie.people.models import HandlingUnit, Sector
-from zhengxie.proposals.actions import proposal_act
-from zhengxie.proposals.models import Category
-from zhengxie.proposals.services import proposal_create_draft
 
 pytestmark = pytest.mark.django_db
-
-SH = datetime.timezone(datetime.timedelta(hours=8))
-YEAR = timezone.localdate().year  # proposals are registered "today", so the built year is this one
-
-
-@pytest.fixture
-def category(db):
-    return Category.objects.create(name="经济建设", sort_order=1)
 
 
 @pytest.fixture
 def third(org):
-    user = account_create(username="m-third", password="zhengxie-demo")
-    return make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=user, term=org.term)
-
-
-def _at(month, day, hour=9) -> datetime.datetime:
-    return datetime.datetime(YEAR, month, day, hour, 0, tzinfo=SH)
-
-
-def _activity(org, *, title, kind, start, invitees, half_days=1, present=(), correct=None):
-    """Create, publish, mark ``present`` and close an activity (``correct``: member -> status after closing)."""
-    staff = org.users["staff"]
-    data = {
-        "title": title,
-        "kind": kind,
-        "start": start.isoformat(),
-        "end": (start + datetime.timedelta(hours=3)).isoformat(),
-        "place": "区政协三楼会议室",
-        "invitees": invitees,
-        "half_days": half_days,
-    }
-    activity = activity_create(actor=staff, data=data)
-    activity_act(activity_id=activity.pk, action="publish", actor=staff, now=start - datetime.timedelta(days=5))
-    if present:
-        entries = [{"member_id": m.pk, "status": "present"} for m in present]
-        activity_act(
-            activity_id=activity.pk, action="mark_attendance", actor=staff, payload={"entries": entries}, now=start
-        )
-    activity_act(activity_id=activity.pk, action="close", actor=staff, now=start + datetime.timedelta(hours=4))
-    for member, status in (correct or {}).items():
-        activity_act(
-            activity_id=activity.pk,
-            action="mark_attendance",
-            actor=staff,
-            payload={"entries": [{"member_id": member.pk, "status": status}]},
-            now=start + datetime.timedelta(days=1),
-        )
-    return activity
-
-
-def build_year(org, third, category):
-    """Member (张委员): plenary A 2 half days (10) + plenary B (5) + research (3) + speech (5) + joint proposal as
-    lead (10) = 33 → 93 优秀. Third (王委员): 10 + 5 + research, absent corrected to present (3) + co-signer (3) = 21
-    → 81 良好. Member2 (李委员): two unexcused plenary absences (-20) → 40 不称职, with the plenary alert."""
-    member = org.member  # member2 is invited to the plenaries and checks in to none
-    plenary_a = _activity(
-        org,
-        title="区政协全体会议（上午）",
-        kind="plenary",
-        start=_at(1, 8),
-        invitees={"all": True},
-        half_days=2,
-        present=[member, third],
-    )
-    _activity(
-        org,
-        title="区政协全体会议（下午）",
-        kind="plenary",
-        start=_at(1, 9),
-        invitees={"all": True},
-        present=[member, third],
-    )
-    research = _activity(
-        org,
-        title="经济界别调研",
-        kind="research",
-        start=_at(3, 10),
-        invitees={"sector_ids": [org.sector.pk]},
-        present=[member],
-        correct={third: "present"},
-    )
-    activity_act(
-        activity_id=plenary_a.pk,
-        action="record_speech",
-        actor=org.users["staff"],
-        payload={"member_id": member.pk, "title": "关于加快充电桩建设的发言"},
-        now=_at(1, 10),
-    )
-    p = proposal_create_draft(
-        author=org.users["member"],
-        data={
-            "title": "关于加快充电桩建设的建议",
-            "analysis": "现状分析……",
-            "suggestions": "一、……",
-            "category_id": category.pk,
-            "cosigner_ids": [third.pk],
-            "suggested_unit_ids": [org.unit.pk],
-        },
-    )
-    proposal_act(proposal_id=p.pk, action="submit", actor=org.users["member"])
-    proposal_act(proposal_id=p.pk, action="cosign", actor=third.user)
-    proposal_act(proposal_id=p.pk, action="register", actor=org.users["office"])
-    return {"plenary": plenary_a, "research": research, "proposal": p}
+    return member_with_account(org, username="m-third", name="王委员", seq=3, display_name="")
 
 
 @pytest.fixture
 def built(org, third, category):
-    return build_year(org, third, category)
+    return duty_year(org, third, category)
 
 
 def _attr(html: str, testid: str, attr: str) -> str:

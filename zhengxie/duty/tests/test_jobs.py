@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
 
-from zhengxie.core.testing import make_member
+from tests.builders.activities import YEAR, day_of_year, duty_year, held_activity
+from tests.builders.org import make_member, member_with_account
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.jobs import flag_new_alerts, warn_short_of_minimums
 from zhengxie.duty.services import duty_record_event
@@ -16,35 +17,25 @@ from zhengxie.duty.tasks_archive import duty_alert_flags, duty_minimum_warnings
 from zhengxie.notifications.models import Notification
 from zhengxie.people.models import HandlingUnit
 
-from .test_archive_pages import YEAR, _activity, _at, build_year
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def built(org, category, third):
-    return build_year(org, third, category)
-
-
-@pytest.fixture
-def category(db):
-    from zhengxie.proposals.models import Category
-
-    return Category.objects.create(name="经济建设", sort_order=1)
+    return duty_year(org, third, category)
 
 
 @pytest.fixture
 def third(org):
-    from zhengxie.accounts.services import account_create
-
-    user = account_create(username="m-third", password="zhengxie-demo")
-    return make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=user, term=org.term)
+    return member_with_account(org, username="m-third", name="王委员", seq=3, display_name="")
 
 
 def _opinion(member):
     """An opinion report recorded as the opinions module records it (a distinct source row each time)."""
     source = HandlingUnit.objects.create(name=f"社情民意来源{member.pk}")
-    duty_record_event(member=member, kind=DutyKind.OPINION_SUBMITTED, occurred_on=_at(4, 1).date(), source=source)
+    duty_record_event(
+        member=member, kind=DutyKind.OPINION_SUBMITTED, occurred_on=day_of_year(4, 1).date(), source=source
+    )
 
 
 def test_minimum_warnings_from_the_warning_day_once(org, third, built):
@@ -101,11 +92,11 @@ def test_alerts_are_flagged_to_the_secretariat_once(org, third, built):
     assert flag_new_alerts(today=datetime.date(YEAR, 6, 2)) == 0
 
     # A third plenary absence is the same alert: not flagged again.
-    _activity(
+    held_activity(
         org,
         title="区政协全体会议（闭幕）",
         kind="plenary",
-        start=_at(1, 10),
+        start=day_of_year(1, 10),
         invitees={"all": True},
         present=[org.member, third],
     )
@@ -113,11 +104,11 @@ def test_alerts_are_flagged_to_the_secretariat_once(org, third, built):
 
     # Three unexcused standing-committee absences in the year: a new alert, flagged once.
     for month in (2, 3, 4):
-        _activity(
+        held_activity(
             org,
             title=f"常委会议（{month}月）",
             kind="standing_committee",
-            start=_at(month, 20),
+            start=day_of_year(month, 20),
             invitees={"member_ids": [member2.pk]},
         )
     assert flag_new_alerts(today=datetime.date(YEAR, 6, 4)) == 1

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from zhengxie.core.testing import make_member
+from tests.builders.org import make_member
+from tests.builders.people import member_data
 from zhengxie.duty import jobs
 from zhengxie.duty.forms_archive import PAGE_SIZE
 from zhengxie.duty.models import MemberYearScore, YearScoreRoster
@@ -28,7 +29,6 @@ from zhengxie.duty.tasks_archive import duty_year_scores
 from zhengxie.people import services as people_services
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import Party, Sector, SpecialCommittee
-from zhengxie.people.tests.builders import member_data
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from zhengxie.core.testing import make_mobile
+from tests.builders.org import make_mobile
+from tests.builders.people import MEMBER_HEADER, UNIT_HEADER, member_data, read_xlsx
 from zhengxie.people import services
 from zhengxie.people.choices import UnitKind
-
-from .builders import MEMBER_HEADER, UNIT_HEADER, member_data, read_xlsx
 
 
 def _zhang(org, *, masked: bool) -> list:

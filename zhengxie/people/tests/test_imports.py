@@ -8,13 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.builders.org import make_id_number, make_mobile
+from tests.builders.people import UNIT_HEADER, birth_of, member_row, read_xlsx, unit_row, xlsx_bytes, xlsx_upload
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import make_id_number, make_mobile
 from zhengxie.people import services
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import HandlingUnit, Member
-
-from .builders import UNIT_HEADER, birth_of, member_row, read_xlsx, unit_row, xlsx_bytes, xlsx_upload
 
 User = get_user_model()
 

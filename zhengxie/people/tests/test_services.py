@@ -4,18 +4,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests.builders.org import make_id_number, make_mobile
+from tests.builders.people import birth_of, member_data
 from zhengxie.accounts.backends import UsernameOrMobileBackend
 from zhengxie.accounts.services import account_set_password
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core import crypto
 from zhengxie.core.roles import Role
-from zhengxie.core.testing import make_id_number, make_mobile
 from zhengxie.people import services
 from zhengxie.people.choices import MemberStatus, UnitKind
 from zhengxie.people.models import HandlingUnit, Member, UnitStaff
 from zhengxie.people.principal import compute_roles
-
-from .builders import birth_of, member_data
 
 User = get_user_model()
 

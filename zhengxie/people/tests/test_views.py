@@ -4,12 +4,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders.org import make_id_number, make_mobile
+from tests.builders.people import birth_of, member_data
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import make_id_number, make_mobile
 from zhengxie.people import services
 from zhengxie.people.models import HandlingUnit, Member, UnitStaff
-
-from .builders import birth_of, member_data
 
 User = get_user_model()
 

@@ -1,18 +1,11 @@
 import pytest
 
-from zhengxie.proposals.models import Category
-
-
-@pytest.fixture
-def category(db):
-    return Category.objects.create(name="经济建设", sort_order=1)
-
 
 @pytest.fixture
 def org(org):
     """The shared organisation plus a unit leader for the second unit and a co-handler unit leader."""
+    from tests.builders.org import PASSWORD
     from zhengxie.accounts.services import account_create
-    from zhengxie.core.testing import PASSWORD
     from zhengxie.people.models import UnitStaff
 
     leader2 = account_create(username="demo-unit2-leader", password=PASSWORD, display_name="区教体局领导")

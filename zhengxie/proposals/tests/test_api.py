@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.builders.org import PASSWORD
 from zhengxie.api import api
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import PASSWORD
 from zhengxie.notifications.models import Notification
 from zhengxie.people.models import CollectiveProposer
 from zhengxie.proposals import workflow as wf

@@ -15,9 +15,9 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create, api_token_issue
 from zhengxie.audit.models import AuditEntry
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.people.models import HandlingUnit
 from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import add_months, assignment_act, proposal_act

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.builders.org import PASSWORD, ROLE_KEYS
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.roles import Role
-from zhengxie.core.testing import PASSWORD, ROLE_KEYS
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState
 from zhengxie.proposals.models import Assignment, ExcellentUnitAward

@@ -44,10 +44,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotAllowed, NotVisible, StateConflict
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
 from zhengxie.people.models import HandlingUnit, UnitStaff

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from zhengxie.core.testing import make_member
+from tests.builders.org import make_member
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import HandlingUnit, Member
 from zhengxie.proposals import views_boards

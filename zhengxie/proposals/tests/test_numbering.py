@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from tests.builders.org import PASSWORD
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import StateConflict
 from zhengxie.core.roles import Role
-from zhengxie.core.testing import PASSWORD
 from zhengxie.proposals import actions
 from zhengxie.proposals.actions import proposal_act
 from zhengxie.proposals.choices import ProposalState

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from tests.builders import proposals as make
+from tests.builders.org import PASSWORD
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, StateConflict
 from zhengxie.core.roles import Role
-from zhengxie.core.testing import PASSWORD
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.models import DutyRecord
 from zhengxie.duty.services import duty_record_event
@@ -53,54 +54,6 @@ def _at(time_machine, day: datetime.date, hour: int = 10) -> datetime.datetime:
     return moment
 
 
-def _draft(org, category, *, author="member", title=TITLE, cosigners=(), **fields) -> Proposal:
-    data = {"title": title, "analysis": "现状分析", "suggestions": "一、……", "category_id": category.pk, **fields}
-    if cosigners:
-        data["cosigner_ids"] = [m.pk for m in cosigners]
-    return proposal_create_draft(author=org.users[author], data=data)
-
-
-def _submitted(org, category, *, author="member", **kw) -> Proposal:
-    p = _draft(org, category, author=author, **kw)
-    return proposal_act(proposal_id=p.pk, action="submit", actor=org.users[author])
-
-
-def _registered(org, category, **kw) -> Proposal:
-    p = _submitted(org, category, **kw)
-    return proposal_act(proposal_id=p.pk, action="register", actor=org.users["office"])
-
-
-def _assigned(org, category, *, mode="single", units=None, payload=None, **kw) -> tuple[Proposal, list[Assignment]]:
-    p = _registered(org, category, **kw)
-    body = {"mode": mode, "units": units or [{"unit_id": org.unit.pk, "role": "single"}], **(payload or {})}
-    proposal_act(proposal_id=p.pk, action="assign", actor=org.users["office"], payload=body)
-    return Proposal.objects.get(pk=p.pk), list(Assignment.objects.filter(proposal=p).order_by("id"))
-
-
-STAFF = {"unit": ("unit", "unit-leader"), "other_unit": ("unit2", "unit2-leader")}
-
-
-def _staff(org, a: Assignment):
-    staff, leader = STAFF["unit" if a.unit_id == org.unit.pk else "other_unit"]
-    return org.users[staff], org.users[leader]
-
-
-def _signed(org, a: Assignment, *, grade="B", text="答复") -> Reply:
-    staff, leader = _staff(org, a)
-    if Assignment.objects.get(pk=a.pk).state == AssignmentState.PENDING:
-        assignment_act(assignment_id=a.pk, action="accept_assignment", actor=staff)
-    assignment_act(assignment_id=a.pk, action="draft_reply", actor=staff, payload={"text": text, "grade": grade})
-    assignment_act(assignment_id=a.pk, action="sign_reply", actor=leader)
-    return Reply.objects.filter(assignment=a).latest("id")
-
-
-def _replied(org, a: Assignment, *, grade="B", payload=None) -> Reply:
-    reply = _signed(org, a, grade=grade)
-    assignment_act(assignment_id=a.pk, action="approve_reply", actor=org.users["office"], payload=payload or {})
-    reply.refresh_from_db()
-    return reply
-
-
 def _refused(exc_type, fn, **kwargs):
     """Call a service that must refuse, and check the refusal left nothing behind."""
     counts = (AuditEntry.objects.count(), TimelineEntry.objects.count(), Notification.objects.count())
@@ -123,9 +76,9 @@ def unit3(org):
 
 
 def test_title_is_at_most_50_characters(org, category):
-    ok = _draft(org, category, title="充" * 50)
+    ok = make.draft(org, category, title="充" * 50)
     assert proposal_act(proposal_id=ok.pk, action="submit", actor=org.users["member"]).state == ProposalState.SUBMITTED
-    long = _draft(org, category, title="充" * 51)
+    long = make.draft(org, category, title="充" * 51)
     err = _refused(InvalidInput, proposal_act, proposal_id=long.pk, action="submit", actor=org.users["member"])
     assert err.errors == {"title": "案由不超过50字。"}
     assert Proposal.objects.get(pk=long.pk).state == ProposalState.DRAFT
@@ -140,7 +93,7 @@ def test_submission_needs_title_analysis_suggestions_and_category(org, category)
         "suggestions": "请填写具体建议。",
         "category": "请选择类别。",
     }
-    only_suggestions_missing = _draft(org, category, suggestions="")
+    only_suggestions_missing = make.draft(org, category, suggestions="")
     err = _refused(
         InvalidInput, proposal_act, proposal_id=only_suggestions_missing.pk, action="submit", actor=org.users["member"]
     )
@@ -152,13 +105,13 @@ def test_submission_needs_title_analysis_suggestions_and_category(org, category)
 
 def test_withdraw_only_before_registration(org, category):
     author = org.users["member"]
-    draft = _draft(org, category)
-    cosigning = _submitted(org, category, cosigners=[org.member2])
-    submitted = _submitted(org, category)
+    draft = make.draft(org, category)
+    cosigning = make.submitted(org, category, cosigners=[org.member2])
+    submitted = make.submitted(org, category)
     for p, state in [(draft, "draft"), (cosigning, "cosigning"), (submitted, "submitted")]:
         assert p.state == state and "withdraw" in wf.allowed_proposal_actions(p, author)
         assert proposal_act(proposal_id=p.pk, action="withdraw", actor=author).state == ProposalState.WITHDRAWN
-    registered = _registered(org, category)
+    registered = make.registered(org, category)
     assert "withdraw" not in wf.allowed_proposal_actions(registered, author)
     _refused(StateConflict, proposal_act, proposal_id=registered.pk, action="withdraw", actor=author)
     assert Proposal.objects.get(pk=registered.pk).state == ProposalState.REGISTERED
@@ -166,8 +119,8 @@ def test_withdraw_only_before_registration(org, category):
 
 def test_merge_into_a_submitted_proposal_registers_it_and_the_merged_proposer_evaluates(org, category):
     office, member, member2 = org.users["office"], org.users["member"], org.users["member2"]
-    lead = _submitted(org, category)
-    other = _submitted(org, category, author="member2", title="关于充电桩布局的建议")
+    lead = make.submitted(org, category)
+    other = make.submitted(org, category, author="member2", title="关于充电桩布局的建议")
     proposal_act(proposal_id=other.pk, action="merge", actor=office, payload={"into": lead.pk})
     lead.refresh_from_db()
     other.refresh_from_db()
@@ -188,7 +141,7 @@ def test_merge_into_a_submitted_proposal_registers_it_and_the_merged_proposer_ev
         actor=office,
         payload={"mode": "single", "units": [{"unit_id": org.unit.pk, "role": "single"}]},
     )
-    reply = _replied(org, lead.assignments.get())
+    reply = make.approve_reply(org, lead.assignments.get())
     lead.refresh_from_db()
     assert lead.state == ProposalState.EVALUATING
     assert sorted(
@@ -210,8 +163,8 @@ def test_merge_into_a_submitted_proposal_registers_it_and_the_merged_proposer_ev
 
 def test_merge_only_into_a_proposal_under_review_or_in_handling(org, category):
     office = org.users["office"]
-    p = _submitted(org, category)
-    withdrawn = _submitted(org, category, title="撤回的提案")
+    p = make.submitted(org, category)
+    withdrawn = make.submitted(org, category, title="撤回的提案")
     proposal_act(proposal_id=withdrawn.pk, action="withdraw", actor=org.users["member"])
     for into, error in [(p.pk, "无效"), (withdrawn.pk, "状态不符"), (None, "必填"), (10**9, "无效")]:
         err = _refused(
@@ -223,7 +176,7 @@ def test_merge_only_into_a_proposal_under_review_or_in_handling(org, category):
 
 def test_reject_tells_the_proposer_the_ground_and_the_explanation(org, category):
     office = org.users["office"]
-    p = _submitted(org, category)
+    p = make.submitted(org, category)
     err = _refused(
         InvalidInput,
         proposal_act,
@@ -257,7 +210,7 @@ def test_reject_tells_the_proposer_the_ground_and_the_explanation(org, category)
 
 
 def test_convert_tells_the_proposer_what_it_became_and_why(org, category):
-    p = _submitted(org, category)
+    p = make.submitted(org, category)
     proposal_act(
         proposal_id=p.pk,
         action="convert",
@@ -272,7 +225,7 @@ def test_convert_tells_the_proposer_what_it_became_and_why(org, category):
         f"您的提案已转为意见建议处理：{TITLE}",
         "建议以意见建议形式转有关部门参考。",
     )
-    bad = _submitted(org, category)
+    bad = make.submitted(org, category)
     err = _refused(
         InvalidInput,
         proposal_act,
@@ -301,7 +254,7 @@ def test_convert_tells_the_proposer_what_it_became_and_why(org, category):
     ],
 )
 def test_assign_modes_need_the_right_units(org, category, unit3, mode, roles, error):
-    p = _registered(org, category)
+    p = make.registered(org, category)
     units = [{"unit_id": u.pk, "role": r} for u, r in zip([org.unit, org.other_unit, unit3], roles, strict=False)]
     err = _refused(
         InvalidInput,
@@ -316,7 +269,7 @@ def test_assign_modes_need_the_right_units(org, category, unit3, mode, roles, er
 
 
 def test_assign_needs_a_known_mode(org, category):
-    p = _registered(org, category)
+    p = make.registered(org, category)
     err = _refused(
         InvalidInput,
         proposal_act,
@@ -334,8 +287,9 @@ def test_assign_needs_a_known_mode(org, category):
 )
 def test_assign_modes_and_the_default_due_date_of_three_months(org, category, unit3, time_machine, mode, roles):
     _at(time_machine, D(2026, 11, 30))
-    units = [{"unit_id": u.pk, "role": r} for u, r in zip([org.unit, org.other_unit, unit3], roles, strict=False)]
-    p, assignments = _assigned(org, category, mode=mode, units=units)
+    units = list(zip([org.unit, org.other_unit, unit3], roles, strict=False))
+    p = make.assigned(org, category, mode=mode, units=units)
+    assignments = make.assignments_of(p)
     assert p.state == ProposalState.ASSIGNED
     assert [a.role for a in assignments] == roles
     assert {a.due_date for a in assignments} == {D(2027, 2, 28)}  # three months, at the end of a shorter month
@@ -344,7 +298,7 @@ def test_assign_modes_and_the_default_due_date_of_three_months(org, category, un
 
 def test_an_explicit_due_date_is_later_than_today_and_within_six_months(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p = _registered(org, category)
+    p = make.registered(org, category)
     units = [{"unit_id": org.unit.pk, "role": "single"}]
     for due, error in [("2026-03-02", "无效"), ("2026-09-03", "过长"), ("2026-3-5", "日期格式错误")]:
         err = _refused(
@@ -367,7 +321,8 @@ def test_an_explicit_due_date_is_later_than_today_and_within_six_months(org, cat
 
 def test_dispute_only_within_five_working_days(org, category, time_machine):
     _at(time_machine, D(2026, 9, 30))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     assert a.dispute_deadline == D(2026, 10, 13)
     unit = org.users["unit"]
     _at(time_machine, D(2026, 10, 14), hour=9)
@@ -393,17 +348,10 @@ def test_dispute_only_within_five_working_days(org, category, time_machine):
     assert Notification.objects.get(kind="proposal.disputed").recipient == org.users["office"]
 
 
-def _disputed(org, category, **kw) -> tuple[Proposal, Assignment]:
-    p, assignments = _assigned(org, category, **kw)
-    a = assignments[0]
-    staff, _leader = _staff(org, a)
-    assignment_act(assignment_id=a.pk, action="dispute_assignment", actor=staff, payload={"reason": "不属于本单位"})
-    return p, Assignment.objects.get(pk=a.pk)
-
-
 def test_resolve_dispute_keep_tells_the_unit_why(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, a = _disputed(org, category)
+    p = make.disputed(org, category)
+    a = make.assignments_of(p)[0]
     moment = _at(time_machine, D(2026, 3, 4))
     office = org.users["office"]
     err = _refused(
@@ -433,7 +381,8 @@ def test_resolve_dispute_keep_tells_the_unit_why(org, category, time_machine):
 
 def test_resolve_dispute_reassign_moves_the_proposal_to_another_unit(org, category, unit3, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, a = _disputed(org, category)
+    p = make.disputed(org, category)
+    a = make.assignments_of(p)[0]
     _at(time_machine, D(2026, 3, 4))
     office, unit = org.users["office"], org.users["unit"]
     for units, error in [
@@ -473,8 +422,8 @@ def test_resolve_dispute_reassign_moves_the_proposal_to_another_unit(org, catego
 
 
 def test_a_disputed_lead_is_replaced_by_exactly_one_lead(org, category, unit3):
-    units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-    p, lead = _disputed(org, category, mode="lead", units=units)
+    p = make.disputed(org, category, mode="lead", units=[(org.unit, "lead"), (org.other_unit, "co")])
+    lead = make.assignments_of(p)[0]
     assert lead.role == "lead"
     err = _refused(
         InvalidInput,
@@ -500,7 +449,8 @@ def test_a_unit_can_never_pass_a_proposal_on_itself(org, category, unit3):
     for name in ("assign", "request_rehandling"):
         assert not wf.PROPOSAL_ACTIONS[name].who & {wf.UNIT, wf.UNIT_LEADER}
     assert not wf.ASSIGNMENT_ACTIONS["resolve_dispute"].who & {wf.UNIT, wf.UNIT_LEADER}
-    p, a = _disputed(org, category)
+    p = make.disputed(org, category)
+    a = make.assignments_of(p)[0]
     unit, leader = org.users["unit"], org.users["unit-leader"]
     for user in (unit, leader):
         assert wf.allowed_proposal_actions(p, user) == []
@@ -533,7 +483,8 @@ def test_a_unit_can_never_pass_a_proposal_on_itself(org, category, unit3):
 
 def test_a_contact_later_than_15_working_days_after_acceptance_is_flagged_late(org, category, time_machine):
     _at(time_machine, D(2026, 9, 30))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     unit = org.users["unit"]
     assignment_act(assignment_id=a.pk, action="accept_assignment", actor=unit)
     _at(time_machine, D(2026, 10, 28))
@@ -563,7 +514,8 @@ def test_a_contact_later_than_15_working_days_after_acceptance_is_flagged_late(o
 
 def test_an_extension_reaches_at_most_six_months_from_assignment(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     unit, office = org.users["unit"], org.users["office"]
     assignment_act(assignment_id=a.pk, action="accept_assignment", actor=unit)
     assert a.due_date == D(2026, 6, 2)
@@ -610,8 +562,8 @@ def test_an_extension_reaches_at_most_six_months_from_assignment(org, category, 
 
 
 def test_only_a_signed_reply_leaves_the_unit(org, category):
-    units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-    p, [lead, co] = _assigned(org, category, mode="lead", units=units)
+    p = make.assigned(org, category, mode="lead", units=[(org.unit, "lead"), (org.other_unit, "co")])
+    lead, co = make.assignments_of(p)
     office, co_staff, member = org.users["office"], org.users["unit2"], org.users["member"]
     assignment_act(assignment_id=co.pk, action="accept_assignment", actor=co_staff)
     assignment_act(assignment_id=lead.pk, action="accept_assignment", actor=org.users["unit"])
@@ -636,8 +588,9 @@ def test_only_a_signed_reply_leaves_the_unit(org, category):
 
 
 def test_office_grade_correction_needs_a_note(org, category):
-    p, [a] = _assigned(org, category)
-    _signed(org, a, grade="B")
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    make.sign_reply(org, a, grade="B")
     office = org.users["office"]
     err = _refused(
         InvalidInput, assignment_act, assignment_id=a.pk, action="approve_reply", actor=office, payload={"grade": "A"}
@@ -661,8 +614,9 @@ def test_office_grade_correction_needs_a_note(org, category):
 
 
 def test_the_same_grade_needs_no_note(org, category):
-    p, [a] = _assigned(org, category)
-    reply = _replied(org, a, grade="C", payload={"grade": "C"})
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    reply = make.approve_reply(org, a, grade="C", approval={"grade": "C"})
     assert (reply.state, reply.office_grade, reply.final_grade) == (ReplyState.APPROVED, "", "C")
 
 
@@ -671,25 +625,27 @@ def test_the_same_grade_needs_no_note(org, category):
 
 def test_the_evaluation_window_is_15_working_days_by_default(org, category, time_machine, settings):
     _at(time_machine, D(2026, 9, 30))
-    p, [a] = _assigned(org, category)
-    _replied(org, a)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    make.approve_reply(org, a)
     p.refresh_from_db()
     assert (p.state, p.evaluation_deadline) == (ProposalState.EVALUATING, D(2026, 10, 27))
     settings.PROPOSALS = {"EVALUATION_WINDOW_WORKING_DAYS": 5}
-    q, [b] = _assigned(org, category, title="关于学校周边交通的建议")
-    _replied(org, b)
+    q = make.assigned(org, category, title="关于学校周边交通的建议")
+    [b] = make.assignments_of(q)
+    make.approve_reply(org, b)
     q.refresh_from_db()
     assert q.evaluation_deadline == D(2026, 10, 13)
 
 
 def _two_replies_and_a_merged_proposer(org, category):
     office = org.users["office"]
-    lead = _submitted(org, category)
-    merged = _submitted(org, category, author="member2", title="关于充电桩布局的建议")
+    lead = make.submitted(org, category)
+    merged = make.submitted(org, category, author="member2", title="关于充电桩布局的建议")
     proposal_act(proposal_id=merged.pk, action="merge", actor=office, payload={"into": lead.pk})
     units = [{"unit_id": org.unit.pk, "role": "separate"}, {"unit_id": org.other_unit.pk, "role": "separate"}]
     proposal_act(proposal_id=lead.pk, action="assign", actor=office, payload={"mode": "separate", "units": units})
-    first, second = [_replied(org, a) for a in lead.assignments.order_by("id")]
+    first, second = [make.approve_reply(org, a) for a in lead.assignments.order_by("id")]
     return Proposal.objects.get(pk=lead.pk), Proposal.objects.get(pk=merged.pk), first, second
 
 
@@ -751,10 +707,10 @@ def test_close_is_allowed_as_soon_as_every_proposer_has_rated_every_reply(org, c
 
 def test_rehandling_happens_at_most_once_and_only_after_dissatisfaction(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    units = [{"unit_id": org.unit.pk, "role": "separate"}, {"unit_id": org.other_unit.pk, "role": "separate"}]
-    p, [a, b] = _assigned(org, category, mode="separate", units=units)
-    first = _replied(org, a)
-    _replied(org, b)
+    p = make.assigned(org, category, mode="separate", units=[(org.unit, "separate"), (org.other_unit, "separate")])
+    a, b = make.assignments_of(p)
+    first = make.approve_reply(org, a)
+    make.approve_reply(org, b)
     office, member = org.users["office"], org.users["member"]
     proposal_act(
         proposal_id=p.pk, action="evaluate", actor=member, payload={"satisfaction": "satisfied", "reply_id": first.pk}
@@ -786,7 +742,7 @@ def test_rehandling_happens_at_most_once_and_only_after_dissatisfaction(org, cat
     b.refresh_from_db()
     assert (a.state, a.round) == (AssignmentState.REPLIED, 1)  # the satisfied reply stands
     assert (b.state, b.round, b.due_date) == (AssignmentState.ACCEPTED, 2, D(2026, 5, 1))
-    _replied(org, b)
+    make.approve_reply(org, b)
     p.refresh_from_db()
     assert (p.state, p.rehandling_count) == (ProposalState.EVALUATING, 1)
     proposal_act(
@@ -808,8 +764,9 @@ def test_rehandling_happens_at_most_once_and_only_after_dissatisfaction(org, cat
 
 
 def _closed(org, category, *, grade, approve_payload=None) -> Proposal:
-    p, [a] = _assigned(org, category)
-    _replied(org, a, grade=grade, payload=approve_payload)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    make.approve_reply(org, a, grade=grade, approval=approve_payload)
     proposal_act(proposal_id=p.pk, action="evaluate", actor=org.users["member"], payload={"satisfaction": "satisfied"})
     return proposal_act(proposal_id=p.pk, action="close", actor=org.users["office"])
 
@@ -844,7 +801,7 @@ def test_a_key_proposal_needs_a_supervising_leader_and_a_leaders_approval(org, c
     office, leader = org.users["office"], org.users["leader"]
     other_leader = account_create(username="demo-leader2", password=PASSWORD, display_name="副主席")
     role_grant(user=other_leader, role=Role.LEADER, actor=None)
-    submitted = _submitted(org, category, title="未立案的提案")
+    submitted = make.submitted(org, category, title="未立案的提案")
     _refused(
         StateConflict,
         proposal_act,
@@ -853,7 +810,7 @@ def test_a_key_proposal_needs_a_supervising_leader_and_a_leaders_approval(org, c
         actor=office,
         payload={"supervising_leader_id": leader.pk},
     )
-    p = _submitted(org, category, cosigners=[org.member2])
+    p = make.submitted(org, category, cosigners=[org.member2])
     proposal_act(proposal_id=p.pk, action="cosign", actor=org.users["member2"])
     p = proposal_act(proposal_id=p.pk, action="register", actor=office)
     for value, error in [(None, "必填"), ("x", "必填"), (office.pk, "无效")]:
@@ -909,7 +866,7 @@ def test_a_key_proposal_needs_a_supervising_leader_and_a_leaders_approval(org, c
 
 def test_duty_events_are_written_once_each(org, category):
     office, leader, member = org.users["office"], org.users["leader"], org.users["member"]
-    p = _submitted(org, category, cosigners=[org.member2])
+    p = make.submitted(org, category, cosigners=[org.member2])
     proposal_act(proposal_id=p.pk, action="cosign", actor=org.users["member2"])
     proposal_act(proposal_id=p.pk, action="return_for_revision", actor=office, payload={"comment": "请补充数据"})
     proposal_act(proposal_id=p.pk, action="submit", actor=member)  # submitted twice, counted once
@@ -926,7 +883,7 @@ def test_duty_events_are_written_once_each(org, category):
 
     collective = CollectiveProposer.objects.create(name="民革新建区委", kind="party", party=org.party)
     collective.contacts.add(org.users["member2"])
-    c = _submitted(org, category, author="member2", collective_id=collective.pk, title="关于发展民营经济的建议")
+    c = make.submitted(org, category, author="member2", collective_id=collective.pk, title="关于发展民营经济的建议")
     proposal_act(proposal_id=c.pk, action="register", actor=office)
 
     def ledger():
@@ -966,7 +923,7 @@ def test_notifications_are_written_in_the_transaction_and_emailed_only_after_com
         username="demo-office-mail", password=PASSWORD, display_name="提案科", email="tian@example.org"
     )
     role_grant(user=clerk, role=Role.PROPOSAL_OFFICE, actor=None)
-    p = _draft(org, category)
+    p = make.draft(org, category)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         proposal_act(proposal_id=p.pk, action="submit", actor=org.users["member"])
         assert Notification.objects.filter(recipient=clerk, kind="proposal.submitted").count() == 1

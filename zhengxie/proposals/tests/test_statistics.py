@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create, api_token_issue
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Session
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.models import Assignment, Category, Proposal, Reply

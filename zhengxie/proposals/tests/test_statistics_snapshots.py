@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create, api_token_issue, role_grant
 from zhengxie.core.exceptions import NotAllowed
-from zhengxie.core.testing import PASSWORD, make_member
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Sector, UnitStaff
 from zhengxie.people.services import unit_update
 from zhengxie.proposals import statistics, tasks

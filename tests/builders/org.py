@@ -1,4 +1,4 @@
-"""Builders for tests: a small organisation made through the real services, with one account per role.
+"""A small organisation made through the real services, with one account per role, and members.
 
 The usernames match the demo district's accounts (README), so browser tests read like the demo.
 """
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from zhengxie.accounts.roles import Role
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.core.validators import id_check_digit
+from zhengxie.duty.kinds import ensure_default_kinds
 from zhengxie.people.choices import Gender
 from zhengxie.people.models import (
     Committee,
@@ -72,9 +73,33 @@ def make_member(
     return m
 
 
-def build_org() -> Org:
-    from zhengxie.duty.kinds import ensure_default_kinds
+def member_with_account(
+    org: "Org",
+    *,
+    username: str,
+    name: str,
+    seq: int,
+    sector: Sector | None = None,
+    party: Party | None = None,
+    term: bool = True,
+    display_name: str | None = None,
+) -> Member:
+    """A serving member with a sign-in account (password ``PASSWORD``), in ``org``'s sector and party unless told,
+    in the current term unless ``term`` is False; the account shows the member's name unless told otherwise."""
+    user = account_create(
+        username=username, password=PASSWORD, display_name=name if display_name is None else display_name
+    )
+    return make_member(
+        name=name,
+        sector=sector or org.sector,
+        party=party or org.party,
+        seq=seq,
+        user=user,
+        term=org.term if term else None,
+    )
 
+
+def build_org() -> Org:
     ensure_default_kinds()
     committee = Committee.objects.create(name="政协南昌市新建区委员会", short_name="新建区政协")
     term = Term.objects.create(

@@ -6,9 +6,10 @@ import io
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from zhengxie.core.testing import make_id_number, make_mobile
 from zhengxie.people.choices import Gender
 from zhengxie.people.imports import MEMBER_COLUMNS, UNIT_COLUMNS
+
+from .org import make_id_number, make_mobile
 
 MEMBER_HEADER = [c.header for c in MEMBER_COLUMNS]
 UNIT_HEADER = [c.header for c in UNIT_COLUMNS]
