@@ -128,7 +128,7 @@ else:
     # for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
     DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
     # The proposal statistics make half of their reads on a second connection of the same process (a worker thread
-    # of proposals.statistics._Reads): each web worker and task worker may hold two connections.
+    # of proposals.statistics.counting._Reads): each web worker and task worker may hold two connections.
     STATISTICS_PARALLEL_READS = env.bool("STATISTICS_PARALLEL_READS", default=True)
     if DB_PREPARED_STATEMENTS:
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0

@@ -169,7 +169,7 @@ def proposal_act(*, proposal_id: int, action: str, actor, payload: dict | None =
         _check(step, proposal, None, actor, wf.relations_to_proposal(proposal, actor))
         ctx = Ctx(action=action, proposal=proposal, actor=actor, payload=payload or {})
         HANDLERS[action](ctx)
-        statistics.action_done(proposal, action)
+        statistics.record_change(proposal, action)
         audit_record(actor=actor, action=f"proposal.{action}", obj=proposal, changes=ctx.changes)
     return proposal
 
@@ -190,7 +190,7 @@ def assignment_act(*, assignment_id: int, action: str, actor, payload: dict | No
         _check(step, proposal, assignment, actor, relations)
         ctx = Ctx(action=action, proposal=proposal, actor=actor, payload=payload or {}, assignment=assignment)
         HANDLERS[action](ctx)
-        statistics.action_done(proposal, action)
+        statistics.record_change(proposal, action)
         audit_record(actor=actor, action=f"assignment.{action}", obj=assignment, changes=ctx.changes)
     return assignment
 

@@ -3,9 +3,9 @@ not read as "/proposals/{id}").
 
 GET /api/v1/proposals/statistics answers the figures of the annual proposal work report — the same data as the
 page proposals:statistics, the statistics workbook and the draft annual report. Its schema is ``StatisticsOut``
-below; the definitions of each figure are in ``zhengxie/proposals/statistics.py``. The schemas are plain pydantic
-models (not ninja's ``Schema``, whose root validator would run once per nested object) that document the answer;
-the endpoint renders the figures without validating them again.
+below; the definitions of each figure are in ``zhengxie/proposals/statistics/definitions.py``. The schemas are
+plain pydantic models (not ninja's ``Schema``, whose root validator would run once per nested object) that document
+the answer; the endpoint renders the figures without validating them again.
 """
 
 import orjson
@@ -18,6 +18,7 @@ from zhengxie.core.access import has_perm
 from zhengxie.core.api_errors import Forbidden, Invalid, NotFound
 
 from .schemas import ErrorOut
+from .selectors import visible_proposals
 from .statistics import ScopeError, ScopeNotFound, proposal_statistics, resolve_scope
 
 router = Router(tags=["proposals"])
@@ -43,7 +44,9 @@ class ScopeOut(BaseModel):
 
 
 class Totals(BaseModel):
-    received: Figure = Field(description="Reached the proposal office (see statistics.py for the exact rule).")
+    received: Figure = Field(
+        description="Reached the proposal office (see statistics/definitions.py for the exact rule)."
+    )
     pending: Figure = Field(description="Received and awaiting review (submitted).")
     registered: Figure = Field(description="Registered (立案), in any later state.")
     merged: Figure
@@ -164,8 +167,8 @@ def proposal_statistics_api(request, year: int | None = None, session: int | Non
         raise NotFound(str(exc)) from None
     except ScopeError as exc:
         raise Invalid(str(exc)) from None
-    figures = proposal_statistics(user=request.user, scope=scope)
-    # statistics.py builds the figures in exactly StatisticsOut's shape (test_statistics_snapshots checks the answer
+    figures = proposal_statistics(user=request.user, visible=visible_proposals(request.user), scope=scope)
+    # The statistics build the figures in exactly StatisticsOut's shape (test_statistics_snapshots checks the answer
     # against it), so they are rendered as they are: validating their 20,000 nested objects again on every answer
     # took a third of its time at province scale, and the standard library's encoder another 30 ms for the 2.7 MB.
     return HttpResponse(orjson.dumps(figures, default=_json_default), content_type="application/json; charset=utf-8")

@@ -1,5 +1,4 @@
 from django.utils import timezone
-from django_tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -21,13 +20,6 @@ def daily_proposal_jobs():
     """06:30 every day: auto-accept, due-date reminders, overdue flags, evaluation and follow-up reminders, and on
     Mondays the overseers' weekly digest."""
     return reminders.run_daily()
-
-
-@task()
-def refresh_statistics(year: int) -> bool:
-    """Recompute the year's statistics snapshot after a change (queued by ``statistics.action_done``, a few seconds
-    after the write). Idempotent: does nothing while the stored snapshot is fresh."""
-    return statistics.refresh_snapshot(statistics.resolve_scope(year=year))
 
 
 @db_periodic_task(crontab(minute="5", hour="0"))

@@ -138,7 +138,7 @@ def statistics(request):
     except ScopeError as exc:
         messages.error(request, str(exc))
         scope = resolve_scope()
-    report = statistics_report(user=request.user, scope=scope)
+    report = statistics_report(user=request.user, visible=selectors.visible_proposals(request.user), scope=scope)
     units_total = report.unit_count
     # A province has thousands of units: the busiest are shown first, the rest on request.
     # The lists of key and excellent proposals (thousands at province scale) link to the full list after the first.
@@ -177,7 +177,7 @@ def statistics_xlsx(request):
         scope = _scope(request)
     except ScopeError as exc:
         return HttpResponseBadRequest(str(exc))
-    stats = proposal_statistics(user=request.user, scope=scope)
+    stats = proposal_statistics(user=request.user, visible=selectors.visible_proposals(request.user), scope=scope)
     return _download(documents.statistics_xlsx(stats), documents.XLSX, f"提案统计-{_filename_scope(scope)}.xlsx")
 
 
@@ -188,7 +188,7 @@ def annual_report_docx(request):
         scope = _scope(request)
     except ScopeError as exc:
         return HttpResponseBadRequest(str(exc))
-    stats = proposal_statistics(user=request.user, scope=scope)
+    stats = proposal_statistics(user=request.user, visible=selectors.visible_proposals(request.user), scope=scope)
     content = documents.annual_report_docx(stats, committee=committee_name())
     return _download(content, documents.DOCX, f"提案工作情况报告（草稿）-{_filename_scope(scope)}.docx")
 

@@ -15,8 +15,8 @@ from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create, api_token_issue
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Session
 from zhengxie.proposals.actions import assignment_act, proposal_act
-from zhengxie.proposals.models import Assignment, Category, Proposal, Reply
-from zhengxie.proposals.selectors import current_replies, proposal_list
+from zhengxie.proposals.models import Assignment, Category, Proposal, Reply, StatisticsSnapshot
+from zhengxie.proposals.selectors import current_replies, proposal_list, visible_proposals
 from zhengxie.proposals.services import proposal_create_draft
 from zhengxie.proposals.statistics import (
     ScopeError,
@@ -24,6 +24,7 @@ from zhengxie.proposals.statistics import (
     proposal_statistics,
     resolve_scope,
 )
+from zhengxie.proposals.statistics.counting import _Reads
 from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
 
 pytestmark = pytest.mark.django_db
@@ -271,7 +272,7 @@ def _values(rows, *keys, name="name"):
 
 def _stats(user, **scope):
     with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
-        return proposal_statistics(user=user, scope=resolve_scope(**scope))
+        return proposal_statistics(user=user, visible=visible_proposals(user), scope=resolve_scope(**scope))
 
 
 def test_the_scenario_ends_in_the_intended_states(scenario):
@@ -569,7 +570,7 @@ def _assigned_proposals(org, category, units):
 def _queries_for_statistics(user) -> tuple[int, dict]:
     user = type(user).objects.get(pk=user.pk)  # roles not cached yet
     with CaptureQueriesContext(connection) as ctx:
-        s = proposal_statistics(user=user, scope=resolve_scope(year="2026"))
+        s = proposal_statistics(user=user, visible=visible_proposals(user), scope=resolve_scope(year="2026"))
     return len(ctx.captured_queries), s
 
 
@@ -617,7 +618,7 @@ def test_statistics_api_returns_the_same_figures(scenario, client):
     token = api_token_issue(user=office)[0]
     with at(datetime.datetime.combine(REPORT_DAY, datetime.time(9), tzinfo=SH)):
         response = client.get("/api/v1/proposals/statistics", {"year": "2026"}, HTTP_AUTHORIZATION=f"Bearer {token}")
-        expected = proposal_statistics(user=office, scope=resolve_scope(year="2026"))
+        expected = proposal_statistics(user=office, visible=visible_proposals(office), scope=resolve_scope(year="2026"))
     assert response.status_code == 200
     body = response.json()
     assert body == expected
@@ -649,9 +650,6 @@ def test_on_postgresql_half_the_reads_run_on_a_second_connection_with_the_same_f
 ):
     """Outside a transaction (as a page reads them) the figures' reads are shared with a second connection; the
     figures are exactly those of the reads made in turn, for the shared snapshot and for a live computation."""
-    from zhengxie.proposals.models import StatisticsSnapshot
-    from zhengxie.proposals.statistics import _Reads
-
     scenario = build_scenario(org, category)
     office, member = scenario.org.users["office"], scenario.org.users["member"]
     seen = {}

@@ -16,10 +16,12 @@ from django.urls import reverse
 
 from tests.builders.org import PASSWORD, make_member
 from zhengxie.accounts.services import account_create, api_token_issue, role_grant
+from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import NotAllowed
+from zhengxie.core.roles import Role
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Sector, UnitStaff
 from zhengxie.people.services import unit_update
-from zhengxie.proposals import statistics, tasks
+from zhengxie.proposals import reminders, statistics, tasks
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.api_reports import StatisticsOut
 from zhengxie.proposals.models import Assignment, Category, Proposal, StatisticsChange, StatisticsSnapshot
@@ -47,9 +49,9 @@ def read(user, when=REPORT_DAY, **scope):
     scope = scope or {"year": "2026"}
     fresh_user = type(user).objects.get(pk=user.pk)  # roles computed afresh, as in a new request
     with at(_moment(when)):
-        report = statistics_report(user=fresh_user, scope=resolve_scope(**scope))
+        report = statistics_report(user=fresh_user, visible=visible_proposals(fresh_user), scope=resolve_scope(**scope))
         figures = report.figures()
-        live = live_report(user=fresh_user, scope=resolve_scope(**scope)).figures()
+        live = live_report(visible=visible_proposals(fresh_user), scope=resolve_scope(**scope)).figures()
     assert figures == live
     return report
 
@@ -113,7 +115,7 @@ def test_the_api_answers_the_snapshot_in_its_documented_shape(scenario, client):
     with at(_moment(REPORT_DAY)):
         first = client.get("/api/v1/proposals/statistics", {"year": "2026"}, HTTP_AUTHORIZATION=f"Bearer {token}")
         second = client.get("/api/v1/proposals/statistics", {"year": "2026"}, HTTP_AUTHORIZATION=f"Bearer {token}")
-        live = live_report(user=office, scope=resolve_scope(year="2026")).figures()
+        live = live_report(visible=visible_proposals(office), scope=resolve_scope(year="2026")).figures()
     assert first.status_code == second.status_code == 200
     assert first["Content-Type"] == "application/json; charset=utf-8"
     assert first.content == second.content  # computed, then served from the snapshot: the same bytes
@@ -153,7 +155,7 @@ def test_everyone_who_may_open_the_statistics_sees_the_shared_snapshot(scenario,
     gets exactly those from their own visible proposals, even one who also drafts, co-signs and works in a unit."""
     org, users = scenario.org, scenario.org.users
     busy = account_create(username="demo-office-member", password=PASSWORD, display_name="兼任委员")
-    role_grant(user=busy, role=statistics.Role.PROPOSAL_OFFICE, actor=None)
+    role_grant(user=busy, role=Role.PROPOSAL_OFFICE, actor=None)
     busy_member = make_member(name="兼任委员", sector=org.sector, party=org.party, seq=9, user=busy, term=org.term)
     UnitStaff.objects.create(unit=org.unit, user=busy)
     with at(DAY):
@@ -171,7 +173,7 @@ def test_everyone_who_may_open_the_statistics_sees_the_shared_snapshot(scenario,
             Proposal.objects.filter(statistics.submitted_q()).values_list("pk", flat=True)
         )
         with at(_moment(REPORT_DAY)):
-            assert live_report(user=user, scope=resolve_scope(year="2026")).figures() == shared
+            assert live_report(visible=visible_proposals(user), scope=resolve_scope(year="2026")).figures() == shared
         assert read(user).from_snapshot
     assert busy.pk in set(visible_proposals(busy).values_list("author_id", flat=True))  # it does see more
     assert StatisticsSnapshot.objects.count() == 1
@@ -403,8 +405,6 @@ def test_reject_convert_decline_and_reassignment_are_seen(org, category):
 def test_system_actions_co_signing_and_kept_disputes_are_seen(org, category, settings):
     """The scheduled jobs act through the same services: a lapsed co-signature and an assignment accepted when its
     dispute window closed are seen by the next read."""
-    from zhengxie.proposals import reminders
-
     u, office = org.users, org.users["office"]
     with at(DAY):
         lapsing = _draft(u["member"], category, "关于无人答复联名的建议", cosigner_ids=[org.member2.pk])
@@ -530,8 +530,8 @@ def test_recomputing_twice_keeps_one_row(scenario):
     scope = resolve_scope(year="2026")
     key = statistics.snapshot_key(scope)
     with at(_moment(REPORT_DAY)):
-        statistics._recompute(scope, key, REPORT_DAY)
-        statistics._recompute(scope, key, REPORT_DAY)
+        statistics.store.recompute(scope, key, REPORT_DAY)
+        statistics.store.recompute(scope, key, REPORT_DAY)
     assert StatisticsSnapshot.objects.filter(key=key).count() == 1
     assert read(office).from_snapshot
 
@@ -539,12 +539,12 @@ def test_recomputing_twice_keeps_one_row(scenario):
 def test_the_background_refresh_is_idempotent(scenario):
     office = scenario.org.users["office"]
     with at(_moment(REPORT_DAY)):
-        assert tasks.refresh_statistics.call(2026) is True  # nothing stored: computed
-        assert tasks.refresh_statistics.call(2026) is False  # fresh: nothing to do
+        assert statistics.refresh_statistics.call(2026) is True  # nothing stored: computed
+        assert statistics.refresh_statistics.call(2026) is False  # fresh: nothing to do
     assert read(office).from_snapshot
     with at(_moment(REPORT_DAY)):
         _act(scenario.p["P11"], "register", office)
-        assert tasks.refresh_statistics.call(2026) is True
+        assert statistics.refresh_statistics.call(2026) is True
     assert read(office).from_snapshot  # the reader finds it fresh
     with at(_moment(REPORT_DAY + datetime.timedelta(days=1), 0)):
         assert tasks.statistics_new_day.call_local() == [True, True]  # 2026 and 2025, for the new day
@@ -556,7 +556,7 @@ def test_the_background_refresh_is_idempotent(scenario):
 
 def _hit_queries(user) -> int:
     with at(_moment(REPORT_DAY)), CaptureQueriesContext(connection) as ctx:
-        report = statistics_report(user=user, scope=resolve_scope(year="2026"))
+        report = statistics_report(user=user, visible=visible_proposals(user), scope=resolve_scope(year="2026"))
         report.figures()
     assert report.from_snapshot
     return len(ctx.captured_queries)
@@ -564,7 +564,7 @@ def _hit_queries(user) -> int:
 
 def test_a_snapshot_hit_costs_a_few_queries_whatever_the_size(scenario, category):
     office = type(scenario.org.users["office"]).objects.get(pk=scenario.org.users["office"].pk)
-    statistics.roles_of(office)  # the request has its user's roles already
+    roles_of(office)  # the request has its user's roles already
     read(office)
     few = _hit_queries(office)
     units = [HandlingUnit.objects.create(name=f"新建区测试局{i}", short_name=f"测试局{i}") for i in range(5)]
