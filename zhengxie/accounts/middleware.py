@@ -6,6 +6,7 @@ from django.urls import reverse
 from zhengxie.core.access import roles_of
 
 from .roles import STAFF_ROLES
+from .services import totp_confirmed_device
 
 _EXEMPT_PREFIXES = ("/static/", "/api/", "/i18n/", "/accounts/logout/", "/accounts/otp/")
 
@@ -25,8 +26,6 @@ class StaffOtpMiddleware:
             and roles_of(request.user) & STAFF_ROLES
             and not request.user.is_verified()
         ):
-            from .services import totp_confirmed_device
-
             target = "accounts:otp_verify" if totp_confirmed_device(request.user) else "accounts:otp_setup"
             # Encoded, so a query string in the requested address stays part of "next" (Django's login does the same).
             query = QueryDict(mutable=True)

@@ -16,6 +16,7 @@ from zhengxie.core import crypto
 from zhengxie.core.middleware import client_address
 from zhengxie.core.prepared import Prepared
 from zhengxie.core.roles import Role
+from zhengxie.core.validators import normalise_mobile
 
 from .models import ApiToken, RoleGrant, SignInEvent
 from .roles import GRANTABLE
@@ -25,8 +26,6 @@ TOKEN_PREFIX = "zx_"
 
 def account_by_identifier(identifier: str):
     """The account a sign-in attempt names (by username or mobile), so failures show in its owner's history."""
-    from zhengxie.core.validators import normalise_mobile
-
     User = get_user_model()
     user = User.objects.filter(username=identifier).first()
     if user is None:

@@ -27,10 +27,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .activities import visible_activities
 from .choices import DutyKind
 from .models import ATTENDANCE_PREFIXES, ActivityKind, Invitation, Speech
 from .points import Archive, Rules, member_archive, ruleset_for
 from .selectors import Ranks, ledger
+from .services import source_links
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -123,18 +125,12 @@ def _source_urls(rows, user) -> dict[tuple[str, int], str]:
     Without a user (documents) there are no links."""
     if user is None:
         return {}
-    from zhengxie.proposals.selectors import visible_proposals
-
-    from .activities import visible_activities
-
     by_type: dict[str, set[int]] = {}
     for r in rows:
         by_type.setdefault(r.source_type, set()).add(r.source_id)
     urls = {}
-    proposal_ids = by_type.get("proposals.proposal")
-    if proposal_ids:
-        for pk in visible_proposals(user).filter(pk__in=proposal_ids).values_list("pk", flat=True):
-            urls[("proposals.proposal", pk)] = reverse("proposals:detail", args=[pk])
+    for source_type, ids in by_type.items():  # rows of other apps (proposals): the apps' own links
+        urls.update({(source_type, pk): url for pk, url in source_links(source_type, user, ids).items()})
     activity_of: dict[tuple[str, int], int] = {}
     if by_type.get("duty.invitation"):
         for pk, activity_id in Invitation.objects.filter(pk__in=by_type["duty.invitation"]).values_list(

@@ -2,6 +2,7 @@
 reversals, and staff-entered "other" records. Each write recomputes that member's year (points.py)."""
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -15,6 +16,23 @@ from zhengxie.people.choices import MemberStatus
 from .choices import DutyKind
 from .models import DutyRecord
 from .points import ensure_year_on_commit, recompute_members, sector_changed_on_commit
+
+# The ledger's sources in other apps (proposals, later opinions and training): each app says which of its rows a
+# reader may open and where, registered in its AppConfig.ready, so that the ledger's pages link to them without
+# duty depending on those apps.
+SourceLinks = Callable[[object, set[int]], dict[int, str]]
+_SOURCE_LINKS: dict[str, SourceLinks] = {}
+
+
+def source_links_add(source_type: str, links: SourceLinks) -> None:
+    """``links(user, ids)`` answers, for the rows of ``source_type`` (``app_label.model_name``) among ``ids`` that
+    ``user`` may open, the address of each."""
+    _SOURCE_LINKS[source_type] = links
+
+
+def source_links(source_type: str, user, ids: set[int]) -> dict[int, str]:
+    links = _SOURCE_LINKS.get(source_type)
+    return links(user, ids) if links is not None else {}
 
 
 def _source_type(source) -> str:

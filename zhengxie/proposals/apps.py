@@ -6,4 +6,10 @@ class ProposalsConfig(AppConfig):
     verbose_name = "Proposals"
 
     def ready(self):
+        from zhengxie.duty.services import source_links_add
+
         from . import permissions, todo  # noqa: F401
+        from .links import proposal_links
+
+        # The duty ledger links its rows to their proposals through this (duty depends on no domain app above it).
+        source_links_add("proposals.proposal", proposal_links)

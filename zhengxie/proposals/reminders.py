@@ -14,10 +14,10 @@ from zhengxie.core.roles import Role
 from zhengxie.notifications.services import notify
 
 from .actions import assignment_act, office_users, proposal_act, unit_users
-from .choices import AssignmentState, ProposalState
+from .choices import AssignmentState, CosignState, ProposalState
 from .conf import conf
-from .models import Assignment, Proposal, ReminderLog
-from .selectors import LIVE_ASSIGNMENT
+from .models import Assignment, Cosignature, Proposal, ReminderLog
+from .selectors import LIVE_ASSIGNMENT, evaluations_outstanding
 
 # Due dates concern assignments still being handled on a proposal still being handled: once every owed reply is
 # approved, a co-handler that never sent its opinion is not reminded or flagged about a replied or closed proposal.
@@ -136,8 +136,6 @@ def overseer_weekly_digest(*, today: datetime.date | None = None) -> int:
 
 def evaluation_reminders(*, today: datetime.date | None = None) -> int:
     """Proposers who have not rated yet: reminded when the evaluation window has 3 days left."""
-    from .selectors import evaluations_outstanding
-
     today = today or timezone.localdate()
     sent = 0
     soon = today + datetime.timedelta(days=3)
@@ -157,9 +155,6 @@ def evaluation_reminders(*, today: datetime.date | None = None) -> int:
 
 def cosign_reminders(*, now: datetime.datetime | None = None) -> int:
     """Invited co-signers: reminded one day before the co-sign window ends."""
-    from .choices import CosignState
-    from .models import Cosignature
-
     now = now or timezone.now()
     sent = 0
     window = (now, now + datetime.timedelta(days=1))

@@ -18,7 +18,7 @@ from . import workflow as wf
 from .choices import CosignState, ProposalState, ReplyState
 from .conf import conf
 from .models import Attachment, Category, Cosignature, ExcellentUnitAward, Proposal, Reply
-from .selectors import visible_proposals
+from .selectors import visible_proposals, visible_replies
 
 DRAFT_FIELDS = ("title", "analysis", "suggestions", "category_id")
 
@@ -244,8 +244,6 @@ def attachment_readable(*, attachment: Attachment, user) -> bool:
         return False
     if attachment.reply_id is None:
         return True
-    from .selectors import visible_replies
-
     return any(r.pk == attachment.reply_id for r in visible_replies(user, attachment.proposal))
 
 

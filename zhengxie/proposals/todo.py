@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoItem, register_todo_provider
+from zhengxie.people.principal import units_of
 
 from .choices import AssignmentState, CosignState, ExcellentState, ExtensionState, KeyState, ProposalState, ReplyState
 from .models import Assignment, Cosignature, ExtensionRequest, Proposal, Reply
+from .selectors import replies_awaiting_evaluation
 
 LIMIT = 20
 
@@ -35,8 +37,6 @@ def proposal_todo(user) -> list[TodoItem]:
             items.append(
                 _p(c.proposal, _("确认联名"), kind, c.proposal.cosign_deadline and c.proposal.cosign_deadline.date())
             )
-    from .selectors import replies_awaiting_evaluation
-
     evaluating = Proposal.objects.filter(state=ProposalState.EVALUATING).filter(
         Exists(Proposal.objects.filter(pk=OuterRef("pk"), author=user))
         | Exists(Proposal.objects.filter(merged_into=OuterRef("pk"), author=user))
@@ -66,8 +66,6 @@ def proposal_todo(user) -> list[TodoItem]:
         for p in Proposal.objects.filter(excellent_state=ExcellentState.NOMINATED)[:LIMIT]:
             items.append(_p(p, _("评定优秀提案"), kind))
     if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER}:
-        from zhengxie.people.principal import units_of
-
         units = units_of(user)
         mine = Assignment.objects.filter(unit_id__in=units).select_related("proposal", "unit")
         for a in mine.filter(state=AssignmentState.PENDING)[:LIMIT]:

@@ -1,6 +1,7 @@
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,8 +39,6 @@ def calendar(request):
     form = CorrectionForm(request.POST or None)
     if request.method == "POST":
         if not can_manage:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         if form.is_valid():
             services.correction_set(actor=request.user, **form.cleaned_data)
