@@ -1,11 +1,11 @@
 """Activities and attendance: publish with invitees, sign-up, leave, QR check-in, staff marking, closing with final
-statuses written to the duty ledger, corrections, speeches. Like proposals, the actions are one table
-(``ACTIONS``): the services, the pages' buttons and the API's ``allowed_actions`` read it, and ``_move`` is the only
-place an activity's state is assigned."""
+statuses written to the duty ledger, corrections, speeches. Like proposals, the actions are declared on the workflow
+engine (``ACTIVITY``): the services, the pages' buttons and the API's ``allowed_actions`` read the declarations, and
+``ACTIVITY.perform`` takes every action (lock, check, validate, handle, audit)."""
 
 import datetime
 import secrets
-from dataclasses import dataclass
+from typing import Annotated
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,11 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import Field, StrictBool
 
 from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
+from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Text, Workflow, condition
 from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import Member
@@ -51,36 +53,6 @@ PREFIX = {
 def conf(name: str):
     defaults = {"CHECKIN_OPENS_MINUTES_BEFORE": 60, "LATE_AFTER_MINUTES": 15}
     return getattr(settings, "ACTIVITIES", {}).get(name, defaults[name])
-
-
-@dataclass(frozen=True)
-class Step:
-    label: str
-    sources: frozenset
-    target: str | None
-    who: frozenset
-
-
-ACTIONS: dict[str, Step] = {
-    "publish": Step(gettext_lazy("发布"), frozenset({S.DRAFT}), S.PUBLISHED, frozenset({ORGANISER})),
-    "cancel": Step(gettext_lazy("取消活动"), frozenset({S.DRAFT, S.PUBLISHED}), S.CANCELLED, frozenset({ORGANISER})),
-    "sign_up": Step(gettext_lazy("报名"), frozenset({S.PUBLISHED}), None, frozenset({INVITEE})),
-    "request_leave": Step(gettext_lazy("请假"), frozenset({S.PUBLISHED}), None, frozenset({EXPECTED})),
-    "decide_leave": Step(gettext_lazy("审批请假"), frozenset({S.PUBLISHED}), None, frozenset({ORGANISER})),
-    "check_in": Step(gettext_lazy("签到"), frozenset({S.PUBLISHED}), None, frozenset({EXPECTED})),
-    "mark_attendance": Step(gettext_lazy("登记考勤"), frozenset({S.PUBLISHED, S.CLOSED}), None, frozenset({ORGANISER})),
-    "record_speech": Step(gettext_lazy("登记发言"), frozenset({S.PUBLISHED, S.CLOSED}), None, frozenset({ORGANISER})),
-    "close": Step(gettext_lazy("结束并确认考勤"), frozenset({S.PUBLISHED}), S.CLOSED, frozenset({ORGANISER})),
-}
-
-
-def _move(activity: Activity, action: str, target: str) -> str:
-    """The only place an activity's state is assigned."""
-    assert ACTIONS[action].target == target
-    old = activity.state
-    activity.state = target
-    activity.save(update_fields=["state"])
-    return old
 
 
 def is_organiser(user) -> bool:
@@ -118,42 +90,51 @@ def visible_activities(user):
     return Activity.objects.filter(invitations__member__user=user).exclude(state=S.DRAFT)
 
 
-def _condition(action: str, activity, user, now) -> str | None:
+# Conditions: each returns None when met, else the reason shown to the person (409) --------------------------------
+
+
+@condition
+def _sign_up_open(activity, user, now):
     inv = _invitation(activity, user)
-    if action == "sign_up":
-        if activity.attendance != AttendanceMode.SIGN_UP:
-            return _("本活动无需报名。")
-        if inv is None or inv.signed_up_at is not None:
-            return _("您已报名。")
-        if activity.sign_up_closes and now > activity.sign_up_closes:
-            return _("报名已截止。")
-        if activity.capacity and activity.invitations.filter(signed_up_at__isnull=False).count() >= activity.capacity:
-            return _("报名人数已满。")
-    if action == "request_leave":
-        if now >= activity.end:
-            return _("活动已结束，不能请假。")
-        if inv is not None and hasattr(inv, "leave"):
-            return _("您已提交过请假申请。")
-        if inv is not None and inv.checked_in_at:
-            return _("您已签到。")
-    if action == "check_in":
-        if inv is not None and inv.checked_in_at:
-            return _("您已签到。")
-    if action == "close" and now < activity.start:
-        return _("活动尚未开始，不能结束。")
+    if activity.attendance != AttendanceMode.SIGN_UP:
+        return _("本活动无需报名。")
+    if inv is None or inv.signed_up_at is not None:
+        return _("您已报名。")
+    if activity.sign_up_closes and now > activity.sign_up_closes:
+        return _("报名已截止。")
+    if activity.capacity and activity.invitations.filter(signed_up_at__isnull=False).count() >= activity.capacity:
+        return _("报名人数已满。")
     return None
 
 
-def allowed_actions(activity, user, now=None) -> list[str]:
-    now = now or timezone.now()
-    rel = relations(activity, user)
-    out = []
-    for name, step in ACTIONS.items():
-        if step.who & rel and activity.state in step.sources and _condition(name, activity, user, now) is None:
-            if name == "check_in" and not _checkin_open(activity, now):
-                continue
-            out.append(name)
-    return out
+@condition
+def _may_ask_leave(activity, user, now):
+    inv = _invitation(activity, user)
+    if now >= activity.end:
+        return _("活动已结束，不能请假。")
+    if inv is not None and hasattr(inv, "leave"):
+        return _("您已提交过请假申请。")
+    if inv is not None and inv.checked_in_at:
+        return _("您已签到。")
+    return None
+
+
+@condition
+def _not_checked_in(activity, user, now):
+    inv = _invitation(activity, user)
+    return _("您已签到。") if inv is not None and inv.checked_in_at else None
+
+
+@condition
+def _checkin_window(activity, user, now):
+    if _checkin_open(activity, now):
+        return None
+    return _("不在签到时间内（活动开始前%(n)d分钟至结束）。") % {"n": conf("CHECKIN_OPENS_MINUTES_BEFORE")}
+
+
+@condition
+def _started(activity, user, now):
+    return _("活动尚未开始，不能结束。") if now < activity.start else None
 
 
 def _checkin_open(activity, now) -> bool:
@@ -161,21 +142,119 @@ def _checkin_open(activity, now) -> bool:
     return opens <= now <= activity.end
 
 
-def _check(activity, action: str, actor, now):
-    step = ACTIONS.get(action)
-    if step is None:
-        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
-    if not visible_activities(actor).filter(pk=activity.pk).exists():
-        raise NotVisible(_("活动不存在或您无权查看。"))
-    if not step.who & relations(activity, actor):
-        raise NotAllowed(_("您无权执行“%(a)s”。") % {"a": step.label})
-    if activity.state not in step.sources:
-        raise StateConflict(
-            _("活动当前状态（%(s)s）不能%(a)s。") % {"s": activity.get_state_display(), "a": step.label}
-        )
-    reason = _condition(action, activity, actor, now)
-    if reason:
-        raise StateConflict(reason)
+# Input ----------------------------------------------------------------------------------------------------------
+
+
+class CancelInput(ActionInput):
+    comment: Text(gettext_lazy("说明"), required=False) = ""
+
+
+class LeaveInput(ActionInput):
+    reason: Text(gettext_lazy("请假理由"), max_length=2000)
+
+
+class DecideLeaveInput(ActionInput):
+    member_id: Id(gettext_lazy("委员"))
+    approve: Annotated[StrictBool, Label(gettext_lazy("批准或不批准"), pick=True)]
+    comment: Text(gettext_lazy("审批意见"), required=False, max_length=2000) = ""
+
+
+class CheckInInput(ActionInput):
+    code: Text(gettext_lazy("签到码"), required=False, max_length=200) = ""
+
+
+class AttendanceEntry(ActionInput):
+    member_id: Id(gettext_lazy("委员"))
+    status: Choice(gettext_lazy("考勤状态"), AttendanceStatus.values)
+
+
+class AttendanceInput(ActionInput):
+    entries: list[AttendanceEntry] = Field(min_length=1, max_length=100000)
+
+
+class SpeechInput(ActionInput):
+    member_id: Id(gettext_lazy("委员"))
+    title: Text(gettext_lazy("发言题目"), max_length=200)
+    written: bool = False
+
+
+# The activity workflow ------------------------------------------------------------------------------------------
+
+ACTIVITY = Workflow(
+    "activity",
+    relations=lambda activity, user: relations(activity, user),
+    state_refusal=gettext_lazy("活动当前状态（%(s)s）不能%(a)s。"),
+)
+act = ACTIVITY.action
+act("publish", gettext_lazy("发布"), sources=[S.DRAFT], targets=[S.PUBLISHED], who=[ORGANISER])
+act(
+    "cancel",
+    gettext_lazy("取消活动"),
+    sources=[S.DRAFT, S.PUBLISHED],
+    targets=[S.CANCELLED],
+    who=[ORGANISER],
+    schema=CancelInput,
+    confirm=gettext_lazy("取消后受邀委员将收到通知，且不能恢复。确定取消？"),
+    style="danger",
+)
+act("sign_up", gettext_lazy("报名"), sources=[S.PUBLISHED], who=[INVITEE], conditions=[_sign_up_open])
+act(
+    "request_leave",
+    gettext_lazy("请假"),
+    sources=[S.PUBLISHED],
+    who=[EXPECTED],
+    conditions=[_may_ask_leave],
+    schema=LeaveInput,
+    example={"reason": "外出开会"},
+)
+act(
+    "decide_leave",
+    gettext_lazy("审批请假"),
+    sources=[S.PUBLISHED],
+    who=[ORGANISER],
+    schema=DecideLeaveInput,
+    example={"member_id": 12, "approve": True, "comment": ""},
+)
+act(
+    "check_in",
+    gettext_lazy("签到"),
+    sources=[S.PUBLISHED],
+    who=[EXPECTED],
+    conditions=[_not_checked_in, _checkin_window],
+    schema=CheckInInput,
+    example={"code": "12.345.abcdef"},
+)
+act(
+    "mark_attendance",
+    gettext_lazy("登记考勤"),
+    sources=[S.PUBLISHED, S.CLOSED],
+    who=[ORGANISER],
+    schema=AttendanceInput,
+    example={"entries": [{"member_id": 12, "status": "present"}]},
+)
+act(
+    "record_speech",
+    gettext_lazy("登记发言"),
+    sources=[S.PUBLISHED, S.CLOSED],
+    who=[ORGANISER],
+    schema=SpeechInput,
+    example={"member_id": 12, "title": "关于加强基层治理的发言", "written": False},
+)
+act(
+    "close",
+    gettext_lazy("结束并确认考勤"),
+    sources=[S.PUBLISHED],
+    targets=[S.CLOSED],
+    who=[ORGANISER],
+    conditions=[_started],
+    confirm=gettext_lazy("结束后按签到情况确认考勤并记入履职档案。确定结束？"),
+)
+del act
+ACTIONS = ACTIVITY.actions
+
+
+def allowed_actions(activity, user, now=None) -> list[str]:
+    return ACTIVITY.allowed(activity, user, now=now)
 
 
 # Creating ------------------------------------------------------------------------------------------------------
@@ -292,19 +371,25 @@ def activity_create(*, actor, data: dict) -> Activity:
 # Acting --------------------------------------------------------------------------------------------------------
 
 
+def _lock(activity_id: int, actor) -> Activity:
+    activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+    if activity is None or not visible_activities(actor).filter(pk=activity.pk).exists():
+        raise NotVisible(_("活动不存在或您无权查看。"))
+    return activity
+
+
+ACTIVITY.configure(lock=_lock, audit=audit_record)
+
+
 def activity_act(*, activity_id: int, action: str, actor, payload: dict | None = None, now=None) -> Activity:
     now = now or timezone.now()
-    payload = payload or {}
-    with transaction.atomic():
-        activity = Activity.objects.select_for_update().filter(pk=activity_id).first()
+    if action == "check_in":
+        # The scanned code is checked first: a wrong or stale code is the one thing a member can fix on the spot.
+        activity = Activity.objects.filter(pk=activity_id).first()
         if activity is None:
             raise NotVisible(_("活动不存在或您无权查看。"))
-        if action == "check_in":
-            _verify_code(activity, payload, now)
-        _check(activity, action, actor, now)
-        changes = HANDLERS[action](activity, actor, payload, now)
-        audit_record(actor=actor, action=f"activity.{action}", obj=activity, changes=changes or {})
-    return activity
+        _verify_code(activity, payload or {}, now)
+    return ACTIVITY.perform(pk=activity_id, action=action, actor=actor, payload=payload, now=now)
 
 
 def _verify_code(activity, payload, now):
@@ -323,14 +408,16 @@ def _verify_code(activity, payload, now):
         )
 
 
-def _publish(activity, actor, payload, now):
+@ACTIVITY.handler("publish")
+def _publish(ctx):
+    activity, now = ctx.obj, ctx.now
     members = list(invitee_members(activity.invitees_spec).select_related("user"))
     if not members:
         raise InvalidInput(_("邀请范围内没有在任委员。"), {"invitees": _("为空")})
     Invitation.objects.bulk_create([Invitation(activity=activity, member=m) for m in members], ignore_conflicts=True)
     activity.published_at = now
     activity.save(update_fields=["published_at"])
-    old = _move(activity, "publish", S.PUBLISHED)
+    old = ACTIVITY.move(activity, "publish", S.PUBLISHED)
     when = timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M")
     notify(
         recipients=[m.user for m in members if m.user_id],
@@ -347,8 +434,10 @@ def _publish(activity, actor, payload, now):
     return {"state": [old, S.PUBLISHED], "invitees": [None, len(members)]}
 
 
-def _cancel(activity, actor, payload, now):
-    old = _move(activity, "cancel", S.CANCELLED)
+@ACTIVITY.handler("cancel")
+def _cancel(ctx):
+    activity, payload = ctx.obj, ctx.payload
+    old = ACTIVITY.move(activity, "cancel", S.CANCELLED)
     users = [i.member.user for i in activity.invitations.select_related("member__user") if i.member.user_id]
     notify(
         recipients=users,
@@ -360,14 +449,18 @@ def _cancel(activity, actor, payload, now):
     return {"state": [old, S.CANCELLED]}
 
 
-def _sign_up(activity, actor, payload, now):
+@ACTIVITY.handler("sign_up")
+def _sign_up(ctx):
+    activity, actor, now = ctx.obj, ctx.actor, ctx.now
     inv = _invitation(activity, actor)
     inv.signed_up_at = now
     inv.save(update_fields=["signed_up_at"])
     return {"signed_up": [None, inv.member_id]}
 
 
-def _request_leave(activity, actor, payload, now):
+@ACTIVITY.handler("request_leave")
+def _request_leave(ctx):
+    activity, actor, payload = ctx.obj, ctx.actor, ctx.payload
     reason = (payload.get("reason") or "").strip()
     if not reason:
         raise InvalidInput(_("请填写请假理由。"), {"reason": _("必填")})
@@ -395,7 +488,9 @@ def _invitation_of(activity, payload, key="member_id") -> Invitation:
     return inv
 
 
-def _decide_leave(activity, actor, payload, now):
+@ACTIVITY.handler("decide_leave")
+def _decide_leave(ctx):
+    activity, actor, payload, now = ctx.obj, ctx.actor, ctx.payload, ctx.now
     inv = _invitation_of(activity, payload)
     leave = LeaveRequest.objects.select_for_update().filter(invitation=inv, state=LeaveState.PENDING).first()
     if leave is None:
@@ -417,7 +512,9 @@ def _decide_leave(activity, actor, payload, now):
     return {"leave": [LeaveState.PENDING, {"member": inv.member_id, "state": leave.state}]}
 
 
-def _check_in(activity, actor, payload, now):
+@ACTIVITY.handler("check_in")
+def _check_in(ctx):
+    activity, actor, now = ctx.obj, ctx.actor, ctx.now
     inv = _invitation(activity, actor)
     inv.checked_in_at = now
     inv.save(update_fields=["checked_in_at"])
@@ -459,7 +556,9 @@ def _write_attendance_duty(activity, inv, status, actor, on):
         )
 
 
-def _mark_attendance(activity, actor, payload, now):
+@ACTIVITY.handler("mark_attendance")
+def _mark_attendance(ctx):
+    activity, actor, payload, now = ctx.obj, ctx.actor, ctx.payload, ctx.now
     entries = payload.get("entries")
     if not isinstance(entries, list) or not entries:
         raise InvalidInput(_("请提供考勤名单。"), {"entries": _("必填")})
@@ -501,7 +600,9 @@ def _mark_attendance(activity, actor, payload, now):
     return {"attendance": [None, changes]}
 
 
-def _close(activity, actor, payload, now):
+@ACTIVITY.handler("close")
+def _close(ctx):
+    activity, actor, now = ctx.obj, ctx.actor, ctx.now
     on = timezone.localdate(activity.start)
     invitations = list(activity.invitations.select_related("member", "leave"))
     counts = {s: 0 for s in AttendanceStatus.values}
@@ -517,14 +618,16 @@ def _close(activity, actor, payload, now):
     Invitation.objects.bulk_update([i for i in invitations if i.status], ["status"])
     activity.closed_at = now
     activity.save(update_fields=["closed_at"])
-    old = _move(activity, "close", S.CLOSED)
+    old = ACTIVITY.move(activity, "close", S.CLOSED)
     from .points import recompute_members
 
     recompute_members(year=on.year, member_ids=touched)
     return {"state": [old, S.CLOSED], "attendance": [None, counts]}
 
 
-def _record_speech(activity, actor, payload, now):
+@ACTIVITY.handler("record_speech")
+def _record_speech(ctx):
+    activity, actor, payload = ctx.obj, ctx.actor, ctx.payload
     inv = _invitation_of(activity, payload)
     title = (payload.get("title") or "").strip()
     if not title:
@@ -541,16 +644,3 @@ def _record_speech(activity, actor, payload, now):
         actor=actor,
     )
     return {"speech": [None, {"member": inv.member_id, "title": title}]}
-
-
-HANDLERS = {
-    "publish": _publish,
-    "cancel": _cancel,
-    "sign_up": _sign_up,
-    "request_leave": _request_leave,
-    "decide_leave": _decide_leave,
-    "check_in": _check_in,
-    "mark_attendance": _mark_attendance,
-    "close": _close,
-    "record_speech": _record_speech,
-}

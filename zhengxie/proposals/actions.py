@@ -5,17 +5,15 @@ transaction; notifications are written there too and emailed after commit; duty 
 
 import calendar
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record
-from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
+from zhengxie.core.exceptions import InvalidInput, NotVisible
+from zhengxie.core.workflow import Context, NoInput
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.services import notify
@@ -25,7 +23,6 @@ from zhengxie.workdays.services import add_working_days, working_days_between
 from . import statistics
 from . import workflow as wf
 from .choices import (
-    AssignmentMode,
     AssignmentRole,
     AssignmentState,
     ContactWay,
@@ -63,31 +60,27 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@dataclass
-class Ctx:
-    action: str
-    proposal: Proposal
-    actor: object
-    payload: dict
-    assignment: Assignment | None = None
-    now: datetime.datetime = field(default_factory=timezone.now)
-    changes: dict = field(default_factory=dict)
+class Ctx(Context):
+    """A proposal action's context: ``proposal`` (locked), and for an assignment action the locked ``assignment``."""
 
-    @property
-    def today(self) -> datetime.date:
-        return timezone.localdate(self.now)
+    def __init__(self, *, workflow, action, obj, actor, data, now):
+        super().__init__(workflow=workflow, action=action, obj=obj, actor=actor, data=data, now=now)
+        if workflow is wf.ASSIGNMENT:
+            self.assignment, self.proposal = obj, obj.proposal
+        else:
+            self.assignment, self.proposal = None, obj
 
     def move(self, target: str, *, note: str = "", internal: bool = False) -> None:
-        if self.assignment is not None and self.action in wf.ASSIGNMENT_ACTIONS:
-            old = wf.move_assignment(self.assignment, self.action, target)
+        if self.assignment is not None:
+            old = wf.ASSIGNMENT.move(self.assignment, self.step, target)
             self.changes["assignment_state"] = [old, target]
         else:
-            old = wf.move_proposal(self.proposal, self.action, target)
+            old = wf.PROPOSAL.move(self.proposal, self.step, target)
             self.changes["state"] = [old, target]
         self.log(note=note, from_state=old, to_state=target, internal=internal)
 
     def system_move(self, action: str, target: str, note: str = "") -> None:
-        old = wf.move_proposal(self.proposal, action, target)
+        old = wf.PROPOSAL.move(self.proposal, action, target)
         self.changes.setdefault("system", []).append([old, target])
         TimelineEntry.objects.create(
             proposal=self.proposal,
@@ -129,26 +122,9 @@ def _actor_label(actor) -> str:
     return str(actor)[:150]
 
 
-HANDLERS: dict[str, Callable[[Ctx], None]] = {}
-
-
 def handles(name: str):
-    def register(fn):
-        HANDLERS[name] = fn
-        return fn
-
-    return register
-
-
-def _check(step, proposal, assignment, actor, relations):
-    if not step.who & relations:
-        raise NotAllowed(_("您无权执行“%(a)s”。") % {"a": step.label})
-    obj = assignment if assignment is not None else proposal
-    if obj.state not in step.sources:
-        raise StateConflict(_("当前状态（%(s)s）不能执行“%(a)s”。") % {"s": obj.get_state_display(), "a": step.label})
-    reason = wf._first_failure(step, proposal, assignment, actor)
-    if reason:
-        raise StateConflict(str(reason))
+    """Attaches a handler to the action of that name, in whichever of the two workflows declares it."""
+    return (wf.ASSIGNMENT if name in wf.ASSIGNMENT else wf.PROPOSAL).handler(name)
 
 
 def _lock_visible_proposal(proposal_id: int, actor) -> Proposal:
@@ -160,39 +136,39 @@ def _lock_visible_proposal(proposal_id: int, actor) -> Proposal:
         raise NotVisible(_("提案不存在或您无权查看。")) from None
 
 
-def proposal_act(*, proposal_id: int, action: str, actor, payload: dict | None = None) -> Proposal:
-    step = wf.PROPOSAL_ACTIONS.get(action)
-    if step is None or action == "edit":
-        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
-    with transaction.atomic():
-        proposal = _lock_visible_proposal(proposal_id, actor)
-        _check(step, proposal, None, actor, wf.relations_to_proposal(proposal, actor))
-        ctx = Ctx(action=action, proposal=proposal, actor=actor, payload=payload or {})
-        HANDLERS[action](ctx)
-        statistics.record_change(proposal, action)
-        audit_record(actor=actor, action=f"proposal.{action}", obj=proposal, changes=ctx.changes)
-    return proposal
-
-
-def assignment_act(*, assignment_id: int, action: str, actor, payload: dict | None = None) -> Assignment:
-    step = wf.ASSIGNMENT_ACTIONS.get(action)
-    if step is None:
-        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
+def _lock_assignment(assignment_id: int, actor) -> Assignment:
+    """The assignment's proposal is locked first (as every proposal action locks it), then the assignment."""
     proposal_id = Assignment.objects.filter(pk=assignment_id).values_list("proposal_id", flat=True).first()
     if proposal_id is None:
         raise NotVisible(_("交办记录不存在或您无权查看。"))
-    with transaction.atomic():
-        proposal = _lock_visible_proposal(proposal_id, actor)
-        assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment_id)
-        relations = wf.relations_to_assignment(assignment, actor)
-        if actor is not None and not relations and not visible_proposals(actor).filter(pk=proposal.pk).exists():
-            raise NotVisible(_("交办记录不存在或您无权查看。"))
-        _check(step, proposal, assignment, actor, relations)
-        ctx = Ctx(action=action, proposal=proposal, actor=actor, payload=payload or {}, assignment=assignment)
-        HANDLERS[action](ctx)
-        statistics.record_change(proposal, action)
-        audit_record(actor=actor, action=f"assignment.{action}", obj=assignment, changes=ctx.changes)
+    proposal = _lock_visible_proposal(proposal_id, actor)
+    assignment = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment_id)
+    assignment.proposal = proposal
     return assignment
+
+
+def _audit(**row) -> None:
+    audit_record(**row)  # looked up at each call, so the trail's writer can be replaced where needed
+
+
+def _figures_changed(ctx: Ctx) -> None:
+    statistics.record_change(ctx.proposal, ctx.action)
+
+
+wf.PROPOSAL.configure(lock=_lock_visible_proposal, audit=_audit, context=Ctx, after=_figures_changed)
+wf.ASSIGNMENT.configure(lock=_lock_assignment, audit=_audit, context=Ctx, after=_figures_changed)
+
+
+def proposal_act(*, proposal_id: int, action: str, actor, payload: dict | None = None) -> Proposal:
+    if action not in wf.PROPOSAL:
+        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
+    return wf.PROPOSAL.perform(pk=proposal_id, action=action, actor=actor, payload=payload)
+
+
+def assignment_act(*, assignment_id: int, action: str, actor, payload: dict | None = None) -> Assignment:
+    if action not in wf.ASSIGNMENT:
+        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
+    return wf.ASSIGNMENT.perform(pk=assignment_id, action=action, actor=actor, payload=payload)
 
 
 # Who to tell ---------------------------------------------------------------------------------------------------
@@ -237,28 +213,11 @@ def _tell(users, proposal, kind: str, title: str, body: str = "", dedupe: str | 
 # Input helpers -------------------------------------------------------------------------------------------------
 
 
-def _text(payload: dict, key: str, label: str, *, required: bool = True, max_length: int = 5000) -> str:
-    value = payload.get(key)
-    value = "" if value is None else str(value).strip()
+def _required_if(value: str, required: bool, key: str, label: str) -> str:
+    """A text the schema lets be empty but another answer makes necessary (a reason for a "no")."""
     if required and not value:
         raise InvalidInput(_("请填写%(f)s。") % {"f": label}, {key: _("必填")})
-    if len(value) > max_length:
-        raise InvalidInput(_("%(f)s过长（最多%(n)d字）。") % {"f": label, "n": max_length}, {key: _("过长")})
     return value
-
-
-def _date(payload: dict, key: str, label: str, *, required: bool = True) -> datetime.date | None:
-    value = payload.get(key)
-    if value in (None, ""):
-        if required:
-            raise InvalidInput(_("请填写%(f)s。") % {"f": label}, {key: _("必填")})
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput(_("%(f)s格式应为 YYYY-MM-DD。") % {"f": label}, {key: _("日期格式错误")}) from None
 
 
 def _choice(payload: dict, key: str, label: str, choices) -> str:
@@ -375,12 +334,12 @@ def _lapse_cosign(ctx: Ctx) -> None:
 
 @handles("withdraw")
 def _withdraw(ctx: Ctx) -> None:
-    ctx.move(P.WITHDRAWN, note=_text(ctx.payload, "comment", _("说明"), required=False))
+    ctx.move(P.WITHDRAWN, note=ctx.data.comment)
 
 
 @handles("return_for_revision")
 def _return_for_revision(ctx: Ctx) -> None:
-    comment = _text(ctx.payload, "comment", _("退回意见"))
+    comment = ctx.data.comment
     ctx.proposal.office_comment = comment
     ctx.proposal.save(update_fields=["office_comment"])
     ctx.move(P.DRAFT, note=comment)
@@ -455,7 +414,14 @@ def _merge(ctx: Ctx) -> None:
     if target.state == P.SUBMITTED:
         # "Registered now": the lead proposal is registered by the same decision, through the same table.
         _check_office_may(ctx, target, "register")
-        sub = Ctx(action="register", proposal=target, actor=ctx.actor, payload={}, now=ctx.now)
+        sub = Ctx(
+            workflow=wf.PROPOSAL,
+            action=wf.PROPOSAL["register"],
+            obj=target,
+            actor=ctx.actor,
+            data=NoInput(),
+            now=ctx.now,
+        )
         _register_action(sub)
         audit_record(actor=ctx.actor, action="proposal.register", obj=target, changes=sub.changes)
     p.merged_into = target
@@ -474,17 +440,13 @@ def _merge(ctx: Ctx) -> None:
 
 
 def _check_office_may(ctx: Ctx, proposal: Proposal, action: str) -> None:
-    _check(wf.PROPOSAL_ACTIONS[action], proposal, None, ctx.actor, wf.relations_to_proposal(proposal, ctx.actor))
+    wf.PROPOSAL.check(wf.PROPOSAL[action], proposal, ctx.actor, now=ctx.now)
 
 
 @handles("convert")
 def _convert(ctx: Ctx) -> None:
-    kind = (
-        _choice(ctx.payload, "kind", _("转换类型"), ConvertKind.values)
-        if ctx.payload.get("kind")
-        else ConvertKind.OPINION_REPORT
-    )
-    comment = _text(ctx.payload, "comment", _("说明"), required=False)
+    kind = ctx.data.kind or ConvertKind.OPINION_REPORT
+    comment = ctx.data.comment
     ctx.proposal.converted_kind = kind
     ctx.proposal.office_comment = comment
     ctx.proposal.save(update_fields=["converted_kind", "office_comment"])
@@ -503,7 +465,7 @@ def _convert(ctx: Ctx) -> None:
 def _reject(ctx: Ctx) -> None:
     codes = [c for c, _label in conf("REJECTION_GROUNDS")]
     ground = _choice(ctx.payload, "ground", _("不予立案理由"), codes)
-    explanation = _text(ctx.payload, "explanation", _("说明"))
+    explanation = ctx.data.explanation
     ctx.proposal.rejection_ground, ctx.proposal.office_comment = ground, explanation
     ctx.proposal.save(update_fields=["rejection_ground", "office_comment"])
     ctx.changes["rejection_ground"] = [None, ground]
@@ -541,7 +503,7 @@ def _parse_units(payload_units, *, allowed_roles) -> list[tuple[HandlingUnit, st
 
 
 def _due(ctx: Ctx, default_months: int) -> datetime.date:
-    due = _date(ctx.payload, "due_date", _("办理期限"), required=False)
+    due = ctx.data.due_date
     if due is None:
         return add_months(ctx.today, default_months)
     if due <= ctx.today:
@@ -577,7 +539,7 @@ def _create_assignments(ctx: Ctx, units, due: datetime.date) -> list[Assignment]
 
 @handles("assign")
 def _assign(ctx: Ctx) -> None:
-    mode = _choice(ctx.payload, "mode", _("交办方式"), AssignmentMode.values)
+    mode = ctx.data.mode
     allowed = {"single": {"single"}, "separate": {"separate"}, "lead": {"lead", "co"}}[mode]
     units = _parse_units(ctx.payload.get("units"), allowed_roles=allowed)
     roles = [r for _u, r in units]
@@ -603,13 +565,8 @@ def _assign(ctx: Ctx) -> None:
 
 @handles("evaluate")
 def _evaluate(ctx: Ctx) -> None:
-    satisfaction = _choice(
-        ctx.payload,
-        "satisfaction",
-        _("满意度"),
-        [Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED, Satisfaction.DISSATISFIED],
-    )
-    comment = _text(ctx.payload, "comment", _("测评意见"), required=satisfaction == Satisfaction.DISSATISFIED)
+    satisfaction = ctx.data.satisfaction
+    comment = _required_if(ctx.data.comment, satisfaction == Satisfaction.DISSATISFIED, "comment", _("测评意见"))
     pending = replies_awaiting_evaluation(ctx.proposal, ctx.actor)
     reply_id = ctx.payload.get("reply_id")
     if reply_id not in (None, ""):
@@ -643,7 +600,7 @@ def _evaluate(ctx: Ctx) -> None:
 
 @handles("request_rehandling")
 def _request_rehandling(ctx: Ctx) -> None:
-    comment = _text(ctx.payload, "comment", _("重新办理要求"))
+    comment = ctx.data.comment
     due = _due(ctx, conf("REHANDLING_DUE_MONTHS"))
     again = [
         r.assignment
@@ -652,7 +609,7 @@ def _request_rehandling(ctx: Ctx) -> None:
     ]
     for a in again:
         a = Assignment.objects.select_for_update().get(pk=a.pk)
-        wf.move_assignment_for_rehandling(a)
+        wf.ASSIGNMENT.move(a, "rehandle", A.ACCEPTED)
         a.round += 1
         a.due_date = due
         a.save(update_fields=["round", "due_date"])
@@ -678,7 +635,7 @@ def _close(ctx: Ctx) -> None:
         )
     ctx.proposal.closed_at = ctx.now
     ctx.proposal.save(update_fields=["closed_at"])
-    ctx.move(P.CLOSED, note=_text(ctx.payload, "comment", _("说明"), required=False))
+    ctx.move(P.CLOSED, note=ctx.data.comment)
     _tell(
         proposer_users(ctx.proposal),
         ctx.proposal,
@@ -689,9 +646,7 @@ def _close(ctx: Ctx) -> None:
 
 @handles("schedule_followup")
 def _schedule_followup(ctx: Ctx) -> None:
-    day = _date(ctx.payload, "date", _("回头看日期"), required=False) or add_months(
-        ctx.today, conf("FOLLOWUP_AFTER_MONTHS")
-    )
+    day = ctx.data.date or add_months(ctx.today, conf("FOLLOWUP_AFTER_MONTHS"))
     if day <= ctx.today:
         raise InvalidInput(_("回头看日期应晚于今天。"), {"date": _("无效")})
     ctx.changes["followup_on"] = [ctx.proposal.followup_on, day]
@@ -760,16 +715,16 @@ def _decline_key(ctx: Ctx) -> None:
     p.key_state, p.supervising_leader = KeyState.NONE, None
     p.save(update_fields=["key_state", "supervising_leader"])
     ctx.changes["key_state"] = [KeyState.PROPOSED, ""]
-    ctx.log(note=_text(ctx.payload, "comment", _("说明"), required=False))
+    ctx.log(note=ctx.data.comment)
 
 
 @handles("record_supervision")
 def _record_supervision(ctx: Ctx) -> None:
-    kind = _choice(ctx.payload, "kind", _("督办形式"), SupervisionKind.values)
-    day = _date(ctx.payload, "date", _("日期"))
+    kind = ctx.data.kind
+    day = ctx.data.date
     if day > ctx.today:
         raise InvalidInput(_("日期不能晚于今天。"), {"date": _("无效")})
-    findings = _text(ctx.payload, "findings", _("督办情况"))
+    findings = ctx.data.findings
     activity = SupervisionActivity.objects.create(
         proposal=ctx.proposal, kind=kind, date=day, findings=findings, recorded_by=ctx.actor
     )
@@ -782,7 +737,7 @@ def _nominate_excellent(ctx: Ctx) -> None:
     ctx.proposal.excellent_state = ExcellentState.NOMINATED
     ctx.proposal.save(update_fields=["excellent_state"])
     ctx.changes["excellent_state"] = ["", ExcellentState.NOMINATED]
-    ctx.log(note=_text(ctx.payload, "comment", _("说明"), required=False))
+    ctx.log(note=ctx.data.comment)
 
 
 @handles("approve_excellent")
@@ -812,7 +767,7 @@ def _decline_excellent(ctx: Ctx) -> None:
     ctx.proposal.excellent_state = ExcellentState.NONE
     ctx.proposal.save(update_fields=["excellent_state"])
     ctx.changes["excellent_state"] = [ExcellentState.NOMINATED, ""]
-    ctx.log(note=_text(ctx.payload, "comment", _("说明"), required=False))
+    ctx.log(note=ctx.data.comment)
 
 
 @handles("consent_publication")
@@ -842,7 +797,7 @@ def _auto_accept(ctx: Ctx) -> None:
 
 @handles("dispute_assignment")
 def _dispute(ctx: Ctx) -> None:
-    reason = _text(ctx.payload, "reason", _("申请调整理由"))
+    reason = ctx.data.reason
     ctx.assignment.dispute_reason = reason
     ctx.assignment.save(update_fields=["dispute_reason"])
     ctx.move(A.DISPUTED, note=reason, internal=True)
@@ -857,8 +812,8 @@ def _dispute(ctx: Ctx) -> None:
 
 @handles("resolve_dispute")
 def _resolve_dispute(ctx: Ctx) -> None:
-    decision = _choice(ctx.payload, "decision", _("处理决定"), ["reassign", "keep"])
-    comment = _text(ctx.payload, "comment", _("处理意见"))
+    decision = ctx.data.decision
+    comment = ctx.data.comment
     a = ctx.assignment
     if decision == "keep":
         a.accepted_at = ctx.now
@@ -901,11 +856,11 @@ def _resolve_dispute(ctx: Ctx) -> None:
 
 @handles("record_contact")
 def _record_contact(ctx: Ctx) -> None:
-    day = _date(ctx.payload, "date", _("沟通日期"))
+    day = ctx.data.date
     if day > ctx.today:
         raise InvalidInput(_("沟通日期不能晚于今天。"), {"date": _("无效")})
-    way = _choice(ctx.payload, "way", _("沟通方式"), ContactWay.values)
-    summary = _text(ctx.payload, "summary", _("沟通情况"))
+    way = ctx.data.way
+    summary = ctx.data.summary
     accepted = timezone.localdate(ctx.assignment.accepted_at or ctx.assignment.assigned_at)
     late = working_days_between(accepted, day) > conf("CONTACT_WITHIN_WORKING_DAYS")
     Contact.objects.create(
@@ -917,7 +872,7 @@ def _record_contact(ctx: Ctx) -> None:
 
 @handles("submit_co_opinion")
 def _submit_co_opinion(ctx: Ctx) -> None:
-    text = _text(ctx.payload, "text", _("会办意见"), max_length=20000)
+    text = ctx.data.text
     ctx.assignment.co_opinion, ctx.assignment.co_opinion_at = text, ctx.now
     ctx.assignment.save(update_fields=["co_opinion", "co_opinion_at"])
     ctx.move(A.OPINION_SENT, internal=True)
@@ -932,8 +887,8 @@ def _submit_co_opinion(ctx: Ctx) -> None:
 
 @handles("request_extension")
 def _request_extension(ctx: Ctx) -> None:
-    requested = _date(ctx.payload, "due_date", _("申请延期至"))
-    reason = _text(ctx.payload, "reason", _("延期理由"))
+    requested = ctx.data.due_date
+    reason = ctx.data.reason
     limit = add_months(timezone.localdate(ctx.assignment.assigned_at), conf("MAX_DUE_MONTHS"))
     if requested <= ctx.assignment.due_date:
         raise InvalidInput(_("延期日期应晚于当前办理期限。"), {"due_date": _("无效")})
@@ -958,10 +913,8 @@ def _request_extension(ctx: Ctx) -> None:
 
 @handles("decide_extension")
 def _decide_extension(ctx: Ctx) -> None:
-    approve = ctx.payload.get("approve")
-    if not isinstance(approve, bool):
-        raise InvalidInput(_("请选择同意或不同意。"), {"approve": _("必填")})
-    comment = _text(ctx.payload, "comment", _("审批意见"), required=not approve)
+    approve = ctx.data.approve
+    comment = _required_if(ctx.data.comment, not approve, "comment", _("审批意见"))
     ext = ctx.assignment.extensions.select_for_update().get(state=ExtensionState.PENDING)
     ext.state = ExtensionState.APPROVED if approve else ExtensionState.DECLINED
     ext.decided_by, ext.decided_at, ext.decision_comment = ctx.actor, ctx.now, comment
@@ -982,7 +935,7 @@ def _decide_extension(ctx: Ctx) -> None:
 
 @handles("draft_reply")
 def _draft_reply(ctx: Ctx) -> None:
-    text = _text(ctx.payload, "text", _("答复内容"), max_length=50000)
+    text = ctx.data.text
     grade = _choice(ctx.payload, "grade", _("答复类别"), grade_codes())
     a = ctx.assignment
     reply = a.replies.filter(round=a.round, state=ReplyState.DRAFT).first()
@@ -1032,7 +985,7 @@ def _approve_reply(ctx: Ctx) -> None:
     a = ctx.assignment
     reply = _signed_reply(a)
     grade = ctx.payload.get("grade") or ""
-    note = _text(ctx.payload, "note", _("审核说明"), required=bool(grade) and grade != reply.grade)
+    note = _required_if(ctx.data.note, bool(grade) and grade != reply.grade, "note", _("审核说明"))
     if grade:
         grade = _choice(ctx.payload, "grade", _("答复类别"), grade_codes())
         if grade != reply.grade:
@@ -1061,7 +1014,7 @@ def _approve_reply(ctx: Ctx) -> None:
 
 @handles("return_reply")
 def _return_reply(ctx: Ctx) -> None:
-    comment = _text(ctx.payload, "comment", _("退回意见"))
+    comment = ctx.data.comment
     reply = _signed_reply(ctx.assignment)
     reply.state, reply.return_comment = ReplyState.RETURNED, comment
     reply.save(update_fields=["state", "return_comment"])
@@ -1072,4 +1025,21 @@ def _return_reply(ctx: Ctx) -> None:
         "reply_returned",
         _("答复被退回修改：%(t)s") % {"t": ctx.proposal.title},
         comment,
+    )
+
+
+@handles("urge")
+def _urge(ctx: Ctx) -> None:
+    """催办: the office or an overseer presses a unit that has let its deadline pass; its staff and leaders are told."""
+    a, p = ctx.assignment, ctx.proposal
+    note = ctx.data.note
+    ctx.changes["urged"] = [None, {"unit": a.unit_id, "note": note}]
+    ctx.log(note=f"{a.unit}：{note}")
+    due = a.dispute_deadline if a.state == A.PENDING else a.due_date
+    _tell(
+        unit_users(a.unit_id),
+        p,
+        "urged",
+        _("催办：%(n)s %(t)s") % {"n": p.number, "t": p.title},
+        _("办理期限 %(d)s 已过。%(note)s") % {"d": due, "note": note},
     )

@@ -10,12 +10,9 @@ changes nothing.
 import enum
 import json
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from ninja.errors import ValidationError
 from pydantic import BaseModel
@@ -23,8 +20,8 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
-from zhengxie.people.principal import units_of
 from zhengxie.core.api_errors import Invalid, NotFound
+from zhengxie.people.principal import units_of
 
 from . import actions, selectors, services
 from . import workflow as wf
@@ -40,9 +37,8 @@ from .choices import (
     Satisfaction,
 )
 from .conf import conf, grade_label, rejection_ground_label
-from .models import Attachment, Cosignature
+from .models import Attachment
 from .schemas import (
-    ACTION_BODIES,
     ERRORS,
     AttachmentOut,
     ErrorOut,
@@ -67,14 +63,6 @@ AssignmentAction = enum.StrEnum(
     "AssignmentAction", {n: n for n, s in wf.ASSIGNMENT_ACTIONS.items() if wf.SYSTEM not in s.who}
 )
 
-# Timeline steps that are not actions of the table.
-_STEP_LABELS = {
-    "replies_complete": gettext_lazy("答复完成"),
-    "send_for_evaluation": gettext_lazy("送交测评"),
-    "merged_in": gettext_lazy("并入提案"),
-    "reassigned": gettext_lazy("改交"),
-}
-
 _WHO = {
     wf.AUTHOR: "the proposer who filed it",
     wf.INVITED: "an invited co-signer who has not answered",
@@ -84,6 +72,7 @@ _WHO = {
     wf.SUPERVISOR: "the supervising leader",
     wf.UNIT: "staff of the assigned unit",
     wf.UNIT_LEADER: "a leader of the assigned unit",
+    wf.OVERSEER: "an overseer",
 }
 
 
@@ -166,13 +155,12 @@ def _reply_out(r) -> dict:
         "signed_at": _local(r.signed_at),
         "approved_at": _local(r.approved_at),
         "return_comment": r.return_comment,
-        "attachments": [_attachment_out(a) for a in r.attachments.all()],
+        "attachments": [_attachment_out(a) for a in r.files],
     }
 
 
 def _step_label(action: str) -> str:
-    step = wf.PROPOSAL_ACTIONS.get(action) or wf.ASSIGNMENT_ACTIONS.get(action)
-    return str(step.label if step is not None else _STEP_LABELS.get(action, action))
+    return wf.step_label(action)
 
 
 def _proposer_summary(p) -> dict:
@@ -385,28 +373,8 @@ def _detail_of(user, p) -> dict:
 def list_proposals(request, filters: Query[ProposalFilters]):
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
-    rows = selectors.proposal_rows(user=request.user, filters=wanted, shape=_list_rows)
+    rows = selectors.proposal_rows(user=request.user, filters=wanted)
     return {"count": rows.count(), "items": [_list_item(p) for p in rows[offset : offset + limit]]}
-
-
-# What a list item shows (``_list_item``): not the proposals' texts, nor the proposers' personal data.
-LIST_ROW_FIELDS = (
-    *("number", "title", "year", "state", "key_state", "excellent_state", "submitted_at", "registered_at"),
-    *("category", "lead_member", "collective", "category__name", "lead_member__name", "collective__name"),
-)
-
-
-def _list_rows(qs):
-    cosigners = (
-        Cosignature.objects.filter(proposal=OuterRef("pk"), state__in=[CosignState.INVITED, CosignState.CONFIRMED])
-        .order_by()
-        .values("proposal")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.only(*LIST_ROW_FIELDS).annotate(
-        cosigner_count=Coalesce(Subquery(cosigners, output_field=IntegerField()), Value(0))
-    )
 
 
 @router.post(
@@ -468,18 +436,19 @@ def update_proposal(request, proposal_id: int):
 # Actions -------------------------------------------------------------------------------------------------------
 
 
-def _actions_doc(table: dict, names) -> str:
+def _actions_doc(flow, names) -> str:
     lines = []
     for name in names:
-        step = table[name]
+        step = flow[name]
         sources = ", ".join(sorted(str(s) for s in step.sources))
         who = "; ".join(_WHO[w] for w in sorted(step.who))
-        lines.append(f"- `{name}` ({step.label}) — from: {sources}; by: {who}. Body: {ACTION_BODIES[name][1]}")
+        fields = step.schema.model_fields
+        body = ", ".join(f"`{f}`" + ("" if info.is_required() else " optional") for f, info in fields.items())
+        lines.append(
+            f"- `{name}` ({step.label}) — from: {sources}; by: {who}. Body: "
+            + (f"{body} (schema `{name}` below)." if body else "No body.")
+        )
     return "\n".join(lines)
-
-
-def _action_examples(names) -> dict:
-    return {name: {"summary": name, "value": ACTION_BODIES[name][0]} for name in names}
 
 
 _ACTION_STATUSES = (
@@ -487,7 +456,8 @@ _ACTION_STATUSES = (
     "a proposal for revision makes it its author's draft again. "
     "403 when the caller may see the proposal but the action is not theirs; 404 when they may not see it (or "
     "there is no such object); 409 when the current state or a rule of the workflow does not allow it (the message "
-    "says why); 422 when the body is not a JSON object or its content is invalid (`errors` names the fields). "
+    "says why); 422 when the body is not a JSON object or does not match the action's schema (`errors` names the "
+    "fields). "
     "Nothing changes on any refusal. An empty body counts as `{}`."
 )
 
@@ -502,9 +472,9 @@ _ACTION_STATUSES = (
         "now. The body is a JSON object whose keys depend on the action. Answers 200 with the updated detail.\n\n"
         + _ACTION_STATUSES
         + "\n\n"
-        + _actions_doc(wf.PROPOSAL_ACTIONS, [a.value for a in ProposalAction])
+        + _actions_doc(wf.PROPOSAL, [a.value for a in ProposalAction])
     ),
-    openapi_extra=_json_body_doc(examples=_action_examples([a.value for a in ProposalAction]), required=False),
+    openapi_extra=wf.PROPOSAL.openapi_body([a.value for a in ProposalAction]),
 )
 def proposal_action(request, proposal_id: int, action: ProposalAction):
     payload = _json_object(request)
@@ -523,9 +493,9 @@ def proposal_action(request, proposal_id: int, action: ProposalAction):
         "Answers 200 with the updated detail of the assignment's proposal.\n\n"
         + _ACTION_STATUSES
         + "\n\n"
-        + _actions_doc(wf.ASSIGNMENT_ACTIONS, [a.value for a in AssignmentAction])
+        + _actions_doc(wf.ASSIGNMENT, [a.value for a in AssignmentAction])
     ),
-    openapi_extra=_json_body_doc(examples=_action_examples([a.value for a in AssignmentAction]), required=False),
+    openapi_extra=wf.ASSIGNMENT.openapi_body([a.value for a in AssignmentAction]),
 )
 def assignment_action(request, assignment_id: int, action: AssignmentAction):
     payload = _json_object(request)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.forms import StyledFormMixin
+from zhengxie.core.workflow import label_of
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
@@ -716,6 +717,32 @@ ASSIGNMENT_FORMS: dict[str, type[ActionForm]] = {
     "approve_reply": ApproveReplyForm,
     "return_reply": ReturnReplyForm,
 }
+
+
+_SCHEMA_FORMS: dict[tuple[str, str], type[ActionForm]] = {}
+
+
+def action_form_class(flow, name: str) -> type[ActionForm] | None:
+    """The page form of an action of ``flow``: its own form above where the page needs more than the schema says
+    (type-ahead, choices read from the data, initial values), else one made from the action's input schema (text
+    fields), or ``None`` for an action without input."""
+    own = (PROPOSAL_FORMS if flow.name == "proposal" else ASSIGNMENT_FORMS).get(name)
+    if own is not None or name not in flow.actions or not flow[name].takes_input:
+        return own
+    key = (flow.name, name)
+    if key not in _SCHEMA_FORMS:
+        schema = flow[name].schema
+        fields = {}
+        for field_name, info in schema.model_fields.items():
+            max_length = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
+            fields[field_name] = forms.CharField(
+                label=label_of(schema, field_name).text,
+                required=info.is_required(),
+                max_length=max_length,
+                widget=_text_area(3),
+            )
+        _SCHEMA_FORMS[key] = type(f"{name.title().replace('_', '')}Form", (ActionForm,), fields)
+    return _SCHEMA_FORMS[key]
 
 
 # Categories -------------------------------------------------------------------------------------------------------

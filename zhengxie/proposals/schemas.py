@@ -1,8 +1,7 @@
 """The proposals API's contract: what /api/v1/proposals… accepts and answers (see ``api.py``).
 
-Action bodies are free-form JSON objects read by each action's handler in ``actions.py`` (which answers 422 with
-per-field errors); ``ACTION_BODIES`` documents them for the OpenAPI schema and is checked against the workflow table
-by the tests, so a new action cannot ship undocumented.
+Action bodies are each action's input schema, declared with the action (``workflow.py``, ``inputs.py``): the engine
+validates them (422 naming the fields) and the OpenAPI document lists them.
 """
 
 import datetime
@@ -276,81 +275,3 @@ class ProposalDetail(Schema):
     evaluation_deadline: datetime.date | None
     closed_at: datetime.datetime | None
     followup_on: datetime.date | None
-
-
-# Actions -------------------------------------------------------------------------------------------------------
-
-_UNITS = [{"unit_id": 11, "role": "lead"}, {"unit_id": 12, "role": "co"}]
-
-# action -> (an example body, what the body holds). Dates are YYYY-MM-DD.
-ACTION_BODIES: dict[str, tuple[dict, str]] = {
-    "submit": ({}, "No body."),
-    "cosign": ({}, "No body."),
-    "decline_cosign": ({}, "No body."),
-    "withdraw": ({"comment": "情况已变化"}, "`comment` optional."),
-    "return_for_revision": ({"comment": "请补充具体建议"}, "`comment` required: shown to the proposer."),
-    "register": ({}, "No body. Gives the yearly number."),
-    "merge": (
-        {"into": 123},
-        "`into`: id of the lead proposal (submitted — registered by the same decision —, registered or assigned).",
-    ),
-    "convert": (
-        {"kind": "opinion_report", "comment": "转为社情民意信息"},
-        "`kind` optional: opinion_report (default) | suggestion; `comment` optional.",
-    ),
-    "reject": (
-        {"ground": "no_content", "explanation": "无具体建议"},
-        "`ground` required: a rejection-ground code (no_content, outside_remit, personal …); `explanation` required.",
-    ),
-    "assign": (
-        {"mode": "lead", "units": _UNITS, "due_date": "2027-02-25"},
-        "`mode`: single (one unit, role single) | separate (two or more, role separate) | lead (one role lead "
-        "and one or more role co); `units`: [{unit_id, role}]; `due_date` optional (default 3 months, at most "
-        "6).",
-    ),
-    "evaluate": (
-        {"satisfaction": "satisfied", "comment": "", "reply_id": 5},
-        "`satisfaction`: satisfied | basically_satisfied | dissatisfied; `comment` required when "
-        "dissatisfied; `reply_id` required when several replies await the caller's rating.",
-    ),
-    "request_rehandling": (
-        {"comment": "请重新办理", "due_date": "2027-01-25"},
-        "`comment` required; `due_date` optional (default 1 month).",
-    ),
-    "close": ({}, "`comment` optional."),
-    "schedule_followup": ({"date": "2027-11-25"}, "`date` optional (default 12 months on)."),
-    "propose_key": ({"supervising_leader_id": 7}, "`supervising_leader_id` required: a user holding the leader role."),
-    "approve_key": ({}, "`supervising_leader_id` optional: replaces the proposed one."),
-    "decline_key": ({}, "`comment` optional."),
-    "record_supervision": (
-        {"kind": "site_visit", "date": "2026-11-20", "findings": "现场察看了建设进度"},
-        "`kind`: site_visit | discussion | research | other; `date` (not in the future); `findings` required.",
-    ),
-    "nominate_excellent": ({}, "`comment` optional."),
-    "approve_excellent": ({}, "No body."),
-    "decline_excellent": ({}, "`comment` optional."),
-    "consent_publication": ({}, "No body."),
-    "accept_assignment": ({}, "No body."),
-    "dispute_assignment": ({"reason": "不属于本单位职责"}, "`reason` required."),
-    "resolve_dispute": (
-        {"decision": "reassign", "units": [{"unit_id": 13, "role": "single"}], "comment": "改交"},
-        "`decision`: keep | reassign; `units` (as for assign, same roles) when reassigning; `comment` required.",
-    ),
-    "record_contact": (
-        {"date": "2026-11-20", "way": "phone", "summary": "电话沟通了办理思路"},
-        "`date` (not in the future); `way`: face_to_face | phone | letter | site_visit; `summary`.",
-    ),
-    "submit_co_opinion": ({"text": "同意主办单位意见"}, "`text` required (co-handlers only)."),
-    "request_extension": (
-        {"due_date": "2027-04-25", "reason": "涉及多部门协调"},
-        "`due_date`: later than the current one, at most 6 months from assignment; `reason`.",
-    ),
-    "decide_extension": ({"approve": True}, "`approve`: true | false; `comment` required when false."),
-    "draft_reply": ({"text": "答复如下……", "grade": "A"}, "`text`; `grade`: A | B | C. Replaces an earlier draft."),
-    "sign_reply": ({}, "No body (unit leaders only)."),
-    "approve_reply": (
-        {"grade": "B", "note": "尚在推进中"},
-        "`grade` optional: corrects the unit's grade; `note` required when it does.",
-    ),
-    "return_reply": ({"comment": "请补充办理措施"}, "`comment` required."),
-}

@@ -25,21 +25,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
-from zhengxie.people.principal import units_of
 from zhengxie.people.models import HandlingUnit
+from zhengxie.people.principal import units_of
 
 from . import selectors, services
 from . import workflow as wf
-from .actions import _check, add_months, assignment_act, proposal_act
+from .actions import add_months, assignment_act, proposal_act
 from .choices import AssignmentRole, AssignmentState, CosignState, ExtensionState, ProposalState, ReplyState
 from .conf import conf, grade_label, rejection_ground_label
-from .forms import ASSIGNMENT_FORMS, PROPOSAL_FORMS, AttachmentForm, CategoryForm, DraftForm, add_refusal_errors
+from .forms import AttachmentForm, CategoryForm, DraftForm, action_form_class, add_refusal_errors
 from .models import Assignment, Attachment, Category
 from .statistics import REPORT_FILTER_KEYS
 
@@ -55,14 +54,6 @@ MERGE_CANDIDATES = 300
 UNIT_MATCHES_SHOWN = 20
 # How many names a type-ahead offers at a time.
 LOOKUP_LIMIT = 12
-
-# Timeline entries written by the system or as a side effect, which are not actions of the table.
-EXTRA_ACTION_LABELS = {
-    "replies_complete": gettext_lazy("答复全部审核通过"),
-    "send_for_evaluation": gettext_lazy("送交提案人测评"),
-    "merged_in": gettext_lazy("有提案并入"),
-    "reassigned": gettext_lazy("改交承办单位"),
-}
 
 
 # Helpers ----------------------------------------------------------------------------------------------------------
@@ -86,17 +77,8 @@ def _int(value) -> int | None:
 def _precheck(action: str, proposal, assignment, user) -> None:
     """Raise the refusal the service would raise for this person, state and action (the same check it runs), so a
     form with bad input is answered 403/409 rather than 422 when the action is not open to the person at all."""
-    if assignment is None:
-        step, relations = wf.PROPOSAL_ACTIONS.get(action), None
-        if step is not None:
-            relations = wf.relations_to_proposal(proposal, user)
-    else:
-        step, relations = wf.ASSIGNMENT_ACTIONS.get(action), None
-        if step is not None:
-            relations = wf.relations_to_assignment(assignment, user)
-    if step is None:
-        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
-    _check(step, proposal, assignment, user, relations)
+    flow, obj = (wf.PROPOSAL, proposal) if assignment is None else (wf.ASSIGNMENT, assignment)
+    flow.check(flow.get(action), obj, user)
 
 
 def _next_url(request) -> str | None:
@@ -120,12 +102,9 @@ def _refused_page(request, exc: ActionRefused, *, back: str):
 
 
 def _action_label(code: str) -> str:
-    step = wf.PROPOSAL_ACTIONS.get(code) or wf.ASSIGNMENT_ACTIONS.get(code)
-    if step is not None:
-        return str(step.label)
     if code == "save_draft":
         return _("保存草稿")
-    return str(EXTRA_ACTION_LABELS.get(code, code))
+    return wf.step_label(code)
 
 
 def _state_label(code: str, *, assignment_level: bool) -> str:
@@ -182,17 +161,6 @@ def _unit_filter(filters: dict) -> tuple[HandlingUnit | None, list[HandlingUnit]
     return unit, None, False
 
 
-LIST_ROW_FIELDS = (
-    *("number", "title", "key_state", "state", "year", "seq", "category", "lead_member", "collective"),
-    *("category__name", "lead_member__name", "collective__name"),
-)
-
-
-def _list_rows(qs):
-    """Only the columns a row shows: not the proposals' texts, nor the proposers' personal data."""
-    return qs.only(*LIST_ROW_FIELDS)
-
-
 @require("proposals.view")
 @require_safe
 def proposal_list(request):
@@ -200,10 +168,8 @@ def proposal_list(request):
     filters = _list_filters(request)
     unit_text = filters["unit_name"] or ""
     unit, unit_matches, more_units = _unit_filter(filters)
-    page = Paginator(selectors.proposal_rows(user=user, filters=filters, shape=_list_rows), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    selectors.give_live_assignments(list(page))
+    rows = selectors.proposal_rows(user=user, filters=filters, units=True)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     # Pages and the export repeat the filters with the unit by id, as if it had been chosen from the list.
     query = request.GET.copy()
     for key in ("page", "unit", "unit_name"):
@@ -305,17 +271,17 @@ def _action_items(
     items = []
     for name in allowed:
         if assignment is None:
-            step, forms_map = wf.PROPOSAL_ACTIONS[name], PROPOSAL_FORMS
+            step, flow = wf.PROPOSAL_ACTIONS[name], wf.PROPOSAL
             url = reverse("proposals:act", args=[proposal.pk, name])
             dom_id = f"act-{name}{suffix}"
             if name == "edit":
                 url = reverse("proposals:edit", args=[proposal.pk])
         else:
-            step, forms_map = wf.ASSIGNMENT_ACTIONS[name], ASSIGNMENT_FORMS
+            step, flow = wf.ASSIGNMENT_ACTIONS[name], wf.ASSIGNMENT
             url = reverse("proposals:assignment_act", args=[assignment.pk, name])
             dom_id = f"act-{name}-{assignment.pk}"
         item = ActionItem(name, str(step.label), step.style, url, dom_id, assignment_id=getattr(assignment, "pk", None))
-        form_class = forms_map.get(name)
+        form_class = action_form_class(flow, name)
         if bound is not None and bound[0] == name and bound[1] == item.assignment_id:
             item.form, item.open = bound[2], True
         elif form_class is not None and lazy:
@@ -571,7 +537,7 @@ def proposal_detail(request, pk: int):
 def proposal_act_view(request, pk: int, action: str):
     user = request.user
     proposal = _visible_or_404(user, pk)
-    form_class = PROPOSAL_FORMS.get(action) if action in wf.PROPOSAL_ACTIONS else None
+    form_class = action_form_class(wf.PROPOSAL, action)
     form = form_class(request.POST, proposal=proposal, user=user, auto_id=f"id_act-{action}_%s") if form_class else None
     form_ok = form is None or form.is_valid()
     try:
@@ -601,7 +567,7 @@ def assignment_act_view(request, pk: int, action: str):
         raise Http404(_("交办记录不存在或您无权查看。"))
     proposal = _visible_or_404(user, assignment.proposal_id)
     assignment.proposal = proposal
-    form_class = ASSIGNMENT_FORMS.get(action) if action in wf.ASSIGNMENT_ACTIONS else None
+    form_class = action_form_class(wf.ASSIGNMENT, action)
     form = (
         form_class(
             request.POST, proposal=proposal, assignment=assignment, user=user, auto_id=f"id_act-{action}-{pk}_%s"
@@ -664,7 +630,7 @@ def _action_form_page(request, proposal, assignment, action: str, form_class):
 @require("proposals.view")
 def action_form(request, pk: int, action: str):
     proposal = _visible_or_404(request.user, pk)
-    form_class = PROPOSAL_FORMS.get(action) if action in wf.PROPOSAL_ACTIONS else None
+    form_class = action_form_class(wf.PROPOSAL, action)
     if form_class is None:
         raise Http404(_("没有这个操作：%(a)s") % {"a": action})
     return _action_form_page(request, proposal, None, action, form_class)
@@ -677,7 +643,7 @@ def assignment_action_form(request, pk: int, action: str):
         raise Http404(_("交办记录不存在或您无权查看。"))
     proposal = _visible_or_404(request.user, assignment.proposal_id)
     assignment.proposal = proposal
-    form_class = ASSIGNMENT_FORMS.get(action) if action in wf.ASSIGNMENT_ACTIONS else None
+    form_class = action_form_class(wf.ASSIGNMENT, action)
     if form_class is None:
         raise Http404(_("没有这个操作：%(a)s") % {"a": action})
     return _action_form_page(request, proposal, assignment, action, form_class)

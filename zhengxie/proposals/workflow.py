@@ -1,7 +1,7 @@
-"""The proposal workflow as one table: action -> (from states, possible next states, who may, extra condition).
-
-Services (``actions.py``), the buttons on pages and the API's ``allowed_actions`` all read this table, and
-``_move`` below is the only code that assigns a proposal's or an assignment's state (a test checks this).
+"""The proposal and assignment workflows, declared on the engine (``core.workflow``): each action once, with its
+label, the states it starts from and moves to, who may take it, its conditions, its input schema (``inputs.py``) and
+whether it asks for confirmation. Handlers are attached in ``actions.py``; the services, the buttons on pages, the
+API's ``allowed_actions`` and its documented bodies all read these declarations.
 
 Who may act is expressed as *relations* of the person to the object (author, invited co-signer, office, the
 assignment's unit …), computed once per call by ``relations_to_proposal`` / ``relations_to_assignment``. What the
@@ -10,16 +10,14 @@ extensions, the person's unit posts) comes from ``selectors.facts_of``: read onc
 or the API has read (``selectors.proposal_get``), afresh for every check elsewhere (the services).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.workflow import SYSTEM, Workflow, condition
 
-from . import statistics
+from . import inputs as i
 from .choices import AssignmentState as A
 from .choices import CosignState, ExcellentState, KeyState, Satisfaction
 from .choices import ProposalState as P
@@ -34,7 +32,7 @@ LEADER = "leader"
 SUPERVISOR = "supervisor"  # the supervising leader of a key proposal
 UNIT = "unit"  # staff (leaders included) of the assignment's unit
 UNIT_LEADER = "unit_leader"  # a leader of the assignment's unit
-SYSTEM = "system"  # scheduled jobs
+OVERSEER = "overseer"
 
 
 def relations_to_proposal(proposal, user) -> frozenset[str]:
@@ -50,6 +48,8 @@ def relations_to_proposal(proposal, user) -> frozenset[str]:
         rel.add(OFFICE)
     if Role.LEADER in roles:
         rel.add(LEADER)
+    if Role.OVERSEER in roles:
+        rel.add(OVERSEER)
     if proposal.supervising_leader_id == user.pk and Role.LEADER in roles:
         rel.add(SUPERVISOR)
     if Role.MEMBER in roles and proposal.state == P.COSIGNING:
@@ -69,6 +69,8 @@ def relations_to_assignment(assignment, user) -> frozenset[str]:
     rel = set()
     if Role.PROPOSAL_OFFICE in roles:
         rel.add(OFFICE)
+    if Role.OVERSEER in roles:
+        rel.add(OVERSEER)
     if assignment.__class__.proposal.is_cached(assignment):  # pages and the API: read once per request
         is_leader = _facts(assignment.proposal).unit_post(user, assignment.unit_id)
     else:
@@ -87,34 +89,40 @@ def _facts(proposal):
     return facts_of(proposal)
 
 
-# Conditions beyond state: each returns None when satisfied, else the reason (shown to the user, 409) -------------
+# Conditions beyond state: each returns None when met, else the reason shown to the person (409) ------------------
 
 
-def _today():
-    return timezone.localdate()
+def _today(now):
+    return timezone.localdate(now)
 
 
-def _key_none(p, a, u):
+@condition
+def _key_none(p, u, now):
     return None if p.key_state == KeyState.NONE else _("已列入或拟列入重点提案。")
 
 
-def _key_proposed(p, a, u):
+@condition
+def _key_proposed(p, u, now):
     return None if p.key_state == KeyState.PROPOSED else _("该提案不在拟定的重点提案名单中。")
 
 
-def _key_approved(p, a, u):
+@condition
+def _key_approved(p, u, now):
     return None if p.key_state == KeyState.APPROVED else _("该提案不是重点提案。")
 
 
-def _excellent_none(p, a, u):
+@condition
+def _excellent_none(p, u, now):
     return None if p.excellent_state == ExcellentState.NONE else _("已提名或评为优秀提案。")
 
 
-def _excellent_nominated(p, a, u):
+@condition
+def _excellent_nominated(p, u, now):
     return None if p.excellent_state == ExcellentState.NOMINATED else _("该提案未被提名为优秀提案。")
 
 
-def _can_rehandle(p, a, u):
+@condition
+def _can_rehandle(p, u, now):
     if p.rehandling_count >= conf("MAX_REHANDLING"):
         return _("已达到重新办理次数上限。")
     replies = _facts(p).current_replies()
@@ -123,64 +131,79 @@ def _can_rehandle(p, a, u):
     return None
 
 
-def _can_close(p, a, u):
-    if _facts(p).evaluations_outstanding() and (p.evaluation_deadline is None or _today() <= p.evaluation_deadline):
+@condition
+def _can_close(p, u, now):
+    if _facts(p).evaluations_outstanding() and (p.evaluation_deadline is None or _today(now) <= p.evaluation_deadline):
         return _("测评尚未全部完成，且测评期限未到。")
     return None
 
 
-def _has_something_to_evaluate(p, a, u):
+@condition
+def _has_something_to_evaluate(p, u, now):
     from .selectors import replies_awaiting_evaluation
 
     return None if replies_awaiting_evaluation(p, u) else _("您没有待测评的答复。")
 
 
-def _has_grade_b(p, a, u):
+@condition
+def _has_grade_b(p, u, now):
     if any(r.final_grade == "B" for r in _facts(p).current_replies()):
         return None
     return _("只有B类答复需要安排“回头看”。")
 
 
-def _publication_enabled(p, a, u):
+@condition
+def _publication_enabled(p, u, now):
     return None if conf("PUBLICATION_ENABLED") and not p.publish_consent else _("不能公开或已同意公开。")
 
 
-def _within_dispute_window(p, a, u):
-    return None if _today() <= a.dispute_deadline else _("已超过申请调整的期限，视为已签收。")
+# Conditions on an assignment (``a.proposal`` is its proposal, read or locked with it)
 
 
-def _owes_reply(p, a, u):
+@condition
+def _within_dispute_window(a, u, now):
+    return None if _today(now) <= a.dispute_deadline else _("已超过申请调整的期限，视为已签收。")
+
+
+@condition
+def _owes_reply(a, u, now):
     return None if a.owes_reply else _("会办单位不直接答复，请提交会办意见。")
 
 
-def _is_co(p, a, u):
+@condition
+def _is_co(a, u, now):
     return None if not a.owes_reply else _("只有会办单位提交会办意见。")
 
 
-def _has_draft_reply(p, a, u):
-    return None if _facts(p).has_draft_reply(a) else _("尚无待签发的答复稿。")
+@condition
+def _has_draft_reply(a, u, now):
+    return None if _facts(a.proposal).has_draft_reply(a) else _("尚无待签发的答复稿。")
 
 
-def _no_pending_extension(p, a, u):
-    return _("已有待审批的延期申请。") if _facts(p).has_pending_extension(a) else None
+@condition
+def _no_pending_extension(a, u, now):
+    return _("已有待审批的延期申请。") if _facts(a.proposal).has_pending_extension(a) else None
 
 
-def _has_pending_extension(p, a, u):
-    return None if _facts(p).has_pending_extension(a) else _("没有待审批的延期申请。")
+@condition
+def _has_pending_extension(a, u, now):
+    return None if _facts(a.proposal).has_pending_extension(a) else _("没有待审批的延期申请。")
 
 
-def _proposal_in_handling(p, a, u):
-    return None if p.state in (P.ASSIGNED, P.REHANDLING) else _("提案不在办理阶段。")
+@condition
+def _proposal_in_handling(a, u, now):
+    return None if a.proposal.state in (P.ASSIGNED, P.REHANDLING) else _("提案不在办理阶段。")
 
 
-@dataclass(frozen=True)
-class Step:
-    label: str
-    sources: frozenset
-    targets: tuple  # possible next states; () = the state does not change
-    who: frozenset
-    conditions: tuple[Callable, ...] = field(default_factory=tuple)
-    style: str = "primary"  # how a page shows the button
+@condition
+def _overdue(a, u, now):
+    """Urging is for a unit that has let its deadline pass: to sign for the assignment, or to answer it."""
+    today = _today(now)
+    if a.state == A.PENDING and a.dispute_deadline is not None and a.dispute_deadline < today:
+        return None
+    if a.state == A.ACCEPTED and a.due_date is not None and a.due_date < today:
+        return None
+    return _("交办尚未逾期，无需催办。")
 
 
 def _s(*states):
@@ -189,144 +212,360 @@ def _s(*states):
 
 IN_HANDLING = _s(P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING)
 AFTER_REGISTRATION = IN_HANDLING | {P.CLOSED}
-
-PROPOSAL_ACTIONS: dict[str, Step] = {
-    "edit": Step(_("修改"), _s(P.DRAFT), (), _s(AUTHOR), style="secondary"),
-    "submit": Step(_("提交"), _s(P.DRAFT), (P.COSIGNING, P.SUBMITTED), _s(AUTHOR)),
-    "cosign": Step(_("同意联名"), _s(P.COSIGNING), (P.COSIGNING, P.SUBMITTED), _s(INVITED)),
-    "decline_cosign": Step(_("谢绝联名"), _s(P.COSIGNING), (P.COSIGNING, P.SUBMITTED), _s(INVITED), style="secondary"),
-    "lapse_cosign": Step(_("联名期满"), _s(P.COSIGNING), (P.SUBMITTED,), _s(SYSTEM)),
-    "withdraw": Step(_("撤回"), _s(P.DRAFT, P.COSIGNING, P.SUBMITTED), (P.WITHDRAWN,), _s(AUTHOR), style="danger"),
-    "return_for_revision": Step(_("退回修改"), _s(P.SUBMITTED), (P.DRAFT,), _s(OFFICE), style="secondary"),
-    "register": Step(_("立案"), _s(P.SUBMITTED), (P.REGISTERED,), _s(OFFICE)),
-    "merge": Step(_("并案"), _s(P.SUBMITTED), (P.MERGED,), _s(OFFICE), style="secondary"),
-    "convert": Step(_("转为意见建议"), _s(P.SUBMITTED), (P.CONVERTED,), _s(OFFICE), style="secondary"),
-    "reject": Step(_("不予立案"), _s(P.SUBMITTED), (P.REJECTED,), _s(OFFICE), style="danger"),
-    "assign": Step(_("交办"), _s(P.REGISTERED), (P.ASSIGNED,), _s(OFFICE)),
-    "evaluate": Step(_("测评"), _s(P.EVALUATING), (), _s(EVALUATOR), (_has_something_to_evaluate,)),
-    "request_rehandling": Step(
-        _("要求重新办理"), _s(P.EVALUATING), (P.REHANDLING,), _s(OFFICE), (_can_rehandle,), style="secondary"
-    ),
-    "close": Step(_("办结"), _s(P.EVALUATING), (P.CLOSED,), _s(OFFICE), (_can_close,)),
-    "schedule_followup": Step(_("安排回头看"), _s(P.CLOSED), (), _s(OFFICE), (_has_grade_b,), style="secondary"),
-    "propose_key": Step(_("拟定为重点提案"), IN_HANDLING, (), _s(OFFICE), (_key_none,), style="secondary"),
-    "approve_key": Step(_("批准重点提案"), IN_HANDLING, (), _s(LEADER), (_key_proposed,)),
-    "decline_key": Step(_("不列为重点提案"), IN_HANDLING, (), _s(LEADER), (_key_proposed,), style="secondary"),
-    "record_supervision": Step(
-        _("记录督办"), AFTER_REGISTRATION, (), _s(SUPERVISOR, OFFICE), (_key_approved,), style="secondary"
-    ),
-    "nominate_excellent": Step(
-        _("提名优秀提案"), AFTER_REGISTRATION, (), _s(OFFICE), (_excellent_none,), style="secondary"
-    ),
-    "approve_excellent": Step(_("评定为优秀提案"), AFTER_REGISTRATION, (), _s(LEADER), (_excellent_nominated,)),
-    "decline_excellent": Step(
-        _("不评为优秀提案"), AFTER_REGISTRATION, (), _s(LEADER), (_excellent_nominated,), style="secondary"
-    ),
-    "consent_publication": Step(
-        _("同意公开"), _s(P.CLOSED), (), _s(AUTHOR), (_publication_enabled,), style="secondary"
-    ),
-}
-
 LIVE = _s(A.PENDING, A.ACCEPTED, A.DISPUTED, A.REPLY_SIGNED)
 
-ASSIGNMENT_ACTIONS: dict[str, Step] = {
-    "accept_assignment": Step(_("签收"), _s(A.PENDING), (A.ACCEPTED,), _s(UNIT), (_proposal_in_handling,)),
-    "auto_accept": Step(_("逾期视为签收"), _s(A.PENDING), (A.ACCEPTED,), _s(SYSTEM)),
-    "dispute_assignment": Step(
-        _("申请调整"),
-        _s(A.PENDING),
-        (A.DISPUTED,),
-        _s(UNIT),
-        (_proposal_in_handling, _within_dispute_window),
-        style="secondary",
-    ),
-    "resolve_dispute": Step(
-        _("处理调整申请"), _s(A.DISPUTED), (A.ACCEPTED, A.REASSIGNED), _s(OFFICE), (_proposal_in_handling,)
-    ),
-    "record_contact": Step(
-        _("记录办前沟通"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling,), style="secondary"
-    ),
-    "submit_co_opinion": Step(
-        _("提交会办意见"), _s(A.ACCEPTED), (A.OPINION_SENT,), _s(UNIT), (_proposal_in_handling, _is_co)
-    ),
-    "request_extension": Step(
-        _("申请延期"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _no_pending_extension), style="secondary"
-    ),
-    "decide_extension": Step(_("审批延期"), LIVE, (), _s(OFFICE), (_proposal_in_handling, _has_pending_extension)),
-    "draft_reply": Step(_("起草答复"), _s(A.ACCEPTED), (), _s(UNIT), (_proposal_in_handling, _owes_reply)),
-    "sign_reply": Step(
-        _("签发答复"), _s(A.ACCEPTED), (A.REPLY_SIGNED,), _s(UNIT_LEADER), (_proposal_in_handling, _has_draft_reply)
-    ),
-    "approve_reply": Step(_("审核通过答复"), _s(A.REPLY_SIGNED), (A.REPLIED,), _s(OFFICE)),
-    "return_reply": Step(_("退回答复"), _s(A.REPLY_SIGNED), (A.ACCEPTED,), _s(OFFICE), style="secondary"),
-}
+# The proposal workflow -------------------------------------------------------------------------------------------
 
-# System transitions of a proposal that follow from its assignments (not offered as buttons).
-SYSTEM_PROPOSAL_MOVES = {
-    "replies_complete": (_s(P.ASSIGNED, P.REHANDLING), P.REPLIED),
-    "send_for_evaluation": (_s(P.REPLIED), P.EVALUATING),
-}
+PROPOSAL = Workflow("proposal", relations=relations_to_proposal)
+act = PROPOSAL.action
+
+act("edit", _("修改"), sources=[P.DRAFT], who=[AUTHOR], style="secondary")
+act(
+    "submit",
+    _("提交"),
+    sources=[P.DRAFT],
+    targets=[P.COSIGNING, P.SUBMITTED],
+    who=[AUTHOR],
+    confirm=_("提交后不能再修改（除非被退回）。确定提交？"),
+)
+act("cosign", _("同意联名"), sources=[P.COSIGNING], targets=[P.COSIGNING, P.SUBMITTED], who=[INVITED])
+act(
+    "decline_cosign",
+    _("谢绝联名"),
+    sources=[P.COSIGNING],
+    targets=[P.COSIGNING, P.SUBMITTED],
+    who=[INVITED],
+    style="secondary",
+)
+act("lapse_cosign", _("联名期满"), sources=[P.COSIGNING], targets=[P.SUBMITTED], who=[SYSTEM])
+act(
+    "withdraw",
+    _("撤回"),
+    sources=[P.DRAFT, P.COSIGNING, P.SUBMITTED],
+    targets=[P.WITHDRAWN],
+    who=[AUTHOR],
+    schema=i.Comment,
+    style="danger",
+    example={"comment": "情况已变化"},
+)
+act(
+    "return_for_revision",
+    _("退回修改"),
+    sources=[P.SUBMITTED],
+    targets=[P.DRAFT],
+    who=[OFFICE],
+    schema=i.RequiredComment,
+    style="secondary",
+    example={"comment": "请补充具体建议"},
+)
+act(
+    "register",
+    _("立案"),
+    sources=[P.SUBMITTED],
+    targets=[P.REGISTERED],
+    who=[OFFICE],
+    confirm=_("立案将占用本年度的下一个案号。确定立案？"),
+)
+act(
+    "merge",
+    _("并案"),
+    sources=[P.SUBMITTED],
+    targets=[P.MERGED],
+    who=[OFFICE],
+    schema=i.Merge,
+    style="secondary",
+    example={"into": 123},
+)
+act(
+    "convert",
+    _("转为意见建议"),
+    sources=[P.SUBMITTED],
+    targets=[P.CONVERTED],
+    who=[OFFICE],
+    schema=i.Convert,
+    style="secondary",
+    example={"kind": "opinion_report", "comment": "转为社情民意信息"},
+)
+act(
+    "reject",
+    _("不予立案"),
+    sources=[P.SUBMITTED],
+    targets=[P.REJECTED],
+    who=[OFFICE],
+    schema=i.Reject,
+    style="danger",
+    example={"ground": "no_content", "explanation": "无具体建议"},
+)
+act(
+    "assign",
+    _("交办"),
+    sources=[P.REGISTERED],
+    targets=[P.ASSIGNED],
+    who=[OFFICE],
+    schema=i.Assign,
+    example={
+        "mode": "lead",
+        "units": [{"unit_id": 12, "role": "lead"}, {"unit_id": 15, "role": "co"}],
+        "due_date": "2027-02-25",
+    },
+)
+act(
+    "evaluate",
+    _("测评"),
+    sources=[P.EVALUATING],
+    who=[EVALUATOR],
+    conditions=[_has_something_to_evaluate],
+    schema=i.Evaluate,
+    example={"satisfaction": "satisfied", "comment": "", "reply_id": 5},
+)
+act(
+    "request_rehandling",
+    _("要求重新办理"),
+    sources=[P.EVALUATING],
+    targets=[P.REHANDLING],
+    who=[OFFICE],
+    conditions=[_can_rehandle],
+    schema=i.Rehandling,
+    style="secondary",
+    example={"comment": "请重新办理", "due_date": "2027-01-25"},
+)
+act(
+    "close",
+    _("办结"),
+    sources=[P.EVALUATING],
+    targets=[P.CLOSED],
+    who=[OFFICE],
+    conditions=[_can_close],
+    schema=i.Comment,
+    confirm=_("办结后提案不再办理。确定办结？"),
+)
+act(
+    "schedule_followup",
+    _("安排回头看"),
+    sources=[P.CLOSED],
+    who=[OFFICE],
+    conditions=[_has_grade_b],
+    schema=i.Followup,
+    style="secondary",
+    example={"date": "2027-11-25"},
+)
+act(
+    "propose_key",
+    _("拟定为重点提案"),
+    sources=IN_HANDLING,
+    who=[OFFICE],
+    conditions=[_key_none],
+    schema=i.ProposeKey,
+    style="secondary",
+    example={"supervising_leader_id": 7},
+)
+act(
+    "approve_key",
+    _("批准重点提案"),
+    sources=IN_HANDLING,
+    who=[LEADER],
+    conditions=[_key_proposed],
+    schema=i.ApproveKey,
+)
+act(
+    "decline_key",
+    _("不列为重点提案"),
+    sources=IN_HANDLING,
+    who=[LEADER],
+    conditions=[_key_proposed],
+    schema=i.Comment,
+    style="secondary",
+)
+act(
+    "record_supervision",
+    _("记录督办"),
+    sources=AFTER_REGISTRATION,
+    who=[SUPERVISOR, OFFICE],
+    conditions=[_key_approved],
+    schema=i.Supervision,
+    style="secondary",
+    example={"kind": "site_visit", "date": "2026-06-01", "findings": "实地察看了项目进展"},
+)
+act(
+    "nominate_excellent",
+    _("提名优秀提案"),
+    sources=AFTER_REGISTRATION,
+    who=[OFFICE],
+    conditions=[_excellent_none],
+    schema=i.Comment,
+    style="secondary",
+)
+act(
+    "approve_excellent",
+    _("评定为优秀提案"),
+    sources=AFTER_REGISTRATION,
+    who=[LEADER],
+    conditions=[_excellent_nominated],
+)
+act(
+    "decline_excellent",
+    _("不评为优秀提案"),
+    sources=AFTER_REGISTRATION,
+    who=[LEADER],
+    conditions=[_excellent_nominated],
+    schema=i.Comment,
+    style="secondary",
+)
+act(
+    "consent_publication",
+    _("同意公开"),
+    sources=[P.CLOSED],
+    who=[AUTHOR],
+    conditions=[_publication_enabled],
+    style="secondary",
+)
+# Moves of a proposal that follow from its assignments (never a button).
+PROPOSAL.system_move("replies_complete", _("答复全部审核通过"), sources=[P.ASSIGNED, P.REHANDLING], target=P.REPLIED)
+PROPOSAL.system_move("send_for_evaluation", _("送交提案人测评"), sources=[P.REPLIED], target=P.EVALUATING)
+PROPOSAL.event("merged_in", _("有提案并入"))  # on the lead proposal's timeline, when another is merged into it
+
+# The assignment workflow (a proposal sent to one handling unit) --------------------------------------------------
+
+ASSIGNMENT = Workflow("assignment", relations=relations_to_assignment)
+act = ASSIGNMENT.action
+HANDLING = [_proposal_in_handling]
+
+act(
+    "accept_assignment",
+    _("签收"),
+    sources=[A.PENDING],
+    targets=[A.ACCEPTED],
+    who=[UNIT],
+    conditions=HANDLING,
+    confirm=_("签收后由本单位办理，不能再申请调整。确定签收？"),
+)
+act("auto_accept", _("逾期视为签收"), sources=[A.PENDING], targets=[A.ACCEPTED], who=[SYSTEM])
+act(
+    "dispute_assignment",
+    _("申请调整"),
+    sources=[A.PENDING],
+    targets=[A.DISPUTED],
+    who=[UNIT],
+    conditions=[*HANDLING, _within_dispute_window],
+    schema=i.Dispute,
+    style="secondary",
+    example={"reason": "不属于本单位职责，建议交市场监管局"},
+)
+act(
+    "resolve_dispute",
+    _("处理调整申请"),
+    sources=[A.DISPUTED],
+    targets=[A.ACCEPTED, A.REASSIGNED],
+    who=[OFFICE],
+    conditions=HANDLING,
+    schema=i.ResolveDispute,
+    example={"decision": "reassign", "comment": "改交", "units": [{"unit_id": 9, "role": "single"}]},
+)
+act(
+    "record_contact",
+    _("记录办前沟通"),
+    sources=[A.ACCEPTED],
+    who=[UNIT],
+    conditions=HANDLING,
+    schema=i.Contact,
+    style="secondary",
+    example={"date": "2026-04-01", "way": "phone", "summary": "电话沟通了办理思路"},
+)
+act(
+    "submit_co_opinion",
+    _("提交会办意见"),
+    sources=[A.ACCEPTED],
+    targets=[A.OPINION_SENT],
+    who=[UNIT],
+    conditions=[*HANDLING, _is_co],
+    schema=i.CoOpinion,
+    example={"text": "同意主办单位的办理意见"},
+)
+act(
+    "request_extension",
+    _("申请延期"),
+    sources=[A.ACCEPTED],
+    who=[UNIT],
+    conditions=[*HANDLING, _no_pending_extension],
+    schema=i.RequestExtension,
+    style="secondary",
+    example={"due_date": "2026-08-31", "reason": "需跨部门协调"},
+)
+act(
+    "decide_extension",
+    _("审批延期"),
+    sources=LIVE,
+    who=[OFFICE],
+    conditions=[*HANDLING, _has_pending_extension],
+    schema=i.DecideExtension,
+    example={"approve": True, "comment": ""},
+)
+act(
+    "draft_reply",
+    _("起草答复"),
+    sources=[A.ACCEPTED],
+    who=[UNIT],
+    conditions=[*HANDLING, _owes_reply],
+    schema=i.DraftReply,
+    example={"text": "答复正文", "grade": "A"},
+)
+act(
+    "sign_reply",
+    _("签发答复"),
+    sources=[A.ACCEPTED],
+    targets=[A.REPLY_SIGNED],
+    who=[UNIT_LEADER],
+    conditions=[*HANDLING, _has_draft_reply],
+    confirm=_("签发后答复即报送提案委审核。确定签发？"),
+)
+act(
+    "approve_reply",
+    _("审核通过答复"),
+    sources=[A.REPLY_SIGNED],
+    targets=[A.REPLIED],
+    who=[OFFICE],
+    schema=i.ApproveReply,
+    example={"grade": "", "note": ""},
+)
+act(
+    "return_reply",
+    _("退回答复"),
+    sources=[A.REPLY_SIGNED],
+    targets=[A.ACCEPTED],
+    who=[OFFICE],
+    schema=i.ReturnReply,
+    style="secondary",
+    example={"comment": "请补充落实措施"},
+)
+act(
+    "urge",
+    _("催办"),
+    sources=[A.PENDING, A.ACCEPTED],
+    who=[OFFICE, OVERSEER],
+    conditions=[*HANDLING, _overdue],
+    schema=i.Urge,
+    style="secondary",
+    example={"note": "请于本周内答复提案人"},
+)
+# Re-handling sends a replied assignment back to its unit (a proposal-level decision).
+ASSIGNMENT.system_move("rehandle", _("重新办理"), sources=[A.REPLIED], target=A.ACCEPTED)
+ASSIGNMENT.event("reassigned", _("改交承办单位"))  # the new assignment made when a dispute is resolved by reassigning
+del act
+
+PROPOSAL_ACTIONS = PROPOSAL.actions
+ASSIGNMENT_ACTIONS = ASSIGNMENT.actions
+SYSTEM_PROPOSAL_MOVES = PROPOSAL.system_moves
 
 
-def _first_failure(step: Step, proposal, assignment, user):
-    for condition in step.conditions:
-        reason = condition(proposal, assignment, user)
-        if reason:
-            return reason
-    return None
+def step_label(code: str) -> str:
+    """What a timeline calls a step of either workflow (an unknown code is shown as it is)."""
+    label = PROPOSAL.label(code) or ASSIGNMENT.label(code)
+    return str(label) if label is not None else code
 
 
 def allowed_proposal_actions(proposal, user) -> list[str]:
-    rel = relations_to_proposal(proposal, user)
-    return [
-        name
-        for name, step in PROPOSAL_ACTIONS.items()
-        if SYSTEM not in step.who
-        and step.who & rel
-        and proposal.state in step.sources
-        and _first_failure(step, proposal, None, user) is None
-    ]
+    return PROPOSAL.allowed(proposal, user)
 
 
 def allowed_assignment_actions(assignment, user) -> list[str]:
-    rel = relations_to_assignment(assignment, user)
-    proposal = assignment.proposal
-    return [
-        name
-        for name, step in ASSIGNMENT_ACTIONS.items()
-        if SYSTEM not in step.who
-        and step.who & rel
-        and assignment.state in step.sources
-        and _first_failure(step, proposal, assignment, user) is None
-    ]
-
-
-def _move(obj, target: str, allowed: tuple) -> str:
-    """The only place a proposal's or an assignment's state is assigned."""
-    if target not in allowed:
-        raise AssertionError(f"{target!r} is not a next state of this action ({allowed!r})")
-    old = obj.state
-    obj.state = target
-    obj.save(update_fields=["state"])
-    statistics.figures_changed(obj)  # in this transaction: the year's stored figures are stale from its commit
-    return old
-
-
-def move_proposal(proposal, action: str, target: str) -> str:
-    if action in PROPOSAL_ACTIONS:
-        return _move(proposal, target, PROPOSAL_ACTIONS[action].targets)
-    sources, system_target = SYSTEM_PROPOSAL_MOVES[action]
-    if proposal.state not in sources:
-        raise AssertionError(f"{action} cannot start from {proposal.state}")
-    return _move(proposal, target, (system_target,))
-
-
-def move_assignment(assignment, action: str, target: str) -> str:
-    return _move(assignment, target, ASSIGNMENT_ACTIONS[action].targets)
-
-
-def move_assignment_for_rehandling(assignment) -> str:
-    """Re-handling sends a replied assignment back to its unit (a proposal-level decision)."""
-    if assignment.state != A.REPLIED:
-        raise AssertionError("only a replied assignment is handled again")
-    return _move(assignment, A.ACCEPTED, (A.ACCEPTED,))
+    return ASSIGNMENT.allowed(assignment, user)

@@ -19,7 +19,7 @@ from .store import refresh_snapshot
 logger = logging.getLogger(__name__)
 
 ACTIONS_WITHOUT_FIGURES = frozenset(
-    {"record_contact", "request_extension", "record_supervision", "schedule_followup", "consent_publication"}
+    {"record_contact", "request_extension", "record_supervision", "schedule_followup", "consent_publication", "urge"}
 )
 REFRESH_AFTER_SECONDS = 20  # writes come in bursts: one background recomputation after each
 _refresh_scheduled: dict[int, float] = {}  # year -> when this process last scheduled one (time.monotonic)

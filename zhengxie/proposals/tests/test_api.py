@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.builders import proposals as make
 from tests.builders.org import PASSWORD
 from zhengxie.api import api
 from zhengxie.audit.models import AuditEntry
@@ -21,7 +22,6 @@ from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.api import AssignmentAction, ProposalAction
 from zhengxie.proposals.models import Attachment, Proposal, TimelineEntry
-from zhengxie.proposals.schemas import ACTION_BODIES
 from zhengxie.proposals.services import proposal_create_draft
 
 pytestmark = pytest.mark.django_db
@@ -106,22 +106,6 @@ def _snapshot(proposal_id):
         Notification.objects.count(),
         Attachment.objects.count(),
     )
-
-
-def _new_draft(org, category, **extra) -> Proposal:
-    data = {
-        "title": "关于加快充电桩建设的建议",
-        "analysis": "现状分析",
-        "suggestions": "一、加快建设",
-        "category_id": category.pk,
-    }
-    data.update(extra)
-    return proposal_create_draft(author=org.users["member"], data=data)
-
-
-def _submitted(org, category, **extra) -> Proposal:
-    p = _new_draft(org, category, **extra)
-    return proposal_act(proposal_id=p.pk, action="submit", actor=org.users["member"])
 
 
 # The whole path -------------------------------------------------------------------------------------------------
@@ -284,7 +268,7 @@ def test_whole_path_through_the_api(org, category, who):
 
 
 def test_returned_and_rejected_proposals_show_the_office_decision(org, category, who):
-    returned = _submitted(org, category)
+    returned = make.submitted(org, category)
     # the office no longer sees what is again the author's draft: done, with nothing to show
     response = who["office"].act(returned.pk, "return_for_revision", {"comment": "请补充数据"})
     assert (response.status_code, response.content) == (204, b"")
@@ -297,7 +281,7 @@ def test_returned_and_rejected_proposals_show_the_office_decision(org, category,
         "converted_kind": "",
         "comment": "请补充数据",
     }
-    rejected = _submitted(org, category)
+    rejected = make.submitted(org, category)
     body = _ok(who["office"].act(rejected.pk, "reject", {"ground": "personal", "explanation": "属个人事务"}))
     assert body["state"] == "rejected"
     assert who["member"].detail(rejected.pk)["review"] == {
@@ -306,7 +290,7 @@ def test_returned_and_rejected_proposals_show_the_office_decision(org, category,
         "converted_kind": "",
         "comment": "属个人事务",
     }
-    registered = _submitted(org, category)
+    registered = make.submitted(org, category)
     assert _ok(who["office"].act(registered.pk, "register"))["review"] is None
 
 
@@ -314,7 +298,7 @@ def test_returned_and_rejected_proposals_show_the_office_decision(org, category,
 
 
 def test_no_or_bad_token_gets_401_json(org, category):
-    p = _submitted(org, category)
+    p = make.submitted(org, category)
     for headers in [{}, {"HTTP_AUTHORIZATION": "Bearer zx_not-a-token"}]:
         for method, path in [
             ("get", "/api/v1/proposals"),
@@ -329,7 +313,7 @@ def test_no_or_bad_token_gets_401_json(org, category):
 
 
 def test_refusals_answer_json_and_change_nothing(org, category, who):
-    draft = _new_draft(org, category, cosigner_ids=[org.member2.pk])
+    draft = make.draft(org, category, cosigner_ids=[org.member2.pk])
     before = _snapshot(draft.pk)
     # 404: someone else's draft, and a proposal that does not exist
     response = who["office"].act(draft.pk, "register")
@@ -383,7 +367,7 @@ NOT_JSON = {"message": "请求体不是有效的 JSON。", "errors": [{"field": 
     ],
 )
 def test_a_body_that_is_not_a_json_object_gets_422(org, category, who, body, expected):
-    p = _submitted(org, category)
+    p = make.submitted(org, category)
     before = _snapshot(p.pk)
     response = who["office"].act(p.pk, "register", body)
     assert (response.status_code, response.json()) == (422, expected)
@@ -400,7 +384,7 @@ def test_a_body_that_is_not_a_json_object_gets_422(org, category, who, body, exp
 
 
 def test_assignment_actions_and_draft_edits_refuse_non_object_bodies_too(org, category, who):
-    p = _registered(org, category)
+    p = make.registered(org, category)
     p = proposal_act(proposal_id=p.pk, action="assign", actor=org.users["office"],
                      payload={"mode": "single", "units": [{"unit_id": org.unit.pk, "role": "single"}]})  # fmt: skip
     a = p.assignments.get()
@@ -411,7 +395,7 @@ def test_assignment_actions_and_draft_edits_refuse_non_object_bodies_too(org, ca
     assert (response.status_code, response.json()) == (422, NOT_JSON)
     a.refresh_from_db()
     assert (_snapshot(p.pk), a.state) == before
-    draft = _new_draft(org, category)
+    draft = make.draft(org, category)
     response = who["member"].client.patch(
         f"/api/v1/proposals/{draft.pk}", "[]", content_type="application/json", **who["member"].headers
     )
@@ -419,7 +403,7 @@ def test_assignment_actions_and_draft_edits_refuse_non_object_bodies_too(org, ca
 
 
 def test_an_unknown_action_gets_422_naming_it(org, category, who):
-    p = _submitted(org, category)
+    p = make.submitted(org, category)
     for path in [f"/api/v1/proposals/{p.pk}/actions/edit", f"/api/v1/proposals/{p.pk}/actions/lapse_cosign",
                  f"/api/v1/proposals/{p.pk}/actions/accept_assignment", "/api/v1/assignments/1/actions/register",
                  "/api/v1/assignments/1/actions/auto_accept"]:  # fmt: skip
@@ -481,7 +465,7 @@ def test_only_members_and_collective_contacts_create_drafts(org, category, who):
 
 
 def test_editing_a_draft(org, category, who):
-    p = _new_draft(org, category, cosigner_ids=[org.member2.pk])
+    p = make.draft(org, category, cosigner_ids=[org.member2.pk])
     body = _ok(who["member"].patch(f"/api/v1/proposals/{p.pk}", {"cosigner_ids": [], "category": None}))
     assert body["proposers"]["cosigners"] == [] and body["category"] is None
     assert body["title"] == "关于加快充电桩建设的建议"  # not sent: unchanged
@@ -506,16 +490,11 @@ def test_submitting_an_incomplete_draft_names_the_missing_sections(org, who):
 # List -----------------------------------------------------------------------------------------------------------
 
 
-def _registered(org, category, **extra) -> Proposal:
-    p = _submitted(org, category, **extra)
-    return proposal_act(proposal_id=p.pk, action="register", actor=org.users["office"])
-
-
 def test_list_shows_only_what_the_caller_may_see(org, category, who):
-    draft = _new_draft(org, category)
-    submitted = _submitted(org, category, title="待审查的提案")
-    registered = _registered(org, category, title="已立案的提案")
-    assigned = _registered(org, category, title="已交办的提案")
+    draft = make.draft(org, category)
+    submitted = make.submitted(org, category, title="待审查的提案")
+    registered = make.registered(org, category, title="已立案的提案")
+    assigned = make.registered(org, category, title="已交办的提案")
     proposal_act(proposal_id=assigned.pk, action="assign", actor=org.users["office"],
                  payload={"mode": "single", "units": [{"unit_id": org.unit.pk, "role": "single"}]})  # fmt: skip
 
@@ -562,7 +541,7 @@ def test_list_shows_only_what_the_caller_may_see(org, category, who):
 
 
 def test_list_pages_and_caps_the_page_size(org, category, who):
-    made = [_registered(org, category, title=f"提案{i}") for i in range(5)]
+    made = [make.registered(org, category, title=f"提案{i}") for i in range(5)]
     newest_first = [p.pk for p in reversed(made)]
     body = _ok(who["office"].get("/api/v1/proposals", {"limit": 2, "offset": 1}))
     assert body["count"] == 5
@@ -583,7 +562,7 @@ def test_list_query_count_does_not_grow_with_page_size(org, category, who):
                 "collective_id": collective.pk})  # fmt: skip
             p = proposal_act(proposal_id=p.pk, action="submit", actor=org.users["member2"])
         else:
-            p = _submitted(org, category, title=f"提案{i}", cosigner_ids=[org.member2.pk] if i % 3 == 1 else [])
+            p = make.submitted(org, category, title=f"提案{i}", cosigner_ids=[org.member2.pk] if i % 3 == 1 else [])
             if p.state == "cosigning":
                 proposal_act(proposal_id=p.pk, action="cosign", actor=org.users["member2"])
         proposal_act(proposal_id=p.pk, action="register", actor=org.users["office"])
@@ -605,7 +584,7 @@ def test_list_query_count_does_not_grow_with_page_size(org, category, who):
 
 
 def test_a_pdf_is_stored_with_its_checksum_and_downloads_unchanged(org, category, who):
-    p = _new_draft(org, category)
+    p = make.draft(org, category)
     body = _ok(who["member"].upload(p.pk, "调研报告.pdf", PDF), 201)
     att = Attachment.objects.get()
     assert body == {
@@ -634,7 +613,7 @@ def test_a_pdf_is_stored_with_its_checksum_and_downloads_unchanged(org, category
 
 
 def test_an_exe_renamed_pdf_is_refused(org, category, who):
-    p = _new_draft(org, category)
+    p = make.draft(org, category)
     before = _snapshot(p.pk)
     response = who["member"].upload(p.pk, "报告.pdf", EXE)
     assert (response.status_code, response.json()) == (
@@ -647,7 +626,7 @@ def test_an_exe_renamed_pdf_is_refused(org, category, who):
 def test_an_oversize_file_is_refused(org, category, who, settings):
     limit = len(PDF) + 16
     settings.PROPOSALS = {"ATTACHMENT_MAX_BYTES": limit}
-    p = _new_draft(org, category)
+    p = make.draft(org, category)
     before = _snapshot(p.pk)
     response = who["member"].upload(p.pk, "报告.pdf", PDF + b"%" * 17)
     assert response.status_code == 422
@@ -658,7 +637,7 @@ def test_an_oversize_file_is_refused(org, category, who, settings):
 
 
 def test_who_may_attach_and_delete(org, category, who):
-    p = _new_draft(org, category, cosigner_ids=[org.member2.pk])
+    p = make.draft(org, category, cosigner_ids=[org.member2.pk])
     # no file at all
     response = who["member"].client.post(f"/api/v1/proposals/{p.pk}/attachments", {}, **who["member"].headers)
     assert response.status_code == 422
@@ -675,7 +654,7 @@ def test_who_may_attach_and_delete(org, category, who):
     assert who["unit"].delete(f"/api/v1/attachments/{att['id']}").status_code == 404
     assert _snapshot(p.pk) == before
 
-    draft = _new_draft(org, category)
+    draft = make.draft(org, category)
     mine = _ok(who["member"].upload(draft.pk, "c.pdf", PDF), 201)
     response = who["member"].delete(f"/api/v1/attachments/{mine['id']}")
     assert (response.status_code, response.content) == (204, b"")
@@ -684,7 +663,7 @@ def test_who_may_attach_and_delete(org, category, who):
 
 
 def test_a_reply_attachment_is_read_with_its_reply(org, category, who):
-    p = _registered(org, category)
+    p = make.registered(org, category)
     p = proposal_act(proposal_id=p.pk, action="assign", actor=org.users["office"],
                      payload={"mode": "single", "units": [{"unit_id": org.unit.pk, "role": "single"}]})  # fmt: skip
     a = p.assignments.get()
@@ -743,4 +722,11 @@ def test_the_action_enums_and_bodies_follow_the_workflow_table():
     unit_actions = {n for n, s in wf.ASSIGNMENT_ACTIONS.items() if wf.SYSTEM not in s.who}
     assert {a.value for a in ProposalAction} == people_actions
     assert {a.value for a in AssignmentAction} == unit_actions
-    assert set(ACTION_BODIES) == people_actions | unit_actions
+    schema = api.get_openapi_schema()["paths"]
+    for path, actions in [
+        ("/api/v1/proposals/{proposal_id}/actions/{action}", people_actions),
+        ("/api/v1/assignments/{assignment_id}/actions/{action}", unit_actions),
+    ]:
+        body = schema[path]["post"]["requestBody"]["content"]["application/json"]
+        assert {s["title"] for s in body["schema"]["anyOf"]} == actions
+        assert set(body["examples"]) == actions

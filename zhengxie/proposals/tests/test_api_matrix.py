@@ -7,6 +7,7 @@ proposal). Every refusal leaves the proposal, its assignment, the audit rows, th
 count as they were. Before anyone calls, each role's ``allowed_actions`` in the detail must agree with the table.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,6 +89,8 @@ ASSIGNMENT_MATRIX: dict[str, tuple[int, ...]] = {
     "sign_reply":           (401, 403,  403,  403,  404,  403,  200,  403,  403,  403,   404,  404),
     "approve_reply":        (401, 403,  403,  403,  404,  403,  403,  200,  403,  403,   404,  404),
     "return_reply":         (401, 403,  403,  403,  404,  403,  403,  200,  403,  403,   404,  404),
+    # an overdue assignment: the office and the overseers urge the unit
+    "urge":                 (401, 403,  403,  403,  404,  403,  403,  200,  403,  200,   404,  404),
 }
 # fmt: on
 
@@ -127,6 +130,7 @@ AFTER = {
     "sign_reply": "reply_signed",
     "approve_reply": "replied",
     "return_reply": "accepted",
+    "urge": "accepted",
 }
 
 
@@ -262,6 +266,14 @@ def _disputed(w: World):
     return p, w.a_act(a, "dispute_assignment", "unit", reason="不属于本单位职责")
 
 
+def _overdue(w: World):
+    p, a = w.accepted()
+    # Time has passed: the handling deadline was yesterday (the services only set deadlines in the future).
+    Assignment.objects.filter(pk=a.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    a.refresh_from_db()
+    return p, a
+
+
 def _extension_pending(w: World):
     p, a = w.accepted()
     return p, w.a_act(a, "request_extension", "unit", due_date=str(add_months(timezone.localdate(), 4)), reason="复杂")
@@ -317,6 +329,7 @@ ASSIGNMENT_SCENARIOS: dict[str, Callable[[World], Target]] = {
     "sign_reply": _assignment(World.reply_drafted, {}),
     "approve_reply": _assignment(World.reply_signed, {}),
     "return_reply": _assignment(World.reply_signed, {"comment": "请补充办理措施"}),
+    "urge": _assignment(_overdue, {"note": "请尽快答复提案人"}),
 }
 
 
