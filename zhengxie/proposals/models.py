@@ -416,7 +416,7 @@ class ReminderLog(models.Model):
 
 
 class StatisticsChange(models.Model):
-    """统计变更记录: one row per write that can change a year's statistics (``statistics.figures_changed``).
+    """统计变更记录: one row per write that can change a year's statistics (``statistics.record_change``).
 
     A year's version is the sum of its rows' weights. Rows are only inserted (no lock is taken, so writers never
     wait on each other or deadlock here) and, in ``statistics.compact_changes``, replaced by one row carrying their
@@ -431,7 +431,7 @@ class StatisticsChange(models.Model):
 
 class StatisticsSnapshot(models.Model):
     """统计快照: the figures of one scope as the proposal office, leaders and overseers see them, stored with the
-    date and the version they were computed for (``statistics.py``: a snapshot is used only while both match)."""
+    date and the version they were computed for (``statistics/store.py``: a snapshot is used only while both match)."""
 
     key = models.CharField(max_length=120, unique=True)
     as_of = models.DateField()
