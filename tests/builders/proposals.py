@@ -8,6 +8,8 @@ People are role keys of ``org.users`` ("member", "office" …) or users. ``joint
 (co-signed, a lead and a co-handling unit) to any stage.
 """
 
+from django.utils import timezone
+
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState
 from zhengxie.proposals.models import Assignment, Proposal, Reply
@@ -73,6 +75,11 @@ def assigned(org, category, *, units=None, mode: str = "single", payload: dict |
     return Proposal.objects.get(pk=p.pk)
 
 
+def jointly_assigned(org, category, **kw) -> Proposal:
+    """``assigned`` to org.unit as the lead unit and org.other_unit as the co-handler."""
+    return assigned(org, category, units=[(org.unit, "lead"), (org.other_unit, "co")], mode="lead", **kw)
+
+
 def assignments_of(p: Proposal) -> list[Assignment]:
     """Every assignment of ``p``, reassigned ones too, in the order they were made."""
     return list(Assignment.objects.filter(proposal=p).order_by("id"))
@@ -133,6 +140,21 @@ def reply_approved(org, category, **kw) -> Proposal:
     p = reply_signed(org, category, **kw)
     act(assignment_of(p, org.unit), "approve_reply", org.users["office"])
     return p
+
+
+def unit_work(org, category, n: int) -> None:
+    """``n`` of each kind of work org.unit has in hand: a joint proposal it leads (accepted, a contact recorded,
+    org.other_unit's co-opinion in), a drafted reply waiting for its leader, and an accepted proposal."""
+    u = org.users
+    for i in range(n):
+        p = jointly_assigned(org, category, title=f"主办会办{i}")
+        lead, co = assignment_of(p, org.unit), assignment_of(p, org.other_unit)
+        act(lead, "accept_assignment", u["unit"])
+        act(lead, "record_contact", u["unit"], date=str(timezone.localdate()), way="phone", summary="沟通")
+        act(co, "accept_assignment", u["unit2"])
+        act(co, "submit_co_opinion", u["unit2"], text="同意")
+        reply_drafted(org, category, title=f"待签发{i}")
+        accepted(org, category, title=f"办理中{i}")
 
 
 def sign_reply(org, a: Assignment, *, grade: str = "B", text: str = "答复", staff=None, leader=None) -> Reply:

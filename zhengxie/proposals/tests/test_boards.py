@@ -12,14 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.builders import proposals as make
 from tests.builders.org import PASSWORD, ROLE_KEYS
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.roles import Role
-from zhengxie.proposals.actions import assignment_act, proposal_act
-from zhengxie.proposals.choices import AssignmentState
+from zhengxie.proposals.actions import proposal_act
 from zhengxie.proposals.models import Assignment, ExcellentUnitAward
-from zhengxie.proposals.services import proposal_create_draft
 from zhengxie.proposals.views_boards import _contact_overdue_before
 from zhengxie.workdays.services import working_days_between
 
@@ -28,69 +27,10 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-# Builders ------------------------------------------------------------------------------------------------------
-
-
-def _registered(org, category, title):
-    u = org.users
-    data = {"title": title, "analysis": "情况分析", "suggestions": "具体建议", "category_id": category.pk}
-    p = proposal_create_draft(author=u["member"], data=data)
-    proposal_act(proposal_id=p.pk, action="submit", actor=u["member"])
-    return proposal_act(proposal_id=p.pk, action="register", actor=u["office"])
-
-
-def _assigned(org, category, title, units=None, mode="single"):
-    """A registered proposal assigned to ``units`` ([(unit, role)], default: the org's unit alone)."""
-    p = _registered(org, category, title)
-    units = units or [(org.unit, "single")]
-    proposal_act(
-        proposal_id=p.pk,
-        action="assign",
-        actor=org.users["office"],
-        payload={"mode": mode, "units": [{"unit_id": unit.pk, "role": role} for unit, role in units]},
-    )
-    return p
-
-
-def _joint(org, category, title):
-    """Lead unit: org.unit; co-handler: org.other_unit."""
-    return _assigned(org, category, title, [(org.unit, "lead"), (org.other_unit, "co")], mode="lead")
-
-
-def _a(p, unit) -> Assignment:
-    return Assignment.objects.exclude(state=AssignmentState.REASSIGNED).get(proposal=p, unit=unit)
-
-
-def _act(a, action, user, **payload):
-    return assignment_act(assignment_id=a.pk, action=action, actor=user, payload=payload)
-
-
-def _accepted(org, category, title, unit_key="unit"):
-    p = _assigned(org, category, title)
-    _act(_a(p, org.unit), "accept_assignment", org.users[unit_key])
-    return p
-
-
-def _drafted(org, category, title):
-    p = _accepted(org, category, title)
-    _act(_a(p, org.unit), "draft_reply", org.users["unit"], text="答复正文", grade="A")
-    return p
-
-
-def _signed(org, category, title):
-    p = _drafted(org, category, title)
-    _act(_a(p, org.unit), "sign_reply", org.users["unit-leader"])
-    return p
-
-
-def _approved(org, category, title):
-    p = _signed(org, category, title)
-    _act(_a(p, org.unit), "approve_reply", org.users["office"])
-    return p
-
-
 def _due(p, unit, days: int) -> None:
-    Assignment.objects.filter(pk=_a(p, unit).pk).update(due_date=TODAY() + datetime.timedelta(days=days))
+    Assignment.objects.filter(pk=make.assignment_of(p, unit).pk).update(
+        due_date=TODAY() + datetime.timedelta(days=days)
+    )
 
 
 def _rows(response):
@@ -107,9 +47,9 @@ def _get(client_for, user, name, **params):
 def test_a_unit_sees_only_its_own_assignments(org, category, client_for):
     # given one proposal for each unit and one handled jointly
     u = org.users
-    own = _assigned(org, category, "住建局单办")
-    other = _assigned(org, category, "教体局单办", [(org.other_unit, "single")])
-    joint = _joint(org, category, "住建局主办、教体局会办")
+    own = make.assigned(org, category, title="住建局单办")
+    other = make.assigned(org, category, title="教体局单办", units=[(org.other_unit, "single")])
+    joint = make.jointly_assigned(org, category, title="住建局主办、教体局会办")
     # when the unit's staff, its leader and the other unit's staff open their boards
     for user in (u["unit"], u["unit-leader"]):
         response = _get(client_for, user, "unit_board", tab="pending")
@@ -142,8 +82,8 @@ def test_an_oversight_role_holding_a_unit_post_sees_only_that_units_assignments(
     from zhengxie.people.models import UnitStaff
 
     UnitStaff.objects.create(unit=org.other_unit, user=org.users["office"])
-    _assigned(org, category, "住建局单办")
-    other = _assigned(org, category, "教体局单办", [(org.other_unit, "single")])
+    make.assigned(org, category, title="住建局单办")
+    other = make.assigned(org, category, title="教体局单办", units=[(org.other_unit, "single")])
     # when it opens the unit board
     office = org.users["office"].__class__.objects.get(pk=org.users["office"].pk)
     response = _get(client_for, office, "unit_board", tab="pending")
@@ -153,18 +93,18 @@ def test_an_oversight_role_holding_a_unit_post_sees_only_that_units_assignments(
 
 def test_unit_board_tabs_follow_the_workflow(org, category, client_for):
     u = org.users
-    pending = _assigned(org, category, "待签收")
-    disputed = _assigned(org, category, "申请调整")
-    _act(_a(disputed, org.unit), "dispute_assignment", u["unit"], reason="不属于本单位职责")
-    handling = _accepted(org, category, "办理中")
-    to_sign = _drafted(org, category, "待签发")
-    signed = _signed(org, category, "已签发待审核")
-    returned = _signed(org, category, "被退回")
-    _act(_a(returned, org.unit), "return_reply", u["office"], comment="请补充落实措施")
-    approved = _approved(org, category, "已答复")
-    redrafted = _signed(org, category, "退回后重新起草")
-    _act(_a(redrafted, org.unit), "return_reply", u["office"], comment="请修改")
-    _act(_a(redrafted, org.unit), "draft_reply", u["unit"], text="修改后的答复", grade="B")
+    pending = make.assigned(org, category, title="待签收")
+    disputed = make.assigned(org, category, title="申请调整")
+    make.act(make.assignment_of(disputed, org.unit), "dispute_assignment", u["unit"], reason="不属于本单位职责")
+    handling = make.accepted(org, category, title="办理中")
+    to_sign = make.reply_drafted(org, category, title="待签发")
+    signed = make.reply_signed(org, category, title="已签发待审核")
+    returned = make.reply_signed(org, category, title="被退回")
+    make.act(make.assignment_of(returned, org.unit), "return_reply", u["office"], comment="请补充落实措施")
+    approved = make.reply_approved(org, category, title="已答复")
+    redrafted = make.reply_signed(org, category, title="退回后重新起草")
+    make.act(make.assignment_of(redrafted, org.unit), "return_reply", u["office"], comment="请修改")
+    make.act(make.assignment_of(redrafted, org.unit), "draft_reply", u["unit"], text="修改后的答复", grade="B")
 
     expected = {
         "pending": {pending.pk, disputed.pk},
@@ -189,21 +129,28 @@ def test_unit_board_tabs_follow_the_workflow(org, category, client_for):
 def test_unit_board_rows_show_due_dates_contact_and_co_opinion_state(org, category, client_for):
     u = org.users
     today = TODAY()
-    late = _accepted(org, category, "已超期")
+    late = make.accepted(org, category, title="已超期")
     _due(late, org.unit, -3)
-    soon = _accepted(org, category, "五天后到期")
+    soon = make.accepted(org, category, title="五天后到期")
     _due(soon, org.unit, 5)
-    contacted = _accepted(org, category, "已沟通")
-    _act(_a(contacted, org.unit), "record_contact", u["unit"], date=str(today), way="phone", summary="电话沟通")
+    contacted = make.accepted(org, category, title="已沟通")
+    make.act(
+        make.assignment_of(contacted, org.unit),
+        "record_contact",
+        u["unit"],
+        date=str(today),
+        way="phone",
+        summary="电话沟通",
+    )
     _due(contacted, org.unit, 10)
-    silent = _accepted(org, category, "未沟通")
-    Assignment.objects.filter(pk=_a(silent, org.unit).pk).update(
+    silent = make.accepted(org, category, title="未沟通")
+    Assignment.objects.filter(pk=make.assignment_of(silent, org.unit).pk).update(
         accepted_at=timezone.now() - datetime.timedelta(days=40)
     )
     _due(silent, org.unit, 20)
-    joint = _joint(org, category, "主办会办")
-    _act(_a(joint, org.unit), "accept_assignment", u["unit"])
-    _act(_a(joint, org.other_unit), "accept_assignment", u["unit2"])
+    joint = make.jointly_assigned(org, category, title="主办会办")
+    make.act(make.assignment_of(joint, org.unit), "accept_assignment", u["unit"])
+    make.act(make.assignment_of(joint, org.other_unit), "accept_assignment", u["unit2"])
     _due(joint, org.unit, 30)
 
     response = _get(client_for, u["unit"], "unit_board", tab="handling")
@@ -224,12 +171,12 @@ def test_unit_board_rows_show_due_dates_contact_and_co_opinion_state(org, catego
     # the co-handler sees when its opinion is due, and is flagged once that month has passed
     response = _get(client_for, u["unit2"], "unit_board", tab="handling")
     (co_row,) = response.context["rows"]
-    co = _a(joint, org.other_unit)
+    co = make.assignment_of(joint, org.other_unit)
     assert co_row.co_due == _month_later(timezone.localdate(co.assigned_at)) and co_row.co_late is False
     Assignment.objects.filter(pk=co.pk).update(assigned_at=timezone.now() - datetime.timedelta(days=40))
     (co_row,) = _get(client_for, u["unit2"], "unit_board", tab="handling").context["rows"]
     assert co_row.co_late is True
-    _act(co, "submit_co_opinion", u["unit2"], text="会办意见：同意")
+    make.act(co, "submit_co_opinion", u["unit2"], text="会办意见：同意")
     assert _rows(_get(client_for, u["unit2"], "unit_board", tab="replied")) == [joint.pk]
     (lead_row,) = [
         r
@@ -257,11 +204,13 @@ def test_contact_cutoff_matches_the_working_day_rule(org):
 
 def test_replied_tab_shows_whether_the_reply_was_on_time(org, category, client_for):
     u = org.users
-    on_time = _approved(org, category, "按期答复")
-    late = _signed(org, category, "超期答复")
+    on_time = make.reply_approved(org, category, title="按期答复")
+    late = make.reply_signed(org, category, title="超期答复")
     _due(late, org.unit, -1)
-    _act(_a(late, org.unit), "approve_reply", u["office"])  # approved today, after a due date of yesterday
-    waiting = _signed(org, category, "待审核")
+    make.act(
+        make.assignment_of(late, org.unit), "approve_reply", u["office"]
+    )  # approved today, after a due date of yesterday
+    waiting = make.reply_signed(org, category, title="待审核")
     response = _get(client_for, u["unit"], "unit_board", tab="replied")
     rows = {r.assignment.proposal_id: r for r in response.context["rows"]}
     # on time as the annual report counts it: the reply approved by the due date; a reply awaiting approval, not yet
@@ -277,32 +226,32 @@ def test_replied_tab_shows_whether_the_reply_was_on_time(org, category, client_f
 def _board_data(org, category):
     u = org.users
     d = {}
-    d["a1"] = _assigned(org, category, "住建局超期一天")
+    d["a1"] = make.assigned(org, category, title="住建局超期一天")
     _due(d["a1"], org.unit, -1)
-    d["a2"] = _accepted(org, category, "住建局超期十天")
+    d["a2"] = make.accepted(org, category, title="住建局超期十天")
     _due(d["a2"], org.unit, -10)
-    d["a3"] = _accepted(org, category, "住建局三天后到期")
+    d["a3"] = make.accepted(org, category, title="住建局三天后到期")
     _due(d["a3"], org.unit, 3)
-    d["a4"] = _drafted(org, category, "住建局二十天后到期")
+    d["a4"] = make.reply_drafted(org, category, title="住建局二十天后到期")
     _due(d["a4"], org.unit, 20)
-    d["a5"] = _assigned(org, category, "住建局六十天后到期")
+    d["a5"] = make.assigned(org, category, title="住建局六十天后到期")
     _due(d["a5"], org.unit, 60)
-    d["a6"] = _approved(org, category, "住建局按期答复")
-    d["a7"] = _signed(org, category, "住建局签发待审核")
+    d["a6"] = make.reply_approved(org, category, title="住建局按期答复")
+    d["a7"] = make.reply_signed(org, category, title="住建局签发待审核")
     _due(d["a7"], org.unit, -1)
-    d["a8"] = _signed(org, category, "住建局超期答复")
+    d["a8"] = make.reply_signed(org, category, title="住建局超期答复")
     _due(d["a8"], org.unit, -1)
-    _act(_a(d["a8"], org.unit), "approve_reply", u["office"])
-    d["joint"] = _joint(org, category, "住建局主办教体局会办")  # lead: due in 3 months
-    _act(_a(d["joint"], org.other_unit), "accept_assignment", u["unit2"])
-    _act(_a(d["joint"], org.other_unit), "submit_co_opinion", u["unit2"], text="同意")
-    d["b1"] = _assigned(org, category, "教体局今天到期", [(org.other_unit, "single")])
+    make.act(make.assignment_of(d["a8"], org.unit), "approve_reply", u["office"])
+    d["joint"] = make.jointly_assigned(org, category, title="住建局主办教体局会办")  # lead: due in 3 months
+    make.act(make.assignment_of(d["joint"], org.other_unit), "accept_assignment", u["unit2"])
+    make.act(make.assignment_of(d["joint"], org.other_unit), "submit_co_opinion", u["unit2"], text="同意")
+    d["b1"] = make.assigned(org, category, title="教体局今天到期", units=[(org.other_unit, "single")])
     _due(d["b1"], org.other_unit, 0)
     # disputed by the second unit and reassigned to the first: counted for the first unit only
-    d["moved"] = _assigned(org, category, "改交住建局", [(org.other_unit, "single")])
-    _act(_a(d["moved"], org.other_unit), "dispute_assignment", u["unit2"], reason="职责不符")
-    _act(
-        _a(d["moved"], org.other_unit),
+    d["moved"] = make.assigned(org, category, title="改交住建局", units=[(org.other_unit, "single")])
+    make.act(make.assignment_of(d["moved"], org.other_unit), "dispute_assignment", u["unit2"], reason="职责不符")
+    make.act(
+        make.assignment_of(d["moved"], org.other_unit),
         "resolve_dispute",
         u["office"],
         decision="reassign",
@@ -372,8 +321,8 @@ def test_clicking_a_unit_lists_its_assignments(org, category, client_for):
 def test_boards_filter_by_year(org, category, client_for):
     # given a proposal of last year, still open and long overdue, and one of this year
     with time_machine.travel(datetime.datetime(2025, 6, 2, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))):
-        old = _assigned(org, category, "去年的提案", [(org.other_unit, "single")])
-    new = _assigned(org, category, "今年的提案")
+        old = make.assigned(org, category, title="去年的提案", units=[(org.other_unit, "single")])
+    new = make.assigned(org, category, title="今年的提案")
     office = org.users["office"]
     this_year = TODAY().year
     assert old.year == 2025 and new.year == this_year
@@ -397,25 +346,15 @@ def _leader2():
 
 
 def _key(org, category, title, supervisor):
-    p = _assigned(org, category, title)
-    proposal_act(
-        proposal_id=p.pk,
-        action="propose_key",
-        actor=org.users["office"],
-        payload={"supervising_leader_id": supervisor.pk},
-    )
-    return proposal_act(proposal_id=p.pk, action="approve_key", actor=org.users["leader"])
+    p = make.assigned(org, category, title=title)
+    make.act(p, "propose_key", org.users["office"], supervising_leader_id=supervisor.pk)
+    return make.act(p, "approve_key", org.users["leader"])
 
 
 def _close(org, p):
-    u = org.users
-    a = _a(p, org.unit)
-    _act(a, "accept_assignment", u["unit"])
-    _act(a, "draft_reply", u["unit"], text="答复", grade="A")
-    _act(a, "sign_reply", u["unit-leader"])
-    _act(a, "approve_reply", u["office"])
-    proposal_act(proposal_id=p.pk, action="evaluate", actor=u["member"], payload={"satisfaction": "satisfied"})
-    return proposal_act(proposal_id=p.pk, action="close", actor=u["office"])
+    make.approve_reply(org, make.assignment_of(p, org.unit), grade="A")
+    make.act(p, "evaluate", org.users["member"], satisfaction="satisfied")
+    return make.act(p, "close", org.users["office"])
 
 
 def test_key_board_lists_key_proposals_until_closed(org, category, client_for):
@@ -423,7 +362,7 @@ def test_key_board_lists_key_proposals_until_closed(org, category, client_for):
     leader2 = _leader2()
     mine = _key(org, category, "重点：充电桩建设", u["leader"])
     theirs = _key(org, category, "重点：汽车产业园", leader2)
-    proposed = _assigned(org, category, "拟定重点：老旧小区改造")
+    proposed = make.assigned(org, category, title="拟定重点：老旧小区改造")
     proposal_act(
         proposal_id=proposed.pk,
         action="propose_key",
@@ -432,7 +371,7 @@ def test_key_board_lists_key_proposals_until_closed(org, category, client_for):
     )
     closed = _key(org, category, "重点：已办结", leader2)
     _close(org, closed)
-    _assigned(org, category, "普通提案")
+    make.assigned(org, category, title="普通提案")
     for kind, day, findings in (
         ("discussion", TODAY() - datetime.timedelta(days=3), "座谈推进"),
         ("site_visit", TODAY(), "现场察看充电桩点位"),
@@ -470,12 +409,12 @@ def test_key_board_lists_key_proposals_until_closed(org, category, client_for):
 
 def _excellent(org, category):
     u = org.users
-    approved = _registered(org, category, "优秀：社区养老服务")
+    approved = make.registered(org, category, title="优秀：社区养老服务")
     proposal_act(proposal_id=approved.pk, action="nominate_excellent", actor=u["office"])
     proposal_act(proposal_id=approved.pk, action="approve_excellent", actor=u["leader"])
-    nominated = _registered(org, category, "提名：湿地观鸟经济")
+    nominated = make.registered(org, category, title="提名：湿地观鸟经济")
     proposal_act(proposal_id=nominated.pk, action="nominate_excellent", actor=u["office"])
-    _registered(org, category, "普通提案")
+    make.registered(org, category, title="普通提案")
     return approved, nominated
 
 
@@ -561,29 +500,17 @@ def _queries(client, url, params) -> int:
     return len(ctx.captured_queries)
 
 
-def _mixed_unit_work(org, category, n: int) -> None:
-    u = org.users
-    for i in range(n):
-        p = _joint(org, category, f"主办会办{i}")
-        _act(_a(p, org.unit), "accept_assignment", u["unit"])
-        _act(_a(p, org.unit), "record_contact", u["unit"], date=str(TODAY()), way="phone", summary="沟通")
-        _act(_a(p, org.other_unit), "accept_assignment", u["unit2"])
-        _act(_a(p, org.other_unit), "submit_co_opinion", u["unit2"], text="同意")
-        _drafted(org, category, f"待签发{i}")
-        _accepted(org, category, f"办理中{i}")
-
-
 @pytest.mark.parametrize("tab", ["handling", "to_sign", "replied"])
 def test_unit_board_query_count_does_not_grow_with_rows(tab, org, category, client_for, django_assert_max_num_queries):
     client = client_for(org.users["unit-leader"])
     url = reverse("proposals:unit_board")
-    _mixed_unit_work(org, category, 1)
-    _approved(org, category, "已答复0")
+    make.unit_work(org, category, 1)
+    make.reply_approved(org, category, title="已答复0")
     client.get(url, {"tab": tab})  # warm the per-process caches (committee name)
     few = _queries(client, url, {"tab": tab})
-    _mixed_unit_work(org, category, 5)
+    make.unit_work(org, category, 5)
     for i in range(4):
-        _approved(org, category, f"已答复{i + 1}")
+        make.reply_approved(org, category, title=f"已答复{i + 1}")
     many = _queries(client, url, {"tab": tab})
     assert many == few
     with django_assert_max_num_queries(24):
@@ -593,9 +520,9 @@ def test_unit_board_query_count_does_not_grow_with_rows(tab, org, category, clie
 def test_boards_query_count_does_not_grow_with_rows(org, category, client_for, django_assert_max_num_queries):
     client = client_for(org.users["overseer"])
     url = reverse("proposals:boards")
-    _mixed_unit_work(org, category, 1)
+    make.unit_work(org, category, 1)
     few = (_queries(client, url, {}), _queries(client, url, {"unit": org.unit.pk}))
-    _mixed_unit_work(org, category, 5)
+    make.unit_work(org, category, 5)
     many = (_queries(client, url, {}), _queries(client, url, {"unit": org.unit.pk}))
     assert many == few
     with django_assert_max_num_queries(15):
@@ -615,7 +542,7 @@ def test_key_and_excellent_query_counts_do_not_grow_with_rows(org, category, cli
             payload={"kind": "research", "date": str(TODAY()), "findings": "调研"},
         )
         proposal_act(proposal_id=p.pk, action="nominate_excellent", actor=u["office"])
-        q = _registered(org, category, f"优秀{i}")
+        q = make.registered(org, category, title=f"优秀{i}")
         proposal_act(proposal_id=q.pk, action="nominate_excellent", actor=u["office"])
         proposal_act(proposal_id=q.pk, action="approve_excellent", actor=u["leader"])
 

@@ -12,9 +12,8 @@ import pytest
 from django.urls import reverse
 from docx.oxml.ns import qn
 
+from tests.builders.statistics import REPORT_DAY, SH, at, build_scenario
 from zhengxie.proposals.models import Reply
-
-from .test_statistics import REPORT_DAY, SH, at, build_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders import proposals as make
 from tests.builders.org import make_member
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import HandlingUnit, Member
@@ -15,8 +16,6 @@ from zhengxie.proposals import views_boards
 from zhengxie.proposals.choices import ProposalState
 from zhengxie.proposals.forms import AssignForm, DraftForm, ResolveDisputeForm
 from zhengxie.proposals.models import Proposal
-
-from .test_pages import _a_act, _act, _draft, _lead_and_co, _proposal_at
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +26,6 @@ def _many_units(n: int, prefix: str = "测试县交通运输局") -> list[Handli
     return HandlingUnit.objects.bulk_create(
         HandlingUnit(name=f"{prefix}{i:04d}", short_name=f"交通{i:04d}") for i in range(n)
     )
-
-
-def _registered(org, category, **extra) -> Proposal:
-    p = _draft(org, category, cosigner_ids=[], **extra)
-    _act(org, p, "submit", "member")
-    _act(org, p, "register", "office")
-    return p
-
-
-def _assigned_to(org, category, unit, title: str) -> Proposal:
-    p = _registered(org, category, title=title)
-    _act(org, p, "assign", "office", mode="single", units=[{"unit_id": unit.pk, "role": "single"}])
-    return p
 
 
 # The type-ahead endpoints ----------------------------------------------------------------------------------------
@@ -115,8 +101,8 @@ def test_list_does_not_list_the_units(org, category, client_for):
 
 
 def test_list_unit_filter_by_id_shows_the_unit_by_name(org, category, client_for):
-    a = _assigned_to(org, category, org.unit, "住建局办的提案")
-    _assigned_to(org, category, org.other_unit, "教体局办的提案")
+    a = make.assigned(org, category, units=[(org.unit, "single")], title="住建局办的提案")
+    make.assigned(org, category, units=[(org.other_unit, "single")], title="教体局办的提案")
     office = client_for(org.users["office"])
     response = office.get(reverse("proposals:list"), {"unit": org.unit.pk})
     assert _ids(response) == [a.pk]
@@ -129,8 +115,8 @@ def test_list_unit_filter_by_id_shows_the_unit_by_name(org, category, client_for
 
 
 def test_list_unit_filter_finds_a_name_typed_without_javascript(org, category, client_for):
-    a = _assigned_to(org, category, org.unit, "住建局办的提案")
-    b = _assigned_to(org, category, org.other_unit, "教体局办的提案")
+    a = make.assigned(org, category, units=[(org.unit, "single")], title="住建局办的提案")
+    b = make.assigned(org, category, units=[(org.other_unit, "single")], title="教体局办的提案")
     office = client_for(org.users["office"])
     url = reverse("proposals:list")
     # one unit's short name: the list is filtered by it, and pages and the export repeat it by id
@@ -155,12 +141,12 @@ def test_list_unit_filter_finds_a_name_typed_without_javascript(org, category, c
 def test_list_query_count_does_not_grow_with_the_units_or_the_years(org, category, client_for):
     office = client_for(org.users["office"])
     url = reverse("proposals:list")
-    _assigned_to(org, category, org.unit, "第一件")
+    make.assigned(org, category, units=[(org.unit, "single")], title="第一件")
     office.get(url)  # warm the per-process caches (committee name)
     with CaptureQueriesContext(connection) as few:
         office.get(url, {"unit_name": "住建"})
     _many_units(200, prefix="新建区住建分局")
-    Proposal.objects.filter(pk=_registered(org, category).pk).update(year=2001)
+    Proposal.objects.filter(pk=make.registered(org, category, suggested_unit_ids=[org.unit.pk]).pk).update(year=2001)
     with CaptureQueriesContext(connection) as many:
         response = office.get(url, {"unit_name": "住建"})
     assert len(many) == len(few)
@@ -172,7 +158,7 @@ def test_list_query_count_does_not_grow_with_the_units_or_the_years(org, categor
 
 def test_assign_form_renders_only_the_chosen_units(org, category):
     _many_units(300)
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     form = AssignForm(proposal=p, user=org.users["office"], auto_id="id_act-assign_%s")
     html = str(form["lead_unit"]) + str(form["other_units"])
     # the suggested unit is chosen for the lead; nothing else is listed
@@ -182,7 +168,7 @@ def test_assign_form_renders_only_the_chosen_units(org, category):
 
 
 def test_assign_form_takes_ids_or_names_typed(org, category):
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     office = org.users["office"]
 
     def payload(data):
@@ -207,7 +193,7 @@ def test_assign_form_takes_ids_or_names_typed(org, category):
 
 
 def test_names_typed_that_find_none_or_several_are_errors_on_the_field(org, category):
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     form = AssignForm(
         {"mode": "lead", "lead_unit__text": "新建区", "other_units__text": "区教体局、不存在的局"},
         proposal=p,
@@ -224,7 +210,7 @@ def test_names_typed_that_find_none_or_several_are_errors_on_the_field(org, cate
 
 
 def test_resolve_dispute_does_not_offer_the_disputing_unit(org, category):
-    p = _assigned_to(org, category, org.unit, "有争议的提案")
+    p = make.assigned(org, category, units=[(org.unit, "single")], title="有争议的提案")
     assignment = p.assignments.get()
     form = ResolveDisputeForm(
         {"decision": "reassign", "comment": "改交", "units__text": "区住建局"},
@@ -245,7 +231,7 @@ def test_editor_chooses_co_signers_and_units_by_type_ahead(org, category, client
     assert "王委员" not in body and "李委员" not in body and "新建区住房和城乡建设局" not in body
     assert 'data-lookup="/proposals/lookup/members/"' in body and 'data-lookup-exclude="' in body
     # a draft's chosen co-signers and units are shown when it is opened again
-    draft = _draft(org, category)
+    draft = make.joint_draft(org, category)
     body = client.get(reverse("proposals:edit", args=[draft.pk])).content.decode()
     assert "李委员（教育）" in body and "新建区住房和城乡建设局" in body
     # names typed without JavaScript are found
@@ -264,7 +250,7 @@ def test_editor_chooses_co_signers_and_units_by_type_ahead(org, category, client
 
 def test_detail_page_builds_no_action_form_until_asked(org, category, client_for):
     _many_units(300)
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     office = client_for(org.users["office"])
     response = office.get(reverse("proposals:detail", args=[p.pk]))
     body = response.content.decode()
@@ -276,7 +262,7 @@ def test_detail_page_builds_no_action_form_until_asked(org, category, client_for
 
 
 def test_action_form_is_a_fragment_for_the_script_and_the_page_without_it(org, category, client_for):
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     office = client_for(org.users["office"])
     url = reverse("proposals:action_form", args=[p.pk, "assign"])
     # the script's request: just the form
@@ -295,7 +281,7 @@ def test_action_form_is_a_fragment_for_the_script_and_the_page_without_it(org, c
 
 
 def test_action_form_is_refused_as_the_action_would_be(org, category, client_for):
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     u = org.users
     url = reverse("proposals:action_form", args=[p.pk, "assign"])
     # not the office's member: 403; a unit that cannot see it: 404; no such action or no form: 404
@@ -312,9 +298,9 @@ def test_action_form_is_refused_as_the_action_would_be(org, category, client_for
 
 
 def test_assignment_action_form_for_the_unit(org, category, client_for):
-    p = _assigned_to(org, category, org.unit, "待签收的提案")
+    p = make.assigned(org, category, units=[(org.unit, "single")], title="待签收的提案")
     assignment = p.assignments.get()
-    _a_act(org, assignment, "accept_assignment", "unit")
+    make.act(assignment, "accept_assignment", org.users["unit"])
     url = reverse("proposals:assignment_action_form", args=[assignment.pk, "record_contact"])
     body = client_for(org.users["unit"]).get(url, **HTMX).content.decode()
     assert f'id="id_act-record_contact-{assignment.pk}_summary"' in body
@@ -323,9 +309,9 @@ def test_assignment_action_form_for_the_unit(org, category, client_for):
 
 
 def test_merge_form_brings_its_candidates(org, category, client_for):
-    target = _registered(org, category, title="主提案")
-    p = _draft(org, category, cosigner_ids=[], title="并入的提案")
-    _act(org, p, "submit", "member")
+    target = make.registered(org, category, suggested_unit_ids=[org.unit.pk], title="主提案")
+    p = make.joint_draft(org, category, cosigner_ids=[], title="并入的提案")
+    make.act(p, "submit", org.users["member"])
     office = client_for(org.users["office"])
     assert "merge-candidates" not in office.get(reverse("proposals:detail", args=[p.pk])).content.decode()
     body = office.get(reverse("proposals:action_form", args=[p.pk, "merge"]), **HTMX).content.decode()
@@ -346,20 +332,20 @@ def _detail_queries(client, proposal) -> int:
 def test_detail_query_count_does_not_grow_with_the_assignments(who, org, category, client_for):
     # given two proposals evaluating a reply of org.unit: one with a co-handler, one with four
     def evaluating(co_units):
-        p = _draft(org, category)
-        _act(org, p, "submit", "member")
-        _act(org, p, "cosign", "member2")
-        _act(org, p, "register", "office")
+        p = make.joint_draft(org, category)
+        make.act(p, "submit", org.users["member"])
+        make.act(p, "cosign", org.users["member2"])
+        make.act(p, "register", org.users["office"])
         units = [{"unit_id": org.unit.pk, "role": "lead"}] + [{"unit_id": u.pk, "role": "co"} for u in co_units]
-        _act(org, p, "assign", "office", mode="lead", units=units)
+        make.act(p, "assign", org.users["office"], mode="lead", units=units)
         co = p.assignments.get(unit=org.other_unit)
-        _a_act(org, co, "accept_assignment", "unit2")
-        _a_act(org, co, "submit_co_opinion", "unit2", text="同意")
+        make.act(co, "accept_assignment", org.users["unit2"])
+        make.act(co, "submit_co_opinion", org.users["unit2"], text="同意")
         lead = p.assignments.get(role="lead")
-        _a_act(org, lead, "accept_assignment", "unit")
-        _a_act(org, lead, "draft_reply", "unit", text="答复", grade="B")
-        _a_act(org, lead, "sign_reply", "unit-leader")
-        _a_act(org, lead, "approve_reply", "office")
+        make.act(lead, "accept_assignment", org.users["unit"])
+        make.act(lead, "draft_reply", org.users["unit"], text="答复", grade="B")
+        make.act(lead, "sign_reply", org.users["unit-leader"])
+        make.act(lead, "approve_reply", org.users["office"])
         p.refresh_from_db()
         assert p.state == ProposalState.EVALUATING
         return p
@@ -374,7 +360,7 @@ def test_detail_query_count_does_not_grow_with_the_assignments(who, org, categor
 
 
 def test_detail_and_api_agree_on_the_actions(org, category, client_for):
-    p = _proposal_at(org, category, "reply_signed")
+    p = make.joint_proposal_at(org, category, "reply_signed")
     for who in ("office", "unit", "unit-leader", "unit2", "member"):
         client = client_for(org.users[who])
         page = client.get(reverse("proposals:detail", args=[p.pk]))
@@ -382,7 +368,7 @@ def test_detail_and_api_agree_on_the_actions(org, category, client_for):
         assert [a.name for a in page.context["actions"]] == api["allowed_actions"], who
         by_assignment = {v.assignment.pk: [a.name for a in v.actions] for v in page.context["assignments"]}
         assert by_assignment == {a["id"]: a["allowed_actions"] for a in api["assignments"]}, who
-    lead, _co = _lead_and_co(p)
+    lead, _co = make.lead_and_co(p)
     office = client_for(org.users["office"]).get(f"/api/v1/proposals/{p.pk}").json()
     assert next(a for a in office["assignments"] if a["id"] == lead.pk)["allowed_actions"] == [
         "approve_reply",
@@ -392,7 +378,7 @@ def test_detail_and_api_agree_on_the_actions(org, category, client_for):
 
 def test_unit_board_pages_of_twenty_without_the_proposals_long_texts(org, category, client_for):
     for i in range(22):
-        _assigned_to(org, category, org.unit, f"待签收{i}")
+        make.assigned(org, category, units=[(org.unit, "single")], title=f"待签收{i}")
     response = client_for(org.users["unit"]).get(reverse("proposals:unit_board"), {"tab": "pending"})
     assert views_boards.PAGE_SIZE == 20
     assert len(response.context["rows"]) == 20 and response.context["page"].paginator.count == 22
@@ -402,17 +388,15 @@ def test_unit_board_pages_of_twenty_without_the_proposals_long_texts(org, catego
 
 
 def test_unit_board_rows_of_each_tab_are_the_ones_it_counts(org, category, client_for):
-    from .test_boards import _approved, _mixed_unit_work
-
-    _mixed_unit_work(org, category, 2)
-    _approved(org, category, "已答复")
-    p = _assigned_to(org, category, org.unit, "被退回的提案")
+    make.unit_work(org, category, 2)
+    make.reply_approved(org, category, title="已答复")
+    p = make.assigned(org, category, units=[(org.unit, "single")], title="被退回的提案")
     a = p.assignments.get()
-    _a_act(org, a, "accept_assignment", "unit")
-    _a_act(org, a, "draft_reply", "unit", text="答复", grade="A")
-    _a_act(org, a, "sign_reply", "unit-leader")
-    _a_act(org, a, "return_reply", "office", comment="请补充")
-    _assigned_to(org, category, org.unit, "待签收的提案")
+    make.act(a, "accept_assignment", org.users["unit"])
+    make.act(a, "draft_reply", org.users["unit"], text="答复", grade="A")
+    make.act(a, "sign_reply", org.users["unit-leader"])
+    make.act(a, "return_reply", org.users["office"], comment="请补充")
+    make.assigned(org, category, units=[(org.unit, "single")], title="待签收的提案")
     client = client_for(org.users["unit-leader"])
     counts = {t["key"]: t["count"] for t in client.get(reverse("proposals:unit_board")).context["tabs"]}
     assert all(counts.values()), counts
@@ -422,7 +406,7 @@ def test_unit_board_rows_of_each_tab_are_the_ones_it_counts(org, category, clien
 
 
 def test_action_form_query_count_does_not_grow_with_the_units(org, category, client_for):
-    p = _registered(org, category)
+    p = make.registered(org, category, suggested_unit_ids=[org.unit.pk])
     office = client_for(org.users["office"])
     url = reverse("proposals:action_form", args=[p.pk, "assign"])
     office.get(url, **HTMX)  # warm the per-process caches

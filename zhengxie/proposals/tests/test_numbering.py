@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
+from tests.builders import proposals as make
 from tests.builders.org import PASSWORD
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
@@ -18,27 +19,18 @@ from zhengxie.proposals import actions
 from zhengxie.proposals.actions import proposal_act
 from zhengxie.proposals.choices import ProposalState
 from zhengxie.proposals.models import Proposal, TimelineEntry, YearCounter
-from zhengxie.proposals.services import proposal_create_draft
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
 
 
 def _submitted(org, category, n: int, *, author="member") -> Proposal:
-    p = proposal_create_draft(
-        author=org.users[author],
-        data={
-            "title": f"关于第{n}件事的建议",
-            "analysis": "情况分析",
-            "suggestions": "具体建议",
-            "category_id": category.pk,
-        },
-    )
-    return proposal_act(proposal_id=p.pk, action="submit", actor=org.users[author])
+    """The ``n``th proposal: its title says which it is."""
+    return make.submitted(org, category, author=author, title=f"关于第{n}件事的建议")
 
 
 def _register(org, p: Proposal) -> Proposal:
-    return proposal_act(proposal_id=p.pk, action="register", actor=org.users["office"])
+    return make.act(p, "register", org.users["office"])
 
 
 @pytest.mark.django_db(transaction=True)

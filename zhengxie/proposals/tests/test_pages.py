@@ -11,106 +11,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders import proposals as make
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.navigation import nav_for
 from zhengxie.notifications.models import Notification
 from zhengxie.people.choices import CollectiveKind
 from zhengxie.people.models import CollectiveProposer
 from zhengxie.proposals import workflow as wf
-from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState, ProposalState
 from zhengxie.proposals.models import Assignment, Attachment, Category, Proposal, TimelineEntry
 from zhengxie.proposals.selectors import visible_proposals
-from zhengxie.proposals.services import attachment_add, proposal_create_draft
+from zhengxie.proposals.services import attachment_add
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 VIEWERS = ["member", "member2", "office", "leader", "overseer", "unit", "unit-leader", "unit2", "unit2-leader"]
-
-
-# Builders -------------------------------------------------------------------------------------------------------
-
-
-def _draft(org, category, *, author="member", **extra):
-    data = {
-        "title": "关于加快充电桩建设的建议",
-        "analysis": "现状分析……",
-        "suggestions": "一、……",
-        "category_id": category.pk,
-        "cosigner_ids": [org.member2.pk],
-        "suggested_unit_ids": [org.unit.pk],
-    }
-    data.update(extra)
-    return proposal_create_draft(author=org.users[author], data=data)
-
-
-def _act(org, proposal, action, who, **payload):
-    return proposal_act(proposal_id=proposal.pk, action=action, actor=org.users[who], payload=payload)
-
-
-def _a_act(org, assignment, action, who, **payload):
-    return assignment_act(assignment_id=assignment.pk, action=action, actor=org.users[who], payload=payload)
-
-
-def _lead_and_co(proposal):
-    assignments = {a.role: a for a in proposal.assignments.all()}
-    return assignments["lead"], assignments["co"]
-
-
-STAGES = [
-    "draft",
-    "cosigning",
-    "submitted",
-    "registered",
-    "assigned",
-    "accepted",
-    "reply_drafted",
-    "reply_signed",
-    "evaluating",
-    "rehandling",
-    "closed",
-]
-
-
-def _proposal_at(org, category, stage: str) -> Proposal:
-    """A joint proposal walked through the real actions up to ``stage``."""
-    p = _draft(org, category)
-    steps = STAGES[1 : STAGES.index(stage) + 1]
-    for step in steps:
-        if step == "cosigning":
-            _act(org, p, "submit", "member")
-        elif step == "submitted":
-            _act(org, p, "cosign", "member2")
-        elif step == "registered":
-            _act(org, p, "register", "office")
-        elif step == "assigned":
-            units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-            _act(org, p, "assign", "office", mode="lead", units=units)
-        elif step == "accepted":
-            lead, co = _lead_and_co(p)
-            _a_act(org, lead, "accept_assignment", "unit")
-            _a_act(org, co, "accept_assignment", "unit2")
-        elif step == "reply_drafted":
-            lead, co = _lead_and_co(p)
-            _a_act(org, co, "submit_co_opinion", "unit2", text="同意")
-            _a_act(org, lead, "draft_reply", "unit", text="答复……", grade="B")
-        elif step == "reply_signed":
-            _a_act(org, _lead_and_co(p)[0], "sign_reply", "unit-leader")
-        elif step == "evaluating":
-            _a_act(org, _lead_and_co(p)[0], "approve_reply", "office")
-        elif step == "rehandling":
-            _act(org, p, "evaluate", "member", satisfaction="dissatisfied", comment="未落实")
-            _act(org, p, "request_rehandling", "office", comment="请重新办理")
-        elif step == "closed":
-            lead = _lead_and_co(p)[0]
-            _a_act(org, lead, "draft_reply", "unit", text="再次答复", grade="A")
-            _a_act(org, lead, "sign_reply", "unit-leader")
-            _a_act(org, lead, "approve_reply", "office")
-            _act(org, p, "evaluate", "member", satisfaction="satisfied")
-            _act(org, p, "close", "office")
-    p.refresh_from_db()
-    return p
 
 
 class _ButtonParser(HTMLParser):
@@ -154,10 +70,10 @@ def _snapshot(proposal) -> tuple:
 # Buttons --------------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("stage", make.STAGES)
 def test_each_role_sees_exactly_the_buttons_the_table_allows(stage, org, category, client_for):
     # given a joint proposal at this stage of its life
-    proposal = _proposal_at(org, category, stage)
+    proposal = make.joint_proposal_at(org, category, stage)
     shown_any = False
     for key in VIEWERS:
         user = org.users[key]
@@ -183,14 +99,14 @@ def test_each_role_sees_exactly_the_buttons_the_table_allows(stage, org, categor
 
 def test_buttons_of_the_office_and_the_units_at_known_stages(org, category, client_for):
     # The table's answers spelled out, so the comparison above cannot pass on two empty lists.
-    submitted = _proposal_at(org, category, "submitted")
+    submitted = make.joint_proposal_at(org, category, "submitted")
     office_buttons, _ = _buttons(client_for(org.users["office"]).get(reverse("proposals:detail", args=[submitted.pk])))
     assert office_buttons == ["return_for_revision", "register", "merge", "convert", "reject"]
     member_buttons, _ = _buttons(client_for(org.users["member"]).get(reverse("proposals:detail", args=[submitted.pk])))
     assert member_buttons == ["withdraw"]
 
-    assigned = _proposal_at(org, category, "assigned")
-    lead, co = _lead_and_co(assigned)
+    assigned = make.joint_proposal_at(org, category, "assigned")
+    lead, co = make.lead_and_co(assigned)
     url = reverse("proposals:detail", args=[assigned.pk])
     assert _buttons(client_for(org.users["unit"]).get(url)) == (
         [],
@@ -204,7 +120,7 @@ def test_buttons_of_the_office_and_the_units_at_known_stages(org, category, clie
 
 
 def test_roles_without_the_page_permission_get_403(org, category, client_for):
-    proposal = _proposal_at(org, category, "registered")
+    proposal = make.joint_proposal_at(org, category, "registered")
     for key in ("staff", "admin"):
         client = client_for(org.users[key])
         assert client.get(reverse("proposals:list")).status_code == 403
@@ -217,8 +133,8 @@ def test_roles_without_the_page_permission_get_403(org, category, client_for):
 
 def test_unit_opening_a_proposal_not_assigned_to_it_gets_the_404_page(org, category, client_for):
     # given a proposal assigned to demo-unit's unit only
-    p = _proposal_at(org, category, "registered")
-    _act(org, p, "assign", "office", mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
+    p = make.joint_proposal_at(org, category, "registered")
+    make.act(p, "assign", org.users["office"], mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
     # when demo-unit2 opens it
     response = client_for(org.users["unit2"]).get(reverse("proposals:detail", args=[p.pk]))
     # then it gets the 404 page, which says nothing of the proposal
@@ -230,15 +146,15 @@ def test_unit_opening_a_proposal_not_assigned_to_it_gets_the_404_page(org, categ
 
 
 def test_detail_answers_other_methods_only_to_those_who_see_it(org, category, client_for):
-    p = _proposal_at(org, category, "registered")
+    p = make.joint_proposal_at(org, category, "registered")
     url = reverse("proposals:detail", args=[p.pk])
     assert client_for(org.users["unit2"]).post(url).status_code == 404  # not visible: 404 whatever the method
     assert client_for(org.users["office"]).post(url).status_code == 405
 
 
 def test_overdue_assignments_are_flagged_and_due_next_names_who_acts(org, category, client_for):
-    p = _proposal_at(org, category, "reply_drafted")
-    lead, _co = _lead_and_co(p)
+    p = make.joint_proposal_at(org, category, "reply_drafted")
+    lead, _co = make.lead_and_co(p)
     url = reverse("proposals:detail", args=[p.pk])
     # before the due date: the unit sees its leader is to sign; the proposer only that the unit is handling it
     unit_page = client_for(org.users["unit"]).get(url)
@@ -261,7 +177,7 @@ def test_overdue_assignments_are_flagged_and_due_next_names_who_acts(org, catego
 
 def test_refused_proposal_actions_keep_their_status_and_change_nothing(org, category, client_for):
     u = org.users
-    p = _proposal_at(org, category, "cosigning")
+    p = make.joint_proposal_at(org, category, "cosigning")
     before = _snapshot(p)
     act = lambda action: reverse("proposals:act", args=[p.pk, action])  # noqa: E731
     # still co-signing: the office may not register yet (409)
@@ -278,7 +194,7 @@ def test_refused_proposal_actions_keep_their_status_and_change_nothing(org, cate
     assert client_for(u["member"]).get(act("withdraw")).status_code == 405
     assert _snapshot(p) == before
 
-    _act(org, p, "cosign", "member2")
+    make.act(p, "cosign", org.users["member2"])
     before = _snapshot(p)
     # a bad payload from someone who may not act at all is refused for who they are (403), not for the input
     assert client_for(u["member2"]).post(act("reject"), {"ground": "", "explanation": ""}).status_code == 403
@@ -301,8 +217,8 @@ def test_refused_proposal_actions_keep_their_status_and_change_nothing(org, cate
 
 def test_refused_assignment_actions_keep_their_status_and_change_nothing(org, category, client_for):
     u = org.users
-    p = _proposal_at(org, category, "accepted")
-    lead, co = _lead_and_co(p)
+    p = make.joint_proposal_at(org, category, "accepted")
+    lead, co = make.lead_and_co(p)
     before = _snapshot(p)
     act = lambda a, action: reverse("proposals:assignment_act", args=[a.pk, action])  # noqa: E731
     # the co-handler sees the proposal but the lead unit's assignment is not its own (403)
@@ -325,7 +241,7 @@ def test_refused_assignment_actions_keep_their_status_and_change_nothing(org, ca
 
 
 def test_an_allowed_action_through_the_page_changes_state_and_redirects(org, category, client_for):
-    p = _proposal_at(org, category, "submitted")
+    p = make.joint_proposal_at(org, category, "submitted")
     audit_before = AuditEntry.objects.count()
     response = client_for(org.users["office"]).post(
         reverse("proposals:act", args=[p.pk, "register"]), {"next": reverse("proposals:review")}
@@ -336,7 +252,7 @@ def test_an_allowed_action_through_the_page_changes_state_and_redirects(org, cat
     assert AuditEntry.objects.filter(action="proposal.register").count() == 1
     assert AuditEntry.objects.count() > audit_before
     # an address on another host is not followed
-    p2 = _proposal_at(org, category, "submitted")
+    p2 = make.joint_proposal_at(org, category, "submitted")
     response = client_for(org.users["office"]).post(
         reverse("proposals:act", args=[p2.pk, "return_for_revision"]),
         {"comment": "请补充数据", "next": "https://evil.example/"},
@@ -347,7 +263,7 @@ def test_an_allowed_action_through_the_page_changes_state_and_redirects(org, cat
 
 
 def test_assign_form_sends_the_units_with_their_roles(org, category, client_for):
-    p = _proposal_at(org, category, "registered")
+    p = make.joint_proposal_at(org, category, "registered")
     url = reverse("proposals:act", args=[p.pk, "assign"])
     office = client_for(org.users["office"])
     # lead mode needs co-handlers: refused with the message on the form
@@ -364,8 +280,8 @@ def test_assign_form_sends_the_units_with_their_roles(org, category, client_for)
 
 
 def test_evaluation_and_extension_forms_build_their_payloads(org, category, client_for):
-    p = _proposal_at(org, category, "accepted")
-    lead, _co = _lead_and_co(p)
+    p = make.joint_proposal_at(org, category, "accepted")
+    lead, _co = make.lead_and_co(p)
     unit = client_for(org.users["unit"])
     due = lead.due_date + datetime.timedelta(days=20)
     response = unit.post(
@@ -380,8 +296,8 @@ def test_evaluation_and_extension_forms_build_their_payloads(org, category, clie
     lead.refresh_from_db()
     assert lead.due_date == due
 
-    p = _proposal_at(org, category, "evaluating")
-    reply = _lead_and_co(p)[0].replies.get()
+    p = make.joint_proposal_at(org, category, "evaluating")
+    reply = make.lead_and_co(p)[0].replies.get()
     member = client_for(org.users["member"])
     url = reverse("proposals:act", args=[p.pk, "evaluate"])
     # dissatisfied needs a comment
@@ -445,7 +361,7 @@ def test_autosave_creates_then_updates_the_draft_and_audits_each_change(org, cat
 def test_autosave_refusals(org, category, client_for):
     u = org.users
     url = reverse("proposals:autosave")
-    p = _draft(org, category)
+    p = make.joint_draft(org, category)
     before = _snapshot(p)
     # someone else's draft is not found; an unknown category is refused with a message; GET is not allowed
     response = client_for(u["member2"]).post(url, _editor_post(org, category, proposal=str(p.pk)))
@@ -457,7 +373,7 @@ def test_autosave_refusals(org, category, client_for):
     assert client_for(u["unit"]).post(url, _editor_post(org, category)).status_code == 403
     assert _snapshot(p) == before
     # once submitted, the draft can no longer be saved (409)
-    _act(org, p, "submit", "member")
+    make.act(p, "submit", org.users["member"])
     before = _snapshot(p)
     response = client_for(u["member"]).post(url, _editor_post(org, category, proposal=str(p.pk), title="改"))
     assert response.status_code == 409 and "提案已提交" not in p.title
@@ -529,7 +445,7 @@ def test_collective_contact_files_in_the_collectives_name(org, category, client_
 
 def test_attachment_upload_download_and_remove(org, category, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    p = _draft(org, category)
+    p = make.joint_draft(org, category)
     member = client_for(org.users["member"])
     upload = reverse("proposals:attachment_upload", args=[p.pk])
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -553,7 +469,7 @@ def test_attachment_upload_download_and_remove(org, category, client_for, settin
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E8%B0%83%E7%A0%94%E6%8A%A5%E5%91%8A.pdf"
     assert b"".join(response.streaming_content) == PDF
     # after submission the office reads it; a unit with nothing assigned does not
-    _act(org, p, "submit", "member")
+    make.act(p, "submit", org.users["member"])
     assert client_for(org.users["office"]).get(reverse("proposals:attachment", args=[att.pk])).status_code == 200
     assert client_for(org.users["unit"]).get(reverse("proposals:attachment", args=[att.pk])).status_code == 404
     # submitted: it can no longer be removed (409)
@@ -563,7 +479,7 @@ def test_attachment_upload_download_and_remove(org, category, client_for, settin
 
 def test_draft_attachment_can_be_removed_by_its_uploader(org, category, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    p = _draft(org, category)
+    p = make.joint_draft(org, category)
     att = attachment_add(proposal_id=p.pk, actor=org.users["member"], name="a.pdf", data=PDF)
     response = client_for(org.users["member"]).post(reverse("proposals:attachment_remove", args=[att.pk]))
     assert response.status_code == 302 and Attachment.objects.count() == 0
@@ -572,8 +488,8 @@ def test_draft_attachment_can_be_removed_by_its_uploader(org, category, client_f
 
 def test_reply_attachments_follow_reply_visibility(org, category, client_for, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    p = _proposal_at(org, category, "reply_drafted")
-    lead, _co = _lead_and_co(p)
+    p = make.joint_proposal_at(org, category, "reply_drafted")
+    lead, _co = make.lead_and_co(p)
     reply = lead.replies.get()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -592,13 +508,13 @@ def test_reply_attachments_follow_reply_visibility(org, category, client_for, se
         assert client_for(org.users[key]).get(download).status_code == 404, key
     assert client_for(org.users["unit-leader"]).get(download).status_code == 200
     # once signed it has left the unit: the office and the co-handler read it, the proposer after approval
-    _a_act(org, lead, "sign_reply", "unit-leader")
+    make.act(lead, "sign_reply", org.users["unit-leader"])
     assert [client_for(org.users[k]).get(download).status_code for k in ("office", "unit2", "member")] == [
         200,
         200,
         404,
     ]
-    _a_act(org, lead, "approve_reply", "office")
+    make.act(lead, "approve_reply", org.users["office"])
     assert client_for(org.users["member"]).get(download).status_code == 200
     # the co-handler cannot attach to the lead unit's reply
     response = client_for(org.users["unit2"]).post(
@@ -618,16 +534,16 @@ def _ids(response) -> list[int]:
 def test_list_filters(org, category, client_for):
     other_category = Category.objects.create(name="社会建设", sort_order=2)
     u = org.users
-    a = _proposal_at(org, category, "assigned")  # lead: unit, co: other_unit
-    b = _draft(org, other_category, author="member2", cosigner_ids=[], title="关于学校周边交通的建议")
-    _act(org, b, "submit", "member2")
-    _act(org, b, "register", "office")
-    _act(org, b, "assign", "office", mode="single", units=[{"unit_id": org.other_unit.pk, "role": "single"}])
-    c = _draft(org, category, cosigner_ids=[], title="关于社区养老的建议")
-    _act(org, c, "submit", "member")
+    a = make.joint_proposal_at(org, category, "assigned")  # lead: unit, co: other_unit
+    b = make.joint_draft(org, other_category, author="member2", cosigner_ids=[], title="关于学校周边交通的建议")
+    make.act(b, "submit", org.users["member2"])
+    make.act(b, "register", org.users["office"])
+    make.act(b, "assign", org.users["office"], mode="single", units=[{"unit_id": org.other_unit.pk, "role": "single"}])
+    c = make.joint_draft(org, category, cosigner_ids=[], title="关于社区养老的建议")
+    make.act(c, "submit", org.users["member"])
     Proposal.objects.filter(pk=c.pk).update(year=2025)  # a proposal of last year
-    _act(org, a, "propose_key", "office", supervising_leader_id=u["leader"].pk)
-    _act(org, a, "approve_key", "leader")
+    make.act(a, "propose_key", org.users["office"], supervising_leader_id=u["leader"].pk)
+    make.act(a, "approve_key", org.users["leader"])
     office = client_for(u["office"])
     url = reverse("proposals:list")
     assert sorted(_ids(office.get(url))) == sorted([a.pk, b.pk, c.pk])
@@ -652,11 +568,11 @@ def test_list_filters(org, category, client_for):
 def test_list_query_count_does_not_grow_with_the_page(org, category, client_for, django_assert_max_num_queries):
     def make(n):
         for i in range(n):
-            p = _draft(org, category, cosigner_ids=[], title=f"提案{i}")
-            _act(org, p, "submit", "member")
-            _act(org, p, "register", "office")
+            p = make.joint_draft(org, category, cosigner_ids=[], title=f"提案{i}")
+            make.act(p, "submit", org.users["member"])
+            make.act(p, "register", org.users["office"])
             units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-            _act(org, p, "assign", "office", mode="lead", units=units)
+            make.act(p, "assign", org.users["office"], mode="lead", units=units)
 
     office = client_for(org.users["office"])
     url = reverse("proposals:list")
@@ -672,13 +588,13 @@ def test_list_query_count_does_not_grow_with_the_page(org, category, client_for,
 
 
 def test_review_queue_oldest_first_with_quick_actions(org, category, client_for):
-    first = _draft(org, category, cosigner_ids=[], title="先提交的提案")
-    _act(org, first, "submit", "member")
-    second = _draft(org, category, cosigner_ids=[], title="后提交的提案")
-    _act(org, second, "submit", "member")
+    first = make.joint_draft(org, category, cosigner_ids=[], title="先提交的提案")
+    make.act(first, "submit", org.users["member"])
+    second = make.joint_draft(org, category, cosigner_ids=[], title="后提交的提案")
+    make.act(second, "submit", org.users["member"])
     second.refresh_from_db()
     Proposal.objects.filter(pk=first.pk).update(submitted_at=second.submitted_at - datetime.timedelta(hours=1))
-    _proposal_at(org, category, "cosigning")  # not yet submitted: not in the queue
+    make.joint_proposal_at(org, category, "cosigning")  # not yet submitted: not in the queue
     response = client_for(org.users["office"]).get(reverse("proposals:review"))
     assert response.status_code == 200
     assert [row["proposal"].pk for row in response.context["rows"]] == [first.pk, second.pk]
@@ -702,8 +618,9 @@ def test_review_queue_oldest_first_with_quick_actions(org, category, client_for)
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state, second.merged_into) == (ProposalState.REGISTERED, ProposalState.MERGED, first)
+    third = make.submitted(org, category, title="第三件提案", suggested_unit_ids=[org.unit.pk])
     response = client_for(org.users["office"]).post(
-        reverse("proposals:act", args=[_submitted_third(org, category).pk, "merge"]), {"into": first.number}
+        reverse("proposals:act", args=[third.pk, "merge"]), {"into": first.number}
     )
     assert response.status_code == 302
     assert first.merged_proposals.count() == 2
@@ -711,17 +628,11 @@ def test_review_queue_oldest_first_with_quick_actions(org, category, client_for)
     page = client_for(org.users["office"]).get(reverse("proposals:detail", args=[first.pk]))
     assert [m.pk for m in page.context["merged"]] == sorted(p.pk for p in first.merged_proposals.all())
     # … and one without any merged into it does not look for them
-    alone = _submitted_third(org, category)
+    alone = make.submitted(org, category, title="第三件提案", suggested_unit_ids=[org.unit.pk])
     with CaptureQueriesContext(connection) as queries:
         page = client_for(org.users["office"]).get(reverse("proposals:detail", args=[alone.pk]))
     assert page.context["merged"] == []
     assert not [q for q in queries.captured_queries if "merged_into_id" in q["sql"].split("WHERE")[-1]]
-
-
-def _submitted_third(org, category):
-    p = _draft(org, category, cosigner_ids=[], title="第三件提案")
-    _act(org, p, "submit", "member")
-    return p
 
 
 # Categories and navigation --------------------------------------------------------------------------------------

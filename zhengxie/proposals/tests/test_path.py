@@ -3,6 +3,7 @@ co-opinion → reply signed → approved → dissatisfied → re-handling → re
 
 import pytest
 
+from tests.builders import proposals as make
 from zhengxie.audit.models import AuditEntry
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
 from zhengxie.duty.choices import DutyKind
@@ -12,28 +13,14 @@ from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState, ProposalState, Satisfaction
 from zhengxie.proposals.models import Evaluation, Proposal, TimelineEntry
-from zhengxie.proposals.services import proposal_create_draft
 from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
 
 pytestmark = pytest.mark.django_db
 
 
-def _draft(org, category, **extra):
-    data = {
-        "title": "关于加快充电桩建设的建议",
-        "analysis": "现状分析……",
-        "suggestions": "一、……",
-        "category_id": category.pk,
-        "cosigner_ids": [org.member2.pk],
-        "suggested_unit_ids": [org.unit.pk],
-    }
-    data.update(extra)
-    return proposal_create_draft(author=org.users["member"], data=data)
-
-
 def test_whole_path_with_rehandling(org, category):
     u = org.users
-    p = _draft(org, category)
+    p = make.joint_draft(org, category)
     assert p.state == ProposalState.DRAFT
     p = proposal_act(proposal_id=p.pk, action="submit", actor=u["member"])
     assert p.state == ProposalState.COSIGNING
@@ -129,7 +116,7 @@ def test_whole_path_with_rehandling(org, category):
 
 def test_refusals_change_nothing(org, category):
     u = org.users
-    p = _draft(org, category)
+    p = make.joint_draft(org, category)
     Proposal.objects.filter(pk=p.pk).update(title="")
     before = (AuditEntry.objects.count(), TimelineEntry.objects.count(), Notification.objects.count())
     with pytest.raises(NotVisible):

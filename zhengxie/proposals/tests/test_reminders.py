@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.builders.org import PASSWORD, make_member
-from zhengxie.accounts.services import account_create
+from tests.builders import proposals as make
+from tests.builders.org import member_with_account
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
@@ -18,7 +18,6 @@ from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.choices import AssignmentState, CosignState, ProposalState
 from zhengxie.proposals.models import Assignment, Proposal, ReminderLog, TimelineEntry
-from zhengxie.proposals.services import proposal_create_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -30,34 +29,6 @@ def _at(time_machine, day: datetime.date, hour: int = 10, minute: int = 0) -> da
     moment = datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
     time_machine.move_to(moment, tick=False)
     return moment
-
-
-def _submitted(org, category, *, author="member", cosigners=(), title="关于加快充电桩建设的建议") -> Proposal:
-    data = {"title": title, "analysis": "现状分析", "suggestions": "一、……", "category_id": category.pk}
-    if cosigners:
-        data["cosigner_ids"] = [m.pk for m in cosigners]
-    p = proposal_create_draft(author=org.users[author], data=data)
-    return proposal_act(proposal_id=p.pk, action="submit", actor=org.users[author])
-
-
-def _assigned(org, category, *, author="member", units=None, mode="single", title="关于加快充电桩建设的建议"):
-    p = _submitted(org, category, author=author, title=title)
-    office = org.users["office"]
-    proposal_act(proposal_id=p.pk, action="register", actor=office)
-    units = units or [{"unit_id": org.unit.pk, "role": "single"}]
-    proposal_act(proposal_id=p.pk, action="assign", actor=office, payload={"mode": mode, "units": units})
-    return Proposal.objects.get(pk=p.pk), list(Assignment.objects.filter(proposal=p).order_by("id"))
-
-
-def _reply(org, a: Assignment, *, grade="B", staff="unit", leader="unit-leader") -> None:
-    a.refresh_from_db()
-    if a.state == AssignmentState.PENDING:
-        assignment_act(assignment_id=a.pk, action="accept_assignment", actor=org.users[staff])
-    assignment_act(
-        assignment_id=a.pk, action="draft_reply", actor=org.users[staff], payload={"text": "答复", "grade": grade}
-    )
-    assignment_act(assignment_id=a.pk, action="sign_reply", actor=org.users[leader])
-    assignment_act(assignment_id=a.pk, action="approve_reply", actor=org.users["office"], payload={})
 
 
 def _notes(kind: str):
@@ -77,8 +48,7 @@ def _days(first: datetime.date, last: datetime.date):
 
 @pytest.fixture
 def member3(org):
-    user = account_create(username="demo-member3", password=PASSWORD, display_name="王委员")
-    return make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=user, term=org.term)
+    return member_with_account(org, username="demo-member3", name="王委员", seq=3)
 
 
 # Due dates -----------------------------------------------------------------------------------------------------
@@ -86,7 +56,8 @@ def member3(org):
 
 def test_due_date_reminders_go_30_7_and_1_days_before_to_the_unit(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     assert a.due_date == D(2026, 6, 2)  # three months
     sent_on = {day: n for day in _days(D(2026, 3, 2), D(2026, 6, 10)) if (n := reminders.due_date_reminders(today=day))}
     assert sent_on == {D(2026, 5, 3): 1, D(2026, 5, 26): 1, D(2026, 6, 1): 1}
@@ -106,7 +77,8 @@ def test_due_date_reminders_go_30_7_and_1_days_before_to_the_unit(org, category,
 
 def test_due_date_reminders_follow_an_extension_and_stop_once_replied(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     assignment_act(assignment_id=a.pk, action="accept_assignment", actor=org.users["unit"])
     assert reminders.due_date_reminders(today=D(2026, 5, 26)) == 1
     assignment_act(
@@ -118,14 +90,15 @@ def test_due_date_reminders_follow_an_extension_and_stop_once_replied(org, categ
     assignment_act(assignment_id=a.pk, action="decide_extension", actor=org.users["office"], payload={"approve": True})
     assert reminders.due_date_reminders(today=D(2026, 6, 1)) == 0  # the old due date no longer counts
     assert reminders.due_date_reminders(today=D(2026, 6, 25)) == 1  # 7 days before the new one
-    _reply(org, a)
+    make.approve_reply(org, a)
     assert reminders.due_date_reminders(today=D(2026, 7, 1)) == 0
     assert _notes("proposal.due_soon").filter(recipient=org.users["unit"]).count() == 2
 
 
 def test_overdue_assignments_are_flagged_every_day_to_the_unit_and_the_office_list(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, [a] = _assigned(org, category)
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
     assert reminders.overdue_flags(today=D(2026, 6, 2)) == 0  # due today is not overdue
     assert reminders.overdue_flags(today=D(2026, 6, 3)) == 2  # the unit's flag and the office list
     assert reminders.overdue_flags(today=D(2026, 6, 3)) == 0
@@ -138,16 +111,16 @@ def test_overdue_assignments_are_flagged_every_day_to_the_unit_and_the_office_li
     assert reminders.overdue_flags(today=D(2026, 6, 4)) == 2  # every day
     assert _notes("proposal.overdue").last().body == "办理期限 2026-06-02，已超期 2 天。"
     assert (_notes("proposal.overdue").count(), _notes("proposal.overdue_list").count()) == (4, 2)
-    _reply(org, a)
+    make.approve_reply(org, a)
     assert reminders.overdue_flags(today=D(2026, 6, 5)) == 0  # replied: no longer overdue
 
 
 def test_a_co_handler_that_never_answered_is_not_chased_once_the_proposal_is_replied(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-    p, [lead, co] = _assigned(org, category, mode="lead", units=units)
+    p = make.assigned(org, category, mode="lead", units=[(org.unit, "lead"), (org.other_unit, "co")])
+    lead, co = make.assignments_of(p)
     assignment_act(assignment_id=co.pk, action="accept_assignment", actor=org.users["unit2"])
-    _reply(org, lead)
+    make.approve_reply(org, lead)
     proposal_act(proposal_id=p.pk, action="evaluate", actor=org.users["member"], payload={"satisfaction": "satisfied"})
     proposal_act(proposal_id=p.pk, action="close", actor=org.users["office"])
     assert Assignment.objects.get(pk=co.pk).state == AssignmentState.ACCEPTED  # it never sent its opinion
@@ -160,8 +133,8 @@ def test_a_co_handler_that_never_answered_is_not_chased_once_the_proposal_is_rep
 
 def test_overseers_get_the_overdue_digest_on_mondays_once_a_week(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    _assigned(org, category)
-    _assigned(org, category, title="关于改善老旧小区停车的建议")
+    make.assigned(org, category)
+    make.assigned(org, category, title="关于改善老旧小区停车的建议")
     _at(time_machine, D(2026, 6, 8), hour=6)
     digests = {day: reminders.run_daily(today=day)["overseer_digest"] for day in _days(D(2026, 6, 1), D(2026, 6, 15))}
     assert {day for day, n in digests.items() if n} == {D(2026, 6, 1), D(2026, 6, 8), D(2026, 6, 15)}
@@ -183,7 +156,7 @@ def test_overseers_get_the_overdue_digest_on_mondays_once_a_week(org, category, 
 
 def test_cosign_window_lapses_and_the_proposal_moves_on_with_those_who_confirmed(org, category, member3, time_machine):
     submitted_at = _at(time_machine, D(2026, 3, 2), hour=10)
-    p = _submitted(org, category, cosigners=[org.member2, member3])
+    p = make.submitted(org, category, cosigners=[org.member2, member3])
     assert p.state == ProposalState.COSIGNING
     assert p.cosign_deadline == submitted_at + datetime.timedelta(days=7)
     proposal_act(proposal_id=p.pk, action="cosign", actor=org.users["member2"])
@@ -220,10 +193,10 @@ def test_cosign_window_lapses_and_the_proposal_moves_on_with_those_who_confirmed
 
 def test_a_silent_unit_is_taken_to_accept_after_five_working_days_across_national_day(org, category, time_machine):
     _at(time_machine, D(2026, 9, 30))
-    p, [a] = _assigned(org, category)
-    _q, [disputed] = _assigned(
-        org, category, title="关于学校周边交通的建议", units=[{"unit_id": org.other_unit.pk, "role": "single"}]
-    )
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    q = make.assigned(org, category, title="关于学校周边交通的建议", units=[(org.other_unit, "single")])
+    [disputed] = make.assignments_of(q)
     # 8, 9, 10 (a worked Saturday), 12 and 13 October are the five working days after 30 September.
     assert a.dispute_deadline == D(2026, 10, 13)
     _at(time_machine, D(2026, 10, 13), hour=17)
@@ -254,8 +227,8 @@ def test_evaluation_reminder_three_days_before_the_window_ends_to_each_proposer_
     org, category, time_machine
 ):
     _at(time_machine, D(2026, 9, 30))
-    lead = _submitted(org, category)
-    merged = _submitted(org, category, author="member2", title="关于充电桩布局的建议")
+    lead = make.submitted(org, category)
+    merged = make.submitted(org, category, author="member2", title="关于充电桩布局的建议")
     office = org.users["office"]
     proposal_act(proposal_id=merged.pk, action="merge", actor=office, payload={"into": lead.pk})
     proposal_act(
@@ -264,7 +237,7 @@ def test_evaluation_reminder_three_days_before_the_window_ends_to_each_proposer_
         actor=office,
         payload={"mode": "single", "units": [{"unit_id": org.unit.pk, "role": "single"}]},
     )
-    _reply(org, lead.assignments.get())
+    make.approve_reply(org, lead.assignments.get())
     lead.refresh_from_db()
     # 15 working days after 30 September: the holiday and the weekends do not count, Saturday 10 October does.
     assert (lead.state, lead.evaluation_deadline) == (ProposalState.EVALUATING, D(2026, 10, 27))
@@ -283,8 +256,9 @@ def test_evaluation_reminder_three_days_before_the_window_ends_to_each_proposer_
 
 def test_followup_reminder_on_the_followup_date(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    p, [a] = _assigned(org, category)
-    _reply(org, a, grade="B")
+    p = make.assigned(org, category)
+    [a] = make.assignments_of(p)
+    make.approve_reply(org, a, grade="B")
     office = org.users["office"]
     proposal_act(proposal_id=p.pk, action="evaluate", actor=org.users["member"], payload={"satisfaction": "satisfied"})
     proposal_act(proposal_id=p.pk, action="close", actor=office)
@@ -300,7 +274,7 @@ def test_followup_reminder_on_the_followup_date(org, category, time_machine):
 
 def test_run_daily_twice_on_the_same_day_tells_nobody_twice(org, category, time_machine):
     _at(time_machine, D(2026, 3, 2))
-    _assigned(org, category)
+    make.assigned(org, category)
     _at(time_machine, D(2026, 6, 8), hour=6)  # a Monday after the due date
     first = reminders.run_daily(today=D(2026, 6, 8))
     assert first == {
@@ -321,8 +295,8 @@ def test_run_daily_twice_on_the_same_day_tells_nobody_twice(org, category, time_
 
 def test_periodic_tasks_run_their_jobs(org, category, member3, time_machine):
     _at(time_machine, D(2026, 3, 2), hour=10)
-    cosigning = _submitted(org, category, cosigners=[member3], title="关于社区养老服务的建议")
-    _p, [a] = _assigned(org, category)
+    cosigning = make.submitted(org, category, cosigners=[member3], title="关于社区养老服务的建议")
+    [a] = make.assignments_of(make.assigned(org, category))
 
     _at(time_machine, D(2026, 3, 8), hour=12)
     assert tasks.cosign_reminders.call_local() == 1

@@ -2,22 +2,19 @@
 expected values for every breakdown; each figure's filters list exactly the proposals behind it."""
 
 import datetime
-import zoneinfo
-from dataclasses import dataclass
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.builders.org import PASSWORD, make_member
-from zhengxie.accounts.services import account_create, api_token_issue
-from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Session
-from zhengxie.proposals.actions import assignment_act, proposal_act
-from zhengxie.proposals.models import Assignment, Category, Proposal, Reply, StatisticsSnapshot
+from tests.builders import proposals as make
+from tests.builders.statistics import REPORT_DAY, REVIEW_DAY, SH, at, build_scenario
+from zhengxie.accounts.services import api_token_issue
+from zhengxie.people.models import HandlingUnit, Session
+from zhengxie.proposals.actions import assignment_act
+from zhengxie.proposals.models import Category, Reply, StatisticsSnapshot
 from zhengxie.proposals.selectors import current_replies, proposal_list, visible_proposals
-from zhengxie.proposals.services import proposal_create_draft
 from zhengxie.proposals.statistics import (
     ScopeError,
     current_replies_q,
@@ -28,237 +25,6 @@ from zhengxie.proposals.statistics.counting import _Reads
 from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
 
 pytestmark = pytest.mark.django_db
-
-SH = zoneinfo.ZoneInfo("Asia/Shanghai")
-SESSION_DAY = datetime.datetime(2026, 1, 7, 10, 0, tzinfo=SH)  # in the 5th session's filing window
-REVIEW_DAY = datetime.datetime(2026, 2, 10, 10, 0, tzinfo=SH)
-HANDLING_DAY = datetime.datetime(2026, 2, 20, 10, 0, tzinfo=SH)
-LATE_DAY = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=SH)  # after P2's due date 2026-03-10
-CLOSING_DAY = datetime.datetime(2026, 4, 20, 10, 0, tzinfo=SH)  # P2's evaluation window has passed
-NEW_YEAR = datetime.datetime(2027, 1, 1, 0, 30, tzinfo=SH)  # 2026-12-31 16:30 UTC: after the term, in 2027
-REPORT_DAY = datetime.date(2026, 6, 1)
-
-
-def at(moment: datetime.datetime):
-    return time_machine.travel(moment, tick=False)
-
-
-@dataclass
-class Scenario:
-    org: object
-    p: dict  # "P1" … "P14" -> Proposal
-    categories: dict
-    collective: CollectiveProposer
-    party2: Party
-    member3: Member
-    member4: Member
-
-    def refresh(self):
-        for key, proposal in self.p.items():
-            self.p[key] = Proposal.objects.get(pk=proposal.pk)
-        return self
-
-
-def _member_with_account(org, *, username: str, name: str, sector, party, seq: int) -> Member:
-    user = account_create(username=username, password=PASSWORD, display_name=name)
-    return make_member(name=name, sector=sector, party=party, seq=seq, user=user, term=org.term)
-
-
-def _draft(author, category, title: str, **extra):
-    data = {
-        "title": title,
-        "analysis": f"{title}的现状与问题。",
-        "suggestions": f"一、{title}的具体措施。",
-        "category_id": category.pk,
-    }
-    data.update(extra)
-    return proposal_create_draft(author=author, data=data)
-
-
-def _act(proposal, action, actor, **payload):
-    return proposal_act(proposal_id=proposal.pk, action=action, actor=actor, payload=payload)
-
-
-def _a(proposal, unit) -> Assignment:
-    return Assignment.objects.exclude(state="reassigned").get(proposal=proposal, unit=unit)
-
-
-def _reply(assignment, staff, leader, office, drafted_grade: str, **approval):
-    text = f"{assignment.unit.short_name}答复：已研究办理。\n第二段。"
-    assignment_act(
-        assignment_id=assignment.pk, action="draft_reply", actor=staff, payload={"text": text, "grade": drafted_grade}
-    )
-    assignment_act(assignment_id=assignment.pk, action="sign_reply", actor=leader)
-    assignment_act(assignment_id=assignment.pk, action="approve_reply", actor=office, payload=approval)
-
-
-def build_scenario(org, category) -> Scenario:
-    """A year of proposals, see the expected figures in test_year_figures_are_exact.
-
-    P1 joint (member2, member3 confirm), session, 经济 → lead 住建局 + co 教体局, B on time, satisfied + P5's
-       proposer basically satisfied, closed, key.            P5 (member2, session, 经济) merged into P1.
-    P2 individual (member4 declined), session, 社会 → single 住建局 due 03-10, A approved late, closed unrated,
-       excellent.
-    P3 member2, 经济 → separate 住建局 (A corrected to C, on time) and 教体局 (accepted, overdue on 06-01).
-    P4 collective (民革), 经济: registered only.            P6 session, 社会: rejected.   P7 member2, 社会: converted.
-    P8 社会: withdrawn after reaching the office.            P9 member4: withdrawn as a draft.
-    P10 cosigning (member3 never answers).                  P11 经济: pending review.    P12: returned to draft.
-    P13 member2, 社会 → 住建局 disputes, reassigned to 教体局: B on time, dissatisfied, re-handling (overdue on 06-01).
-    P14 submitted 2027-01-01 00:30 (after the term).
-    """
-    u = org.users
-    office, leader = u["office"], u["leader"]
-    Session.objects.filter(term=org.term, number=5).update(proposal_window_opens=datetime.date(2025, 12, 1))
-    party2 = Party.objects.create(name="中国民主同盟", short_name="民盟", sort_order=1)
-    org.party.sort_order = 0
-    org.party.save(update_fields=["sort_order"])
-    Member.objects.filter(pk=org.member2.pk).update(party=party2)
-    member3 = _member_with_account(
-        org, username="demo-member3", name="王委员", sector=org.sector, party=org.party, seq=3
-    )
-    member4 = _member_with_account(
-        org, username="demo-member4", name="赵委员", sector=org.other_sector, party=party2, seq=4
-    )
-    social = Category.objects.create(name="社会建设", sort_order=2)
-    culture = Category.objects.create(name="文化建设", sort_order=3)
-    collective = CollectiveProposer.objects.create(name="民革新建区基层委员会", kind="party", party=org.party)
-    collective.contacts.add(u["staff"])
-    m1, m2, m3, m4 = u["member"], u["member2"], member3.user, member4.user
-    econ = category
-    p = {}
-
-    with at(SESSION_DAY):
-        p["P1"] = _draft(
-            m1,
-            econ,
-            "关于加快新能源汽车充电桩建设的建议",
-            cosigner_ids=[org.member2.pk, member3.pk],
-            suggested_unit_ids=[org.unit.pk],
-        )
-        _act(p["P1"], "submit", m1)
-        _act(p["P1"], "cosign", m2)
-        _act(p["P1"], "cosign", m3)
-        p["P2"] = _draft(m1, social, "关于完善社区养老服务的建议", cosigner_ids=[member4.pk])
-        _act(p["P2"], "submit", m1)
-        _act(p["P2"], "decline_cosign", m4)
-        p["P5"] = _draft(m2, econ, "关于充电桩进小区的建议")
-        _act(p["P5"], "submit", m2)
-        p["P6"] = _draft(m1, social, "关于某企业产品推广的建议")
-        _act(p["P6"], "submit", m1)
-
-    with at(REVIEW_DAY):
-        p["P3"] = _draft(m2, econ, "关于优化营商环境的建议")
-        p["P4"] = _draft(u["staff"], econ, "关于发展总部经济的建议", collective_id=collective.pk)
-        p["P7"] = _draft(m2, social, "关于路灯维修的意见")
-        p["P8"] = _draft(m1, social, "关于校园周边交通的建议")
-        p["P9"] = _draft(m4, social, "关于公园管理的建议")
-        p["P10"] = _draft(m1, econ, "关于预制菜产业链的建议", cosigner_ids=[member3.pk])
-        p["P11"] = _draft(m1, econ, "关于物流园区建设的建议")
-        p["P12"] = _draft(m1, econ, "关于湿地保护的建议")
-        p["P13"] = _draft(m2, social, "关于学校午餐供应的建议")
-        for key, author in [
-            ("P3", m2),
-            ("P4", u["staff"]),
-            ("P7", m2),
-            ("P8", m1),
-            ("P10", m1),
-            ("P11", m1),
-            ("P12", m1),
-            ("P13", m2),
-        ]:
-            _act(p[key], "submit", author)
-        _act(p["P9"], "withdraw", m4)
-        _act(p["P8"], "withdraw", m1)
-        _act(p["P12"], "return_for_revision", office, comment="请补充数据")
-        for key in ["P1", "P2", "P3", "P4", "P13"]:
-            _act(p[key], "register", office)
-        _act(p["P5"], "merge", office, into=p["P1"].pk)
-        _act(p["P6"], "reject", office, ground="promotion", explanation="推介企业产品")
-        _act(p["P7"], "convert", office, kind="opinion_report")
-        _act(
-            p["P1"],
-            "assign",
-            office,
-            mode="lead",
-            units=[{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}],
-        )
-        _act(
-            p["P2"],
-            "assign",
-            office,
-            mode="single",
-            units=[{"unit_id": org.unit.pk, "role": "single"}],
-            due_date="2026-03-10",
-        )
-        _act(
-            p["P3"],
-            "assign",
-            office,
-            mode="separate",
-            units=[{"unit_id": org.unit.pk, "role": "separate"}, {"unit_id": org.other_unit.pk, "role": "separate"}],
-        )
-        _act(p["P13"], "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
-        disputed = _a(p["P13"], org.unit)
-        assignment_act(
-            assignment_id=disputed.pk,
-            action="dispute_assignment",
-            actor=u["unit"],
-            payload={"reason": "学校午餐属教体局职责"},
-        )
-        assignment_act(
-            assignment_id=disputed.pk,
-            action="resolve_dispute",
-            actor=office,
-            payload={
-                "decision": "reassign",
-                "comment": "改交教体局",
-                "units": [{"unit_id": org.other_unit.pk, "role": "single"}],
-            },
-        )
-
-    with at(HANDLING_DAY):
-        _act(p["P1"], "propose_key", office, supervising_leader_id=leader.pk)
-        _act(p["P1"], "approve_key", leader)
-        unit, unit2 = org.unit, org.other_unit
-        for proposal, who, staff in [
-            ("P1", unit, u["unit"]),
-            ("P1", unit2, u["unit2"]),
-            ("P2", unit, u["unit"]),
-            ("P3", unit, u["unit"]),
-            ("P3", unit2, u["unit2"]),
-            ("P13", unit2, u["unit2"]),
-        ]:
-            assignment_act(assignment_id=_a(p[proposal], who).pk, action="accept_assignment", actor=staff)
-        assignment_act(
-            assignment_id=_a(p["P1"], unit2).pk,
-            action="submit_co_opinion",
-            actor=u["unit2"],
-            payload={"text": "同意主办单位意见"},
-        )
-        _reply(_a(p["P1"], unit), u["unit"], u["unit-leader"], office, "B")
-        _reply(_a(p["P3"], unit), u["unit"], u["unit-leader"], office, "A", grade="C", note="受条件限制")
-        _reply(_a(p["P13"], unit2), u["unit2"], u["unit2-leader"], office, "B")
-        _act(p["P13"], "evaluate", m2, satisfaction="dissatisfied", comment="未解决实际问题")
-        _act(p["P13"], "request_rehandling", office, comment="请重新办理")
-        _act(p["P1"], "evaluate", m1, satisfaction="satisfied")
-        _act(p["P1"], "evaluate", m2, satisfaction="basically_satisfied")
-        _act(p["P1"], "close", office)
-
-    with at(LATE_DAY):
-        _reply(_a(p["P2"], org.unit), u["unit"], u["unit-leader"], office, "A")
-
-    with at(CLOSING_DAY):
-        _act(p["P2"], "close", office)
-        _act(p["P2"], "nominate_excellent", office)
-        _act(p["P2"], "approve_excellent", leader)
-
-    with at(NEW_YEAR):
-        p["P14"] = _draft(m1, econ, "关于新年文化活动的建议")
-        _act(p["P14"], "submit", m1)
-
-    return Scenario(
-        org, p, {"econ": econ, "social": social, "culture": culture}, collective, party2, member3, member4
-    ).refresh()
 
 
 @pytest.fixture
@@ -484,14 +250,14 @@ def test_a_session_proposal_drafted_before_new_year_counts_with_its_session(scen
     session = Session.objects.get(term=org.term, number=5)
     before = _stats(office, session=str(session.pk))
     with at(datetime.datetime(2025, 12, 15, 10, 0, tzinfo=SH)):
-        early = _draft(
-            org.users["member"], scenario.categories["econ"], "关于冬季供暖保障的建议", cosigner_ids=[org.member2.pk]
+        early = make.draft(
+            org, scenario.categories["econ"], title="关于冬季供暖保障的建议", cosigner_ids=[org.member2.pk]
         )
-        _act(early, "submit", org.users["member"])
-        _act(early, "cosign", org.users["member2"])
+        make.act(early, "submit", org.users["member"])
+        make.act(early, "cosign", org.users["member2"])
     with at(REVIEW_DAY):
-        _act(early, "register", office)
-        _act(early, "assign", office, mode="single", units=[{"unit_id": org.other_unit.pk, "role": "single"}])
+        make.act(early, "register", office)
+        make.act(early, "assign", office, mode="single", units=[{"unit_id": org.other_unit.pk, "role": "single"}])
     early.refresh_from_db()
     assert (early.year, early.session_id, early.is_session_proposal) == (2025, session.pk, True)
 
@@ -517,14 +283,14 @@ def test_current_replies_in_sql_are_the_selectors_current_replies(scenario):
     # a re-handling draft and a reply returned by the office change nothing
     u, org = scenario.org.users, scenario.org
     with at(datetime.datetime(2026, 3, 2, 10, tzinfo=SH)):
-        rehandled = _a(scenario.p["P13"], org.other_unit)
+        rehandled = make.assignment_of(scenario.p["P13"], org.other_unit)
         assignment_act(
             assignment_id=rehandled.pk,
             action="draft_reply",
             actor=u["unit2"],
             payload={"text": "再次答复", "grade": "A"},
         )
-        separate = _a(scenario.p["P3"], org.other_unit)
+        separate = make.assignment_of(scenario.p["P3"], org.other_unit)
         assignment_act(
             assignment_id=separate.pk, action="draft_reply", actor=u["unit2"], payload={"text": "答复", "grade": "B"}
         )
@@ -561,10 +327,7 @@ def test_leaders_and_overseers_see_the_same_figures(scenario):
 def _assigned_proposals(org, category, units):
     with at(REVIEW_DAY):
         for i, unit in enumerate(units):
-            p = _draft(org.users["member"], category, f"关于第{i}项工作的建议")
-            _act(p, "submit", org.users["member"])
-            _act(p, "register", org.users["office"])
-            _act(p, "assign", org.users["office"], mode="single", units=[{"unit_id": unit.pk, "role": "single"}])
+            make.assigned(org, category, title=f"关于第{i}项工作的建议", units=[(unit, "single")])
 
 
 def _queries_for_statistics(user) -> tuple[int, dict]:

@@ -14,7 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.builders import proposals as make
 from tests.builders.org import PASSWORD, make_member
+from tests.builders.statistics import REPORT_DAY, SH, at, build_scenario
 from zhengxie.accounts.services import account_create, api_token_issue, role_grant
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import NotAllowed
@@ -22,15 +24,12 @@ from zhengxie.core.roles import Role
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member, Party, Sector, UnitStaff
 from zhengxie.people.services import unit_update
 from zhengxie.proposals import reminders, statistics, tasks
-from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.api_reports import StatisticsOut
-from zhengxie.proposals.models import Assignment, Category, Proposal, StatisticsChange, StatisticsSnapshot
+from zhengxie.proposals.models import Category, Proposal, StatisticsChange, StatisticsSnapshot
 from zhengxie.proposals.selectors import visible_proposals
-from zhengxie.proposals.services import category_update, proposal_create_draft
+from zhengxie.proposals.services import category_update
 from zhengxie.proposals.statistics import live_report, resolve_scope, statistics_report
 from zhengxie.proposals.tests.checks import assert_stored_figures_follow_the_replies
-
-from .test_statistics import REPORT_DAY, SH, at, build_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -54,29 +53,6 @@ def read(user, when=REPORT_DAY, **scope):
         live = live_report(visible=visible_proposals(fresh_user), scope=resolve_scope(**scope)).figures()
     assert figures == live
     return report
-
-
-def _draft(author, category, title: str, **extra):
-    data = {
-        "title": title,
-        "analysis": f"{title}：现状。",
-        "suggestions": f"{title}：建议。",
-        "category_id": category.pk,
-    }
-    data.update(extra)
-    return proposal_create_draft(author=author, data=data)
-
-
-def _act(proposal, action, actor, **payload):
-    return proposal_act(proposal_id=proposal.pk, action=action, actor=actor, payload=payload)
-
-
-def _as(assignment, action, actor, **payload):
-    return assignment_act(assignment_id=assignment.pk, action=action, actor=actor, payload=payload)
-
-
-def _a(proposal, unit) -> Assignment:
-    return Assignment.objects.exclude(state="reassigned").get(proposal=proposal, unit=unit)
 
 
 # A snapshot is what a fresh computation gives ----------------------------------------------------------------------
@@ -159,11 +135,13 @@ def test_everyone_who_may_open_the_statistics_sees_the_shared_snapshot(scenario,
     busy_member = make_member(name="兼任委员", sector=org.sector, party=org.party, seq=9, user=busy, term=org.term)
     UnitStaff.objects.create(unit=org.unit, user=busy)
     with at(DAY):
-        _draft(busy, category, "关于兼任委员自己草稿的建议")  # a draft only its author sees
-        invited = _draft(users["member"], category, "关于邀请兼任委员联名的建议", cosigner_ids=[busy_member.pk])
-        _act(invited, "submit", users["member"])  # co-signing: visible to the invited co-signer
-        withdrawn = _draft(busy, category, "关于撤回草稿的建议")
-        _act(withdrawn, "withdraw", busy)  # withdrawn before it was ever submitted: its author's alone
+        make.draft(org, category, author=busy, title="关于兼任委员自己草稿的建议")  # a draft only its author sees
+        invited = make.draft(
+            org, category, author=users["member"], title="关于邀请兼任委员联名的建议", cosigner_ids=[busy_member.pk]
+        )
+        make.act(invited, "submit", users["member"])  # co-signing: visible to the invited co-signer
+        withdrawn = make.draft(org, category, author=busy, title="关于撤回草稿的建议")
+        make.act(withdrawn, "withdraw", busy)  # withdrawn before it was ever submitted: its author's alone
     office = users["office"]
     shared = read(office).figures()
     for user in (busy, users["leader"], users["overseer"], office):
@@ -203,7 +181,7 @@ def test_yesterdays_snapshot_is_not_served_today(scenario):
     """P2's due date is 2026-03-10: it is overdue from the 11th, so the figures of the 10th are stale on the 11th."""
     office = scenario.org.users["office"]
     p = Proposal.objects.get(pk=scenario.p["P3"].pk)
-    assignment = _a(p, scenario.org.other_unit)
+    assignment = make.assignment_of(p, scenario.org.other_unit)
     day = assignment.due_date
     before = read(office, when=day)
     assert before.as_of == day
@@ -240,26 +218,26 @@ def test_every_action_that_counts_makes_the_next_read_recompute(org, category):
     step(changed=True)  # the first read stores
     step(changed=False)
     with at(DAY):
-        p = _draft(m1, category, "关于老旧小区加装电梯的建议", cosigner_ids=[org.member2.pk])
-        other = _draft(m2, category, "关于社区食堂的建议")
-        spare = _draft(m2, category, "关于口袋公园的建议")
+        p = make.draft(org, category, author=m1, title="关于老旧小区加装电梯的建议", cosigner_ids=[org.member2.pk])
+        other = make.draft(org, category, author=m2, title="关于社区食堂的建议")
+        spare = make.draft(org, category, author=m2, title="关于口袋公园的建议")
     step(changed=False)  # drafts are counted nowhere
     with at(DAY):
-        _act(p, "submit", m1)
+        make.act(p, "submit", m1)
     step(changed=True)
     with at(DAY):
-        _act(p, "cosign", m2)
+        make.act(p, "cosign", m2)
     f = step(changed=True)
     assert totals(f)["received"] == 1 and f["by_proposer_type"][1]["received"]["value"] == 1  # joint
     with at(DAY):
         for q in (other, spare):
-            _act(q, "submit", m2)
-        _act(p, "register", office)
-        _act(other, "merge", office, into=p.pk)
+            make.act(q, "submit", m2)
+        make.act(p, "register", office)
+        make.act(other, "merge", office, into=p.pk)
     f = step(changed=True)
     assert (totals(f)["registered"], totals(f)["merged"], totals(f)["pending"]) == (1, 1, 1)
     with at(DAY):
-        _act(
+        make.act(
             p,
             "assign",
             office,
@@ -269,92 +247,94 @@ def test_every_action_that_counts_makes_the_next_read_recompute(org, category):
     f = step(changed=True)
     assert [(r["id"], r["assigned"]["value"]) for r in f["by_unit"]] == [(unit.pk, 1), (unit2.pk, 1)]
     with at(DAY):
-        _as(_a(p, unit), "accept_assignment", u["unit"])
-        _as(_a(p, unit2), "accept_assignment", u["unit2"])
+        make.act(make.assignment_of(p, unit), "accept_assignment", u["unit"])
+        make.act(make.assignment_of(p, unit2), "accept_assignment", u["unit2"])
     step(changed=True)
     with at(DAY):
-        _as(_a(p, unit), "record_contact", u["unit"], date="2026-02-10", way="phone", summary="电话沟通")
-        _as(_a(p, unit), "request_extension", u["unit"], due_date="2026-06-10", reason="需要调研")
+        make.act(
+            make.assignment_of(p, unit), "record_contact", u["unit"], date="2026-02-10", way="phone", summary="电话沟通"
+        )
+        make.act(make.assignment_of(p, unit), "request_extension", u["unit"], due_date="2026-06-10", reason="需要调研")
     step(changed=False)  # contacts and extension requests are counted nowhere
     with at(DAY):
-        _as(_a(p, unit), "decide_extension", office, approve=True)
+        make.act(make.assignment_of(p, unit), "decide_extension", office, approve=True)
     step(changed=True)  # the due date moved: "on time" and "overdue" read it
     with at(DAY):
-        _as(_a(p, unit2), "submit_co_opinion", u["unit2"], text="同意")
-        _as(_a(p, unit), "draft_reply", u["unit"], text="答复稿", grade="A")
+        make.act(make.assignment_of(p, unit2), "submit_co_opinion", u["unit2"], text="同意")
+        make.act(make.assignment_of(p, unit), "draft_reply", u["unit"], text="答复稿", grade="A")
     step(changed=True)
     with at(DAY):
-        _as(_a(p, unit), "sign_reply", u["unit-leader"])
-        _as(_a(p, unit), "return_reply", office, comment="请补充")
-        _as(_a(p, unit), "draft_reply", u["unit"], text="答复稿二", grade="A")
-        _as(_a(p, unit), "sign_reply", u["unit-leader"])
+        make.act(make.assignment_of(p, unit), "sign_reply", u["unit-leader"])
+        make.act(make.assignment_of(p, unit), "return_reply", office, comment="请补充")
+        make.act(make.assignment_of(p, unit), "draft_reply", u["unit"], text="答复稿二", grade="A")
+        make.act(make.assignment_of(p, unit), "sign_reply", u["unit-leader"])
     step(changed=True)
     with at(DAY):
         # the office corrects the grade on approval
-        _as(_a(p, unit), "approve_reply", office, grade="C", note="受条件限制")
+        make.act(make.assignment_of(p, unit), "approve_reply", office, grade="C", note="受条件限制")
     f = step(changed=True)
     assert [(r["grade"], r["count"]["value"]) for r in f["by_grade"]] == [("A", 0), ("B", 0), ("C", 1)]
     assert states(f)["evaluating"] == 1
     with at(DAY):
-        _act(p, "evaluate", m1, satisfaction="dissatisfied", comment="未解决")
+        make.act(p, "evaluate", m1, satisfaction="dissatisfied", comment="未解决")
     f = step(changed=True)
     assert [r["count"]["value"] for r in f["satisfaction"]] == [0, 0, 1, 0]
     with at(DAY):
-        _act(p, "evaluate", m2, satisfaction="satisfied")  # on behalf of the merged proposal
+        make.act(p, "evaluate", m2, satisfaction="satisfied")  # on behalf of the merged proposal
     f = step(changed=True)
     assert [r["count"]["value"] for r in f["satisfaction"]] == [1, 0, 1, 0]
     with at(DAY):
-        _act(p, "propose_key", office, supervising_leader_id=leader.pk)
+        make.act(p, "propose_key", office, supervising_leader_id=leader.pk)
     step(changed=True)
     with at(DAY):
-        _act(p, "approve_key", leader)
+        make.act(p, "approve_key", leader)
     f = step(changed=True)
     assert totals(f)["key"] == 1 and [r["id"] for r in f["key_proposals"]] == [p.pk]
     with at(DAY):
-        _act(p, "record_supervision", leader, kind="site_visit", date="2026-02-10", findings="实地查看")
+        make.act(p, "record_supervision", leader, kind="site_visit", date="2026-02-10", findings="实地查看")
     step(changed=False)
     with at(DAY):
-        _act(p, "request_rehandling", office, comment="请重新办理")
+        make.act(p, "request_rehandling", office, comment="请重新办理")
     f = step(changed=True)
     assert states(f)["rehandling"] == 1
     assert [(r["id"], r["replied"]["value"]) for r in f["by_unit"]] == [(unit.pk, 0), (unit2.pk, 0)]
     with at(DAY):
-        _as(_a(p, unit), "draft_reply", u["unit"], text="再次答复", grade="B")
-        _as(_a(p, unit), "sign_reply", u["unit-leader"])
-        _as(_a(p, unit), "approve_reply", office)
-        _act(p, "evaluate", m1, satisfaction="basically_satisfied")
+        make.act(make.assignment_of(p, unit), "draft_reply", u["unit"], text="再次答复", grade="B")
+        make.act(make.assignment_of(p, unit), "sign_reply", u["unit-leader"])
+        make.act(make.assignment_of(p, unit), "approve_reply", office)
+        make.act(p, "evaluate", m1, satisfaction="basically_satisfied")
     f = step(changed=True)
     assert [(r["grade"], r["count"]["value"]) for r in f["by_grade"]] == [("A", 0), ("B", 1), ("C", 0)]
     with at(LATER):
-        _act(p, "close", office)  # after the evaluation window: the merged proposal's rating is "not rated"
+        make.act(p, "close", office)  # after the evaluation window: the merged proposal's rating is "not rated"
     when = {"when": LATER}
     f = step(changed=True)
     assert [r["count"]["value"] for r in f["satisfaction"]] == [0, 1, 0, 1]
     with at(LATER):
-        _act(p, "schedule_followup", office, date="2027-04-01")
+        make.act(p, "schedule_followup", office, date="2027-04-01")
     step(changed=False)
     with at(LATER):
-        _act(p, "nominate_excellent", office)
+        make.act(p, "nominate_excellent", office)
     step(changed=True)
     with at(LATER):
-        _act(p, "approve_excellent", leader)
+        make.act(p, "approve_excellent", leader)
     f = step(changed=True)
     assert totals(f)["excellent"] == 1 and [r["id"] for r in f["excellent_proposals"]] == [p.pk]
     with at(LATER):
-        _act(spare, "return_for_revision", office, comment="请补充")
+        make.act(spare, "return_for_revision", office, comment="请补充")
     f = step(changed=True)
     assert totals(f)["pending"] == 0
     with at(LATER):
-        _act(spare, "submit", m2)
+        make.act(spare, "submit", m2)
     step(changed=True)
     with at(LATER):
-        _act(spare, "withdraw", m2)
+        make.act(spare, "withdraw", m2)
     f = step(changed=True)
     assert totals(f)["withdrawn"] == 1 and totals(f)["received"] == 3
     # a refused action changes nothing and records nothing
     versions = StatisticsChange.objects.count()
     with at(LATER), pytest.raises(NotAllowed):
-        _act(p, "nominate_excellent", m1)
+        make.act(p, "nominate_excellent", m1)
     assert StatisticsChange.objects.count() == versions
     step(changed=False)
     assert_stored_figures_follow_the_replies()
@@ -363,34 +343,34 @@ def test_every_action_that_counts_makes_the_next_read_recompute(org, category):
 def test_reject_convert_decline_and_reassignment_are_seen(org, category):
     u, office, leader = org.users, org.users["office"], org.users["leader"]
     with at(DAY):
-        a, b, c = (_draft(u["member"], category, f"关于第{i}件事的建议") for i in range(3))
+        a, b, c = (make.draft(org, category, author=u["member"], title=f"关于第{i}件事的建议") for i in range(3))
         for p in (a, b, c):
-            _act(p, "submit", u["member"])
+            make.act(p, "submit", u["member"])
     read(office, when=DAY)
     with at(DAY):
-        _act(a, "reject", office, ground="promotion", explanation="推介产品")
+        make.act(a, "reject", office, ground="promotion", explanation="推介产品")
     assert not read(office, when=DAY).from_snapshot
     with at(DAY):
-        _act(b, "convert", office, kind="opinion_report")
+        make.act(b, "convert", office, kind="opinion_report")
     f = read(office, when=DAY)
     assert not f.from_snapshot
     assert (f.figures()["totals"]["rejected"]["value"], f.figures()["totals"]["converted"]["value"]) == (1, 1)
     with at(DAY):
-        _act(c, "register", office)
-        _act(c, "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
-        _act(c, "propose_key", office, supervising_leader_id=leader.pk)
+        make.act(c, "register", office)
+        make.act(c, "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
+        make.act(c, "propose_key", office, supervising_leader_id=leader.pk)
     read(office, when=DAY)
     with at(DAY):
-        _act(c, "decline_key", leader, comment="不列入")
-        _act(c, "nominate_excellent", office)
+        make.act(c, "decline_key", leader, comment="不列入")
+        make.act(c, "nominate_excellent", office)
     assert not read(office, when=DAY).from_snapshot
     with at(DAY):
-        _act(c, "decline_excellent", leader)
-        _as(_a(c, org.unit), "dispute_assignment", u["unit"], reason="不属本单位职责")
+        make.act(c, "decline_excellent", leader)
+        make.act(make.assignment_of(c, org.unit), "dispute_assignment", u["unit"], reason="不属本单位职责")
     read(office, when=DAY)
     with at(DAY):
-        _as(
-            _a(c, org.unit),
+        make.act(
+            make.assignment_of(c, org.unit),
             "resolve_dispute",
             office,
             decision="reassign",
@@ -407,15 +387,21 @@ def test_system_actions_co_signing_and_kept_disputes_are_seen(org, category, set
     dispute window closed are seen by the next read."""
     u, office = org.users, org.users["office"]
     with at(DAY):
-        lapsing = _draft(u["member"], category, "关于无人答复联名的建议", cosigner_ids=[org.member2.pk])
-        declined = _draft(u["member2"], category, "关于谢绝联名的建议", cosigner_ids=[org.member.pk])
-        dropped = _draft(u["member"], category, "关于联名中撤回的建议", cosigner_ids=[org.member2.pk])
+        lapsing = make.draft(
+            org, category, author=u["member"], title="关于无人答复联名的建议", cosigner_ids=[org.member2.pk]
+        )
+        declined = make.draft(
+            org, category, author=u["member2"], title="关于谢绝联名的建议", cosigner_ids=[org.member.pk]
+        )
+        dropped = make.draft(
+            org, category, author=u["member"], title="关于联名中撤回的建议", cosigner_ids=[org.member2.pk]
+        )
         for p, author in ((lapsing, u["member"]), (declined, u["member2"]), (dropped, u["member"])):
-            _act(p, "submit", author)
+            make.act(p, "submit", author)
     assert read(office, when=DAY).figures()["totals"]["received"]["value"] == 0
     with at(DAY):
-        _act(declined, "decline_cosign", u["member"])
-        _act(dropped, "withdraw", u["member"])
+        make.act(declined, "decline_cosign", u["member"])
+        make.act(dropped, "withdraw", u["member"])
     f = read(office, when=DAY)
     assert not f.from_snapshot and f.figures()["totals"]["received"]["value"] == 1
     later = DAY + datetime.timedelta(days=8)
@@ -425,12 +411,14 @@ def test_system_actions_co_signing_and_kept_disputes_are_seen(org, category, set
     assert not f.from_snapshot and f.figures()["totals"]["received"]["value"] == 2
     with at(later):
         for p in (lapsing, declined):
-            _act(p, "register", office)
-            _act(p, "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
-        _as(_a(declined, org.unit), "dispute_assignment", u["unit"], reason="不属本单位职责")
+            make.act(p, "register", office)
+            make.act(p, "assign", office, mode="single", units=[{"unit_id": org.unit.pk, "role": "single"}])
+        make.act(make.assignment_of(declined, org.unit), "dispute_assignment", u["unit"], reason="不属本单位职责")
     read(office, when=later)
     with at(later):
-        _as(_a(declined, org.unit), "resolve_dispute", office, decision="keep", comment="请继续办理")
+        make.act(
+            make.assignment_of(declined, org.unit), "resolve_dispute", office, decision="keep", comment="请继续办理"
+        )
     assert not read(office, when=later).from_snapshot
     accept_day = later + datetime.timedelta(days=14)
     read(office, when=accept_day)
@@ -440,15 +428,15 @@ def test_system_actions_co_signing_and_kept_disputes_are_seen(org, category, set
     # consenting to publication changes no figure (with publication switched on)
     settings.PROPOSALS = {"PUBLICATION_ENABLED": True}
     with at(accept_day):
-        a = _a(lapsing, org.unit)
-        _as(a, "draft_reply", u["unit"], text="答复", grade="A")
-        _as(a, "sign_reply", u["unit-leader"])
-        _as(a, "approve_reply", office)
-        _act(lapsing, "evaluate", u["member"], satisfaction="satisfied")
-        _act(lapsing, "close", office)
+        a = make.assignment_of(lapsing, org.unit)
+        make.act(a, "draft_reply", u["unit"], text="答复", grade="A")
+        make.act(a, "sign_reply", u["unit-leader"])
+        make.act(a, "approve_reply", office)
+        make.act(lapsing, "evaluate", u["member"], satisfaction="satisfied")
+        make.act(lapsing, "close", office)
     read(office, when=accept_day)
     with at(accept_day):
-        _act(lapsing, "consent_publication", u["member"])
+        make.act(lapsing, "consent_publication", u["member"])
     assert read(office, when=accept_day).from_snapshot
 
 
@@ -497,12 +485,12 @@ def test_changes_are_counted_per_year(scenario):
     read(office, year="2026")
     read(office, term=str(org.term.pk))
     with at(_moment(REPORT_DAY)):
-        _act(scenario.p["P11"], "register", office)
+        make.act(scenario.p["P11"], "register", office)
     assert read(office, year="2027").from_snapshot
     assert not read(office, year="2026").from_snapshot
     assert not read(office, term=str(org.term.pk)).from_snapshot
     with at(_moment(REPORT_DAY)):
-        _act(scenario.p["P14"], "register", office)  # a 2027 proposal
+        make.act(scenario.p["P14"], "register", office)  # a 2027 proposal
     assert not read(office, year="2027").from_snapshot
     assert read(office, year="2026").from_snapshot
 
@@ -543,7 +531,7 @@ def test_the_background_refresh_is_idempotent(scenario):
         assert statistics.refresh_statistics.call(2026) is False  # fresh: nothing to do
     assert read(office).from_snapshot
     with at(_moment(REPORT_DAY)):
-        _act(scenario.p["P11"], "register", office)
+        make.act(scenario.p["P11"], "register", office)
         assert statistics.refresh_statistics.call(2026) is True
     assert read(office).from_snapshot  # the reader finds it fresh
     with at(_moment(REPORT_DAY + datetime.timedelta(days=1), 0)):
@@ -571,10 +559,10 @@ def test_a_snapshot_hit_costs_a_few_queries_whatever_the_size(scenario, category
     Category.objects.create(name="生态文明建设", sort_order=5)
     with at(_moment(REPORT_DAY)):
         for i, unit in enumerate(units):
-            p = _draft(scenario.org.users["member"], category, f"关于第{i}项测试的建议")
-            _act(p, "submit", scenario.org.users["member"])
-            _act(p, "register", office)
-            _act(p, "assign", office, mode="single", units=[{"unit_id": unit.pk, "role": "single"}])
+            p = make.draft(scenario.org, category, title=f"关于第{i}项测试的建议")
+            make.act(p, "submit", scenario.org.users["member"])
+            make.act(p, "register", office)
+            make.act(p, "assign", office, mode="single", units=[{"unit_id": unit.pk, "role": "single"}])
     read(office)
     many = _hit_queries(office)
     # the snapshot with its version (1), names of collectives, sectors, parties, units, categories (5), the key and
