@@ -123,15 +123,9 @@ else:
     if not env.bool("DB_JIT", default=False):
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = (options.get("options", "") + " -c jit=off").strip()
-    # The prepared reads (zhengxie.core.prepared) are prepared statements: their plans are kept per connection.
-    # Django's own queries bind their parameters on the client and are never prepared. DB_PREPARED_STATEMENTS=off
-    # for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-    DB_PREPARED_STATEMENTS = env.bool("DB_PREPARED_STATEMENTS", default=True)
     # The proposal statistics make half of their reads on a second connection of the same process (a worker thread
     # of proposals.statistics.counting._Reads): each web worker and task worker may hold two connections.
     STATISTICS_PARALLEL_READS = env.bool("STATISTICS_PARALLEL_READS", default=True)
-    if DB_PREPARED_STATEMENTS:
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -196,8 +190,10 @@ OTP_TOTP_ISSUER = "Zhengxie"
 # API bearer tokens.
 API_TOKEN_TTL_HOURS = env.int("ZHENGXIE_API_TOKEN_TTL_HOURS", default=24 * 7)
 
-# Django's database sessions, read through a prepared read (zhengxie.core.sessions).
-SESSION_ENGINE = "zhengxie.core.sessions"
+# With Redis, sessions are read from the cache and written through to the database (they survive a restart of the
+# cache): a signed-in request reads its session without a query. The local-memory cache is each process's own, so a
+# session ended in one worker (signing out) would live on in another's cache: without Redis they stay in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

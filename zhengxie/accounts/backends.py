@@ -2,11 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from zhengxie.core import crypto
-from zhengxie.core.prepared import Prepared
 from zhengxie.core.validators import normalise_mobile
-
-# Every signed-in request reads its user (``get_user``): compiled once (``core.prepared``).
-_USER_BY_ID = Prepared(lambda pk: get_user_model()._default_manager.filter(pk=pk), name="user by id", pk=int)
 
 
 class UsernameOrMobileBackend(ModelBackend):
@@ -27,7 +23,3 @@ class UsernameOrMobileBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-    def get_user(self, user_id):
-        user = _USER_BY_ID.first(pk=user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
-        return user if user is not None and self.user_can_authenticate(user) else None

@@ -14,7 +14,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhengxie.audit.services import audit_record
 from zhengxie.core import crypto
 from zhengxie.core.middleware import client_address
-from zhengxie.core.prepared import Prepared
 from zhengxie.core.roles import Role
 from zhengxie.core.validators import normalise_mobile
 
@@ -165,17 +164,12 @@ def api_token_issue(*, user, request=None) -> tuple[str, ApiToken]:
     return raw, token
 
 
-# Every API call with a bearer token reads it with its user: compiled once (``core.prepared``).
-_TOKEN_BY_DIGEST = Prepared(
-    lambda digest: ApiToken.objects.select_related("user").filter(digest=digest), name="API token", digest=str
-)
-
-
 def api_token_user(raw: str):
     """The user behind a valid bearer token, or None. Expired, revoked or pre-sign-out tokens are refused."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = _TOKEN_BY_DIGEST.first(digest=_token_digest(raw))
+    # One statement: the token (its digest is unique) with its user.
+    token = ApiToken.objects.select_related("user").filter(digest=_token_digest(raw)).first()
     now = timezone.now()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

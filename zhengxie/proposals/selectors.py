@@ -1,21 +1,37 @@
-"""Reads of proposals that know the user: visibility rules of the spec in one place."""
+"""Reads of proposals that know the user: visibility rules of the spec in one place.
+
+``visible_proposals(user)`` is the one restricted queryset (as NetBox's ``restrict(user, action)``): every read of
+proposals on behalf of a person starts from it — the list, the detail, the boards, the documents, the services'
+checks. Everything else here narrows it, shapes it for a screen, or reads one proposal's parts."""
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from zhengxie.accounts.models import User
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
-from zhengxie.core.prepared import Prepared, SlicedRows, Variants, give_prefetched
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import HandlingUnit, Member, Session, UnitStaff
+from zhengxie.people.principal import units_of
 
-from .choices import AssignmentState, ExtensionState, ProposalState, ReplyState, Satisfaction
+from .choices import AssignmentState, CosignState, ExtensionState, ProposalState, ReplyState
 from .conf import conf
 from .models import (
     Assignment,
@@ -29,66 +45,27 @@ from .models import (
     Reply,
     TimelineEntry,
 )
+from .statistics.definitions import apply_report_filters
 
 P = ProposalState
+A = AssignmentState
 OVERSIGHT = {Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER}
+UNIT_ROLES = {Role.UNIT_STAFF, Role.UNIT_LEADER}
 # States in which a proposal has never been assigned (a returned draft or a proposal out of review has none).
 UNASSIGNED = (P.DRAFT, P.COSIGNING, P.SUBMITTED, P.REGISTERED, P.MERGED, P.CONVERTED, P.REJECTED, P.WITHDRAWN)
 PUBLIC_TO_MEMBERS = (P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING, P.CLOSED)
-LIVE_ASSIGNMENT = (
-    AssignmentState.PENDING,
-    AssignmentState.ACCEPTED,
-    AssignmentState.DISPUTED,
-    AssignmentState.REPLY_SIGNED,
-)
+LIVE_ASSIGNMENT = (A.PENDING, A.ACCEPTED, A.DISPUTED, A.REPLY_SIGNED)
+# An assignment in these states was never accepted: it has no contacts, extension requests or replies.
+NEVER_ACCEPTED = (A.PENDING, A.DISPUTED, A.REASSIGNED)
 
 
 def _unit_ids(user) -> list[int]:
-    from zhengxie.people.principal import units_of
-
     return units_of(user)
 
 
-def _visibility_key(user) -> tuple:
-    """What shapes a reader's visibility rule: whether they oversee, whether they are a member (and members see
-    registered proposals), and how many units they work for."""
-    roles = roles_of(user)
-    member = Role.MEMBER in roles
-    units = _unit_ids(user) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else []
-    return (bool(roles & OVERSIGHT), member, member and bool(conf("MEMBERS_SEE_REGISTERED")), len(units))
-
-
-def _visibility_rule(key: tuple, user: int, units: list[int] | None = None) -> Q:
-    """The rule of ``visible_proposals`` for a reader of this ``key`` (``_visibility_key``), as a function of the
-    reader's id and units only, so that it can be prepared (``core.prepared``)."""
-    oversight, member, members_see_registered, n_units = key
-    rule = Q(author_id=user)
-    # A draft withdrawn before it was ever submitted stays its author's alone, like any draft.
-    submitted = ~Q(state=P.DRAFT) & ~Q(state=P.WITHDRAWN, submitted_at__isnull=True)
-    if oversight:
-        rule |= submitted
-    if member:
-        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user_id=user)) & submitted
-        if members_see_registered:
-            rule |= Q(state__in=PUBLIC_TO_MEMBERS)
-    if n_units:
-        rule |= Exists(
-            Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=units).exclude(
-                state=AssignmentState.REASSIGNED
-            )
-        )
-    return rule
-
-
-def _visibility_values(user, key: tuple) -> dict:
-    values = {"user": user.pk}
-    if key[3]:
-        values["units"] = _unit_ids(user)
-    return values
-
-
-def _visibility_params(key: tuple) -> dict:
-    return {"user": int, **({"units": (int, key[3])} if key[3] else {})}
+def reader_units(user) -> set[int]:
+    """The handling units ``user`` works for (none for someone without a unit role)."""
+    return set(_unit_ids(user)) if roles_of(user) & UNIT_ROLES else set()
 
 
 def visible_proposals(user) -> QuerySet[Proposal]:
@@ -96,80 +73,82 @@ def visible_proposals(user) -> QuerySet[Proposal]:
     to every member (setting); a handling unit only what is assigned to it (not reassigned away)."""
     if user is None or not user.is_authenticated:
         return Proposal.objects.none()
-    key = _visibility_key(user)
-    return Proposal.objects.filter(_visibility_rule(key, **_visibility_values(user, key)))
-
-
-_PROPOSAL_GET = Variants()
-
-
-def _proposal_get_query(key: tuple):
-    def build(pk, **reader):
-        # Four joins; the relations that are mostly empty (session, supervising leader, the proposal it was merged
-        # into) are read when shown, and only when set. No ORDER BY: one row by its key.
-        return (
-            Proposal.objects.filter(_visibility_rule(key, **reader), pk=pk)
-            .select_related("category", "lead_member", "collective", "author")
-            .order_by()
+    roles = roles_of(user)
+    rule = Q(author_id=user.pk)
+    # A draft withdrawn before it was ever submitted stays its author's alone, like any draft.
+    submitted = ~Q(state=P.DRAFT) & ~Q(state=P.WITHDRAWN, submitted_at__isnull=True)
+    if roles & OVERSIGHT:
+        rule |= submitted
+    if Role.MEMBER in roles:
+        rule |= Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user_id=user.pk)) & submitted
+        if conf("MEMBERS_SEE_REGISTERED"):
+            rule |= Q(state__in=PUBLIC_TO_MEMBERS)
+    units = reader_units(user)
+    if units:
+        rule |= Exists(
+            Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=sorted(units)).exclude(state=A.REASSIGNED)
         )
-
-    return build
+    return Proposal.objects.filter(rule)
 
 
 def proposal_get(*, user, pk: int) -> Proposal | None:
-    """The proposal read for one request (a page, an API call): the workflow's conditions remember what they read
-    about it on it (``facts_of``), so checking every action of the table reads each fact once."""
-    if user is None or not user.is_authenticated or not isinstance(pk, int):
+    """The proposal read for one request (a page, an API call), with what its header names. The workflow's
+    conditions remember what they read about it on it (``facts_of``), so checking every action of the table reads
+    each fact once. The relations that are mostly empty (session, supervising leader, the proposal it was merged
+    into) are read when shown, and only when set."""
+    if user is None or not user.is_authenticated or not isinstance(pk, int) or not -(2**63) < pk < 2**63:
         return None
-    key = _visibility_key(user)
-    prepared = _PROPOSAL_GET.get(key, _proposal_get_query(key), pk=int, **_visibility_params(key))
-    proposal = prepared.first(pk=pk, **_visibility_values(user, key))
+    rows = visible_proposals(user).filter(pk=pk).select_related("category", "lead_member", "collective", "author")
+    proposal = next(iter(rows.order_by()[:1]), None)  # one row by its key: no ORDER BY
     if proposal is not None:
         proposal._zx_facts = ProposalFacts(proposal)
     return proposal
 
 
+# Lists ---------------------------------------------------------------------------------------------------------
+
 _FLAGS = ("key", "excellent", "mine")
-# The filters a list can be prepared with (``proposal_rows``), with the kind of their values.
-_PREPARED_FILTERS = {"state": str, "year": int, "category": int, "unit": int, "proposer": int}
 
 
 def _flag(value) -> bool:
     return value in (True, "1", "true")
 
 
-def _list_filters(qs: QuerySet[Proposal], user: int, values: dict, flags: tuple) -> QuerySet[Proposal]:
-    """The list's own filters (``values``: state, year, category, unit, proposer; ``flags``: key, excellent, mine),
-    as a function of their values, so that the list can be prepared."""
-    if "state" in values:
-        qs = qs.filter(state=values["state"])
-    if "year" in values:
-        qs = qs.filter(year=values["year"])
-    if "category" in values:
-        qs = qs.filter(category_id=values["category"])
-    if "unit" in values:
-        qs = qs.filter(
-            Exists(
-                Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=values["unit"]).exclude(
-                    state=AssignmentState.REASSIGNED
-                )
-            )
+def _number(value) -> int | None:
+    """A filter's id or year: an integer a database column can hold, else None (the filter then finds nothing)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -(2**31) < number < 2**31 else None
+
+
+def _list_filters(qs: QuerySet[Proposal], user, f: dict) -> QuerySet[Proposal]:
+    """The list's own filters: state, year, category, unit, proposer and the flags key, excellent, mine."""
+    if f.get("state"):
+        qs = qs.filter(state=f["state"])
+    numbers = {key: _number(f[key]) for key in ("year", "category", "unit", "proposer") if f.get(key)}
+    if None in numbers.values():
+        return qs.none()
+    if "year" in numbers:
+        qs = qs.filter(year=numbers["year"])
+    if "category" in numbers:
+        qs = qs.filter(category_id=numbers["category"])
+    if "unit" in numbers:
+        live = Assignment.objects.filter(proposal=OuterRef("pk"), unit_id=numbers["unit"]).exclude(state=A.REASSIGNED)
+        qs = qs.filter(Exists(live))
+    if "proposer" in numbers:
+        confirmed = Cosignature.objects.filter(
+            proposal=OuterRef("pk"), member_id=numbers["proposer"], state=CosignState.CONFIRMED
         )
-    if "proposer" in values:
-        qs = qs.filter(
-            Q(lead_member_id=values["proposer"])
-            | Exists(
-                Cosignature.objects.filter(proposal=OuterRef("pk"), member_id=values["proposer"], state="confirmed")
-            )
-        )
-    if "key" in flags:
+        qs = qs.filter(Q(lead_member_id=numbers["proposer"]) | Exists(confirmed))
+    if _flag(f.get("key")):
         qs = qs.filter(key_state="approved")
-    if "excellent" in flags:
+    if _flag(f.get("excellent")):
         qs = qs.filter(excellent_state="approved")
-    if "mine" in flags:
-        qs = qs.filter(
-            Q(author_id=user) | Exists(Cosignature.objects.filter(proposal=OuterRef("pk"), member__user_id=user))
-        )
+    if _flag(f.get("mine")):
+        mine = Cosignature.objects.filter(proposal=OuterRef("pk"), member__user_id=user.pk)
+        qs = qs.filter(Q(author_id=user.pk) | Exists(mine))
     return qs
 
 
@@ -179,101 +158,51 @@ def _list_filters(qs: QuerySet[Proposal], user: int, values: dict, flags: tuple)
 _LIST_ORDER = ("-year", Coalesce("seq", Value(0)).desc(), "-id")
 
 
-def _list_order(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.select_related("category", "lead_member", "collective").order_by(*_LIST_ORDER)
-
-
 def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
+    """The proposals ``user`` sees that match the list's filters (and the statistics' ones, which link each figure
+    to its proposals), newest first."""
     f = filters or {}
-    values = {key: f[key] for key in _PREPARED_FILTERS if f.get(key)}
-    qs = _list_filters(
-        visible_proposals(user), getattr(user, "pk", None), values, tuple(k for k in _FLAGS if _flag(f.get(k)))
-    )
+    qs = _list_filters(visible_proposals(user), user, f)
     q = (f.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(number=q) | Q(suggestions__icontains=q))
     # The statistics' filters (session, term, received, proposer_type, grade, handling …), defined with the figures.
-    from .statistics import apply_report_filters
-
-    return _list_order(apply_report_filters(qs, f))
+    return apply_report_filters(qs, f).select_related("category", "lead_member", "collective").order_by(*_LIST_ORDER)
 
 
-_LIST_VARIANTS = Variants()
+# What a list row shows (``read_models.ListRow``): not the proposals' texts, nor the proposers' personal data.
+LIST_ROW_FIELDS = (
+    *("number", "title", "year", "seq", "state", "key_state", "excellent_state", "submitted_at", "registered_at"),
+    *("category", "lead_member", "collective", "category__name", "lead_member__name", "collective__name"),
+)
 
 
-class ListRows(SlicedRows):
-    """A prepared list of proposals (``proposal_rows``): its count, and slices of it. A slice is read in two steps:
-    the ids of its rows, in the list's order, by the filters alone (no joins, so the database does not join every
-    match before sorting them); then those rows by their ids, with what ``shape`` adds (their columns, joined names,
-    annotations)."""
-
-    SIZES = (20, 50, 100, 200)  # the rows of a slice are read by ids in the smallest of these that holds them
-
-    def __init__(self, ids: Prepared, shape, values: dict):
-        self.ids, self.shape, self.values = ids, shape, values
-
-    def count(self) -> int:
-        return self.ids.count(**self.values)
-
-    def read(self, start: int, stop: int | None) -> list[Proposal]:
-        ids = self.ids.list(start=start, stop=stop, **self.values)
-        found: dict[int, Proposal] = {}
-        for start in range(0, len(ids), self.SIZES[-1]):
-            chunk = ids[start : start + self.SIZES[-1]]
-            size = next(n for n in self.SIZES if n >= len(chunk))
-            rows = _LIST_ROWS.get(
-                (self.shape, size),
-                lambda ids, shape=self.shape: shape(Proposal.objects.filter(pk__in=ids).select_related(*_LIST_JOINS)),
-                ids=(int, size),
-            )
-            found.update((p.pk, p) for p in rows.list(ids=chunk))
-        return [found[pk] for pk in ids if pk in found]
-
-
-_LIST_ROWS = Variants()
-_LIST_JOINS = ("category", "lead_member", "collective")
-
-
-def proposal_rows(
-    *, user, filters: dict | None, shape: Callable[[QuerySet[Proposal]], QuerySet[Proposal]]
-) -> ListRows | QuerySet[Proposal]:
-    """``proposal_list`` with ``shape`` applied to its rows (the columns a page reads, an annotation), as a page or
-    the API reads it (a count and slices): in prepared reads (``core.prepared``: one compiled query per kind of
-    reader and set of filters), or, when the filters include a text search or a statistics filter (their values are
-    transformed or their SQL varies), as ``proposal_list``'s queryset."""
-    return _prepared_rows(user=user, filters=filters, shape=shape) or shape(proposal_list(user=user, filters=filters))
-
-
-def _prepared_rows(*, user, filters: dict | None, shape) -> ListRows | None:
-    from .statistics import REPORT_FILTER_KEYS
-
-    f = filters or {}
-    if user is None or not user.is_authenticated or (f.get("q") or "").strip():
-        return None
-    if any(f.get(key) not in (None, "", False) for key in REPORT_FILTER_KEYS):
-        return None
-    present = tuple(key for key in _PREPARED_FILTERS if f.get(key))
-    try:
-        values = {key: _PREPARED_FILTERS[key](f[key]) for key in present}
-    except (TypeError, ValueError):
-        return None
-    if any(isinstance(v, int) and not -(2**31) < v < 2**31 for v in values.values()):
-        return None  # no such row; the ORM answers that without sending it
-    flags = tuple(key for key in _FLAGS if _flag(f.get(key)))
-    vkey = _visibility_key(user)
-
-    def build(**v):
-        reader = {"user": v["user"], **({"units": v["units"]} if "units" in v else {})}
-        qs = _list_filters(Proposal.objects.filter(_visibility_rule(vkey, **reader)), v["user"], v, flags)
-        return qs.order_by(*_LIST_ORDER).values_list("pk", flat=True)
-
-    params = {**_visibility_params(vkey), **{key: _PREPARED_FILTERS[key] for key in present}}
-    # Planned afresh each time (``server_plan=False``): one state or year can have a hundred times another's rows.
-    ids = _LIST_VARIANTS.get((vkey, present, flags), build, server_plan=False, **params)
-    return ListRows(ids, shape, {**_visibility_values(user, vkey), **values})
-
-
-_YEAR_BOUNDS = Variants()
+def proposal_rows(*, user, filters: dict | None = None, units: bool = False) -> QuerySet[Proposal]:
+    """``proposal_list`` with the columns a list row shows and its co-signers counted; ``units``: with each
+    proposal's assignments that are not reassigned away, with their units' names (``live_assignments``: the list
+    page's column of handling units), read for a page's proposals at once. The list page and the list API read
+    their pages from it (a count, then a slice)."""
+    cosigners = (
+        Cosignature.objects.filter(proposal=OuterRef("pk"), state__in=[CosignState.INVITED, CosignState.CONFIRMED])
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        proposal_list(user=user, filters=filters)
+        .only(*LIST_ROW_FIELDS)
+        .annotate(cosigner_count=Coalesce(Subquery(cosigners, output_field=IntegerField()), Value(0)))
+    )
+    if units:
+        live = (
+            Assignment.objects.exclude(state=A.REASSIGNED)
+            .select_related("unit")
+            .only("proposal", "unit", "role", "unit__name", "unit__short_name")
+            .order_by("id")
+        )
+        qs = qs.prefetch_related(Prefetch("assignments", queryset=live, to_attr="live_assignments"))
+    return qs
 
 
 def year_range(user) -> list[int]:
@@ -281,54 +210,17 @@ def year_range(user) -> list[int]:
     and the last year), not a DISTINCT over every visible proposal (at province scale that read the whole table,
     about 115 ms on each list page). Proposals are filed every year, so the years between are the ones with
     proposals; a year where this person sees none merely lists nothing."""
-    if user is None or not user.is_authenticated:
+    years = visible_proposals(user).values_list("year", flat=True)
+    first = next(iter(years.order_by("year")[:1]), None)
+    if first is None:
         return []
-    vkey = _visibility_key(user)
-    bounds = []
-    for order in ("year", "-year"):
-
-        def build(order=order, **reader):
-            rule = _visibility_rule(vkey, **reader)
-            return Proposal.objects.filter(rule).order_by(order).values_list("year", flat=True)
-
-        prepared = _YEAR_BOUNDS.get((order, vkey), build, **_visibility_params(vkey))
-        bounds.append(prepared.first(**_visibility_values(user, vkey)))
-    first, last = bounds
-    return [] if last is None else list(range(last, first - 1, -1))
-
-
-LIVE_AT_ONCE = 20
-_LIVE_ASSIGNMENTS = Prepared(
-    lambda ids: (
-        Assignment.objects.filter(proposal_id__in=ids)
-        .exclude(state=AssignmentState.REASSIGNED)
-        .select_related("unit")
-        .only("proposal", "unit", "role", "unit__name", "unit__short_name")
-        .order_by("id")
-    ),
-    name="live assignments",
-    ids=(int, LIVE_AT_ONCE),
-)
-
-
-def give_live_assignments(proposals: list[Proposal]) -> None:
-    """Each proposal's assignments that are not reassigned away, with their units' names (``live_assignments``):
-    a list page's column of handling units, read for the page's proposals at once."""
-    by_id = {p.pk: p for p in proposals}
-    for p in proposals:
-        p.live_assignments = []
-    ids = list(by_id)
-    for start in range(0, len(ids), LIVE_AT_ONCE):
-        for a in _LIVE_ASSIGNMENTS.list(ids=ids[start : start + LIVE_AT_ONCE]):
-            by_id[a.proposal_id].live_assignments.append(a)
-
-
-_CATEGORIES = Prepared(lambda: Category.objects.all(), name="categories")
+    last = next(iter(years.order_by("-year")[:1]))
+    return list(range(last, first - 1, -1))
 
 
 def categories() -> list[Category]:
     """Every category, active or not, in their order (a list's filter names past years' categories too)."""
-    return _CATEGORIES.list()
+    return list(Category.objects.all())
 
 
 def can_see_replies(user, proposal, cosignatures: list[Cosignature] | None = None) -> bool:
@@ -391,59 +283,21 @@ def timeline_entries(proposal, *, assignments: list[Assignment] | None = None) -
     return list(entries if assignments is not None else entries.select_related("assignment"))
 
 
-# One proposal's parts, for its page and its API detail: each a prepared read (``core.prepared``), compiled once.
-_ASSIGNMENTS = Prepared(
-    lambda p: Assignment.objects.filter(proposal_id=p).select_related("unit").order_by("id"), name="assignments", p=int
+# A reply's columns and, of the people who drafted, signed and approved it, their names: nothing else of their
+# accounts (a mobile number would be decrypted for nothing).
+REPLY_FIELDS = (
+    *("assignment", "round", "text", "grade", "office_grade", "grade_note", "state", "return_comment"),
+    *("drafted_by", "drafted_at", "signed_by", "signed_at", "approved_by", "approved_at"),
+    *(f"{who}__{name}" for who in ("drafted_by", "signed_by", "approved_by") for name in ("username", "display_name")),
 )
-_CONTACTS = Prepared(
-    lambda p: Contact.objects.filter(assignment__proposal_id=p).order_by("date", "id"), name="contacts", p=int
-)
-_EXTENSIONS = Prepared(
-    lambda p: ExtensionRequest.objects.filter(assignment__proposal_id=p).order_by("id"), name="extensions", p=int
-)
-_REPLIES = Prepared(lambda p: Reply.objects.filter(assignment__proposal_id=p).order_by("id"), name="replies", p=int)
-_EVALUATIONS = Prepared(
-    lambda p: Evaluation.objects.filter(reply__assignment__proposal_id=p).order_by("id"), name="evaluations", p=int
-)
-PEOPLE_AT_ONCE = 16
-_PEOPLE = Prepared(
-    lambda ids: User.objects.filter(pk__in=ids).only("id", "username", "display_name"),
-    name="people",
-    ids=(int, PEOPLE_AT_ONCE),
-)
-_TIMELINE = Prepared(lambda p: TimelineEntry.objects.filter(proposal_id=p).order_by("at", "id"), name="timeline", p=int)
-_FILES = Prepared(lambda p: Attachment.objects.filter(proposal_id=p).order_by("id"), name="files", p=int)
-# The page and the API name each co-signer and their sector: nothing else of the member is read (no personal data).
-_COSIGNATURES = Prepared(
-    lambda p: (
-        Cosignature.objects.filter(proposal_id=p)
-        .select_related("member__sector")
-        .only("proposal_id", "state", "answered_at", "member__name", "member__user_id", "member__sector__name")
-        .order_by("id")
-    ),
-    name="co-signatures",
-    p=int,
-)
-_SUGGESTED_UNITS = Prepared(
-    lambda p: HandlingUnit.objects.filter(suggested_for=p).only("id", "name").order_by("id"), name="suggested", p=int
-)
-_SESSION = Prepared(lambda pk: Session.objects.filter(pk=pk).select_related("term"), name="session", pk=int)
-
-
-def _people(ids: set[int]) -> dict[int, User]:
-    ids = sorted(ids)
-    found = {}
-    for start in range(0, len(ids), PEOPLE_AT_ONCE):
-        found.update((u.pk, u) for u in _PEOPLE.list(ids=ids[start : start + PEOPLE_AT_ONCE]))
-    return found
 
 
 @dataclass
 class ProposalParts:
     """Everything shown with one proposal, read once for its page or its API detail (``proposal_parts``)."""
 
-    assignments: list[Assignment]  # with their unit, contacts and extensions (``.contacts.all()`` …)
-    replies: list[Reply]  # every reply, oldest first, with its assignment, people, evaluations and files
+    assignments: list[Assignment]  # with their unit, contacts and extensions (``.contacts.all()`` …) once accepted
+    replies: list[Reply]  # every reply, oldest first, with its assignment, people, evaluations and ``files``
     timeline: list[TimelineEntry]  # every entry, oldest first
     files: list[Attachment]  # every file: the proposal's own and its replies'
     cosignatures: list[Cosignature]  # with the member's name, account and sector
@@ -455,43 +309,55 @@ class ProposalParts:
 
 
 def proposal_parts(proposal) -> ProposalParts:
-    """The proposal's parts (``ProposalParts``) in prepared reads, handed to the workflow's facts about it
-    (``ProposalFacts.prime``). A proposal without assignments (not yet assigned) has no replies, contacts or
-    extensions: those are not read."""
-    pk = proposal.pk
-    if proposal.session_id is not None and not Proposal.session.is_cached(proposal):
-        proposal.session = _SESSION.first(pk=proposal.session_id)
-    assignments = _ASSIGNMENTS.list(p=pk) if proposal.state not in UNASSIGNED else []
+    """The proposal's parts (``ProposalParts``), handed to the workflow's facts about it (``ProposalFacts.prime``).
+    What cannot exist yet is not read: a proposal never assigned has no assignments, and an assignment never
+    accepted has no contacts, extension requests or replies."""
+    if proposal.session_id is not None:
+        proposal.session = Session.objects.select_related("term").get(pk=proposal.session_id)
+    assignments: list[Assignment] = []
+    if proposal.state not in UNASSIGNED:
+        assignments = list(Assignment.objects.filter(proposal=proposal).select_related("unit").order_by("id"))
+    for a in assignments:
+        a.proposal = proposal
+    accepted = [a for a in assignments if a.state not in NEVER_ACCEPTED]
     replies: list[Reply] = []
-    files = _FILES.list(p=pk)
     if assignments:
-        for a in assignments:
-            a.proposal = proposal
-        give_prefetched(assignments, "contacts", _CONTACTS.list(p=pk), key="assignment_id")
-        give_prefetched(assignments, "extensions", _EXTENSIONS.list(p=pk), key="assignment_id")
-        replies = _REPLIES.list(p=pk)
-    if replies:
-        by_id = {a.pk: a for a in assignments}
-        people = _people(
-            {pk for r in replies for pk in (r.drafted_by_id, r.signed_by_id, r.approved_by_id) if pk is not None}
+        prefetch_related_objects(
+            assignments,
+            Prefetch("contacts", queryset=Contact.objects.order_by("date", "id")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")),
         )
-        for r in replies:
-            r.assignment = by_id[r.assignment_id]
-            for field in ("drafted_by", "signed_by", "approved_by"):
-                person = getattr(r, f"{field}_id")
-                if person is not None:
-                    setattr(r, field, people[person])
-        give_prefetched(replies, "evaluations", _EVALUATIONS.list(p=pk), key="reply_id")
-        give_prefetched(replies, "attachments", [f for f in files if f.reply_id is not None], key="reply_id")
+    if accepted:
+        replies = list(
+            Reply.objects.filter(assignment__proposal=proposal)
+            .select_related("drafted_by", "signed_by", "approved_by")
+            .only(*REPLY_FIELDS)
+            .prefetch_related(Prefetch("evaluations", queryset=Evaluation.objects.order_by("id")))
+            .order_by("id")
+        )
+    files = list(Attachment.objects.filter(proposal=proposal).order_by("id"))
+    by_id = {a.pk: a for a in assignments}
+    for r in replies:
+        r.assignment = by_id[r.assignment_id]
+        r.files = [f for f in files if f.reply_id == r.pk]
     parts = ProposalParts(
         assignments=assignments,
         replies=replies,
-        timeline=_TIMELINE.list(p=pk),
+        timeline=list(TimelineEntry.objects.filter(proposal=proposal).order_by("at", "id")),
         files=files,
-        cosignatures=_COSIGNATURES.list(p=pk),
-        suggested_units=_SUGGESTED_UNITS.list(p=pk),
+        # The page and the API name each co-signer and their sector: nothing else of the member (no personal data).
+        cosignatures=list(
+            Cosignature.objects.filter(proposal=proposal)
+            .select_related("member__sector")
+            .only("proposal_id", "state", "answered_at", "member__name", "member__user_id", "member__sector__name")
+            .order_by("id")
+        ),
+        suggested_units=list(HandlingUnit.objects.filter(suggested_for=proposal).only("id", "name").order_by("id")),
     )
-    facts_of(proposal).prime(replies=replies, assignments=assignments, timeline=parts.timeline)
+    pending = {e.assignment_id for a in accepted for e in a.extensions.all() if e.state == ExtensionState.PENDING}
+    facts_of(proposal).prime(
+        replies=replies, assignments=assignments, pending_extensions=pending, timeline=parts.timeline
+    )
     return parts
 
 
@@ -582,29 +448,23 @@ class ProposalFacts:
     def prime(
         self,
         *,
-        replies: list[Reply] | None = None,
-        assignments: list[Assignment] | None = None,
-        timeline: list[TimelineEntry] | None = None,
+        replies: list[Reply],
+        assignments: list[Assignment],
+        pending_extensions: set[int],
+        timeline: list[TimelineEntry],
     ) -> None:
-        """``replies``: all the proposal's replies (``proposal_parts``); ``assignments``: all its assignments with
-        their ``extensions`` prefetched; ``timeline``: every entry of its timeline (``timeline_entries``). A merge
-        writes a "merged_in" entry on the proposal merged into (``actions._merge``): without one, no proposal was
-        merged into it, and the facts need not look for any."""
-        if timeline is not None and self._merged is None and not any(e.action == "merged_in" for e in timeline):
+        """What ``proposal_parts`` read: all the proposal's replies and assignments, the assignments with a pending
+        extension request, and every entry of its timeline. A merge writes a "merged_in" entry on the proposal
+        merged into (``actions._merge``): without one, no proposal was merged into it, and the facts need not look
+        for any."""
+        if self._merged is None and not any(e.action == "merged_in" for e in timeline):
             self._merged = []
-        if replies is not None:
-            self._current = current_replies(self.proposal, replies)
-            if assignments is not None:
-                rounds = {a.pk: a.round for a in assignments}
-                self._drafts = {
-                    r.assignment_id
-                    for r in replies
-                    if r.state == ReplyState.DRAFT and r.round == rounds.get(r.assignment_id)
-                }
-        if assignments is not None:
-            self._pending_extensions = {
-                a.pk for a in assignments if any(e.state == ExtensionState.PENDING for e in a.extensions.all())
-            }
+        self._current = current_replies(self.proposal, replies)
+        rounds = {a.pk: a.round for a in assignments}
+        self._drafts = {
+            r.assignment_id for r in replies if r.state == ReplyState.DRAFT and r.round == rounds.get(r.assignment_id)
+        }
+        self._pending_extensions = set(pending_extensions)
 
     def current_replies(self) -> list[Reply]:
         if self._current is None:
@@ -612,8 +472,6 @@ class ProposalFacts:
         return self._current
 
     def merged(self) -> list[Proposal]:
-        if self._merged is None and getattr(self.proposal, "zx_has_merged", True) is False:
-            self._merged = []
         if self._merged is None:
             self._merged = list(self.proposal.merged_proposals.select_related("author").order_by("id"))
         return self._merged
@@ -709,11 +567,6 @@ def assignment_board(
     if f.get("year"):
         qs = qs.filter(proposal__year=f["year"])
     return qs.order_by("due_date", "id")
-
-
-def satisfaction_of(reply) -> str:
-    values = [e.satisfaction for e in reply.evaluations.all()]
-    return values[0] if values else Satisfaction.NOT_RATED
 
 
 # Type-ahead ------------------------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengxie.core.access import has_perm, require
 from zhengxie.core.exceptions import InvalidInput, StateConflict
 from zhengxie.core.forms import StyledFormMixin
-from zhengxie.core.prepared import Prepared, SlicedRows, Variants
 from zhengxie.people.models import HandlingUnit
 from zhengxie.people.principal import units_of
 from zhengxie.workdays.services import add_working_days
@@ -270,96 +269,41 @@ BOARD_REPLY_FIELDS = (
 BOARD_CONTACT_FIELDS = ("assignment", "date", "way", "late")
 
 
-_UNITS_NAMED = Variants()
-
-
 def _units_named(ids: list[int]) -> list[HandlingUnit]:
-    if not ids:
-        return []
-    prepared = _UNITS_NAMED.get(
-        (len(ids),),
-        lambda ids: HandlingUnit.objects.filter(pk__in=ids).only("pk", "name").order_by("name"),
-        ids=(int, len(ids)),
-    )
-    return prepared.list(ids=ids)
+    return list(HandlingUnit.objects.filter(pk__in=ids).only("pk", "name").order_by("name")) if ids else []
 
 
-_BOARD_PAGES = Variants()
-ROWS_AT_ONCE = PAGE_SIZE
-# The rows' replies, contacts and, for a lead unit's row, its co-handlers (their role and state are enough): read
-# for a page's rows at once.
-_ROW_CONTACTS = Prepared(
-    lambda ids: Contact.objects.filter(assignment_id__in=ids).only(*BOARD_CONTACT_FIELDS).order_by("date", "id"),
-    name="board contacts",
-    ids=(int, ROWS_AT_ONCE),
-)
-_ROW_REPLIES = {
-    drafter: Prepared(
-        lambda ids, drafter=drafter: (
-            Reply.objects.filter(assignment_id__in=ids)
-            .select_related("drafted_by")
-            .only(*BOARD_REPLY_FIELDS, "drafted_by__username", "drafted_by__display_name")
-            if drafter
-            else Reply.objects.filter(assignment_id__in=ids).only(*BOARD_REPLY_FIELDS)
-        ).order_by("id"),
-        name=f"board replies{' with drafter' if drafter else ''}",
-        ids=(int, ROWS_AT_ONCE),
-    )
-    for drafter in (False, True)
-}
-_ROW_CO_HANDLERS = Prepared(
-    lambda ids: (
-        Assignment.objects.filter(proposal_id__in=ids)
-        .exclude(state=A.REASSIGNED)
-        .only("pk", "proposal_id", "role", "state")
-        .order_by("id")
-    ),
-    name="board co-handlers",
-    ids=(int, ROWS_AT_ONCE),
-)
-
-
-class _BoardRows(SlicedRows):
+class _TabRows:
     """A tab of the units' assignments for the board's ``Paginator``: the count as the tab counts gave it (no second
-    COUNT), and a page of rows with their replies, contacts and co-handlers, in prepared reads."""
+    COUNT), and a page of rows with their replies, contacts and, for a lead unit's row, its co-handlers (their role
+    and state are enough), each read for the page's rows at once."""
 
     def __init__(self, tab: str, units: list[int], unit: int | None, year: int | None, count: int):
-        self.tab, self.units, self.unit, self.year, self._count = tab, units, unit, year, count
+        board = assignment_board(user=None, own_units=units, unit_id=unit, filters={"year": year})
+        replies = Reply.objects.only(*BOARD_REPLY_FIELDS).order_by("id")
+        if tab == "to_sign":  # the only tab that names who drafted the reply
+            replies = replies.select_related("drafted_by").only(
+                *BOARD_REPLY_FIELDS, "drafted_by__username", "drafted_by__display_name"
+            )
+        co_handlers = Assignment.objects.exclude(state=A.REASSIGNED).only("pk", "proposal_id", "role", "state")
+        self.rows = (
+            _in_tab(board, tab)
+            .only(*BOARD_ROW_FIELDS)
+            .prefetch_related(
+                Prefetch(
+                    "contacts", Contact.objects.only(*BOARD_CONTACT_FIELDS).order_by("date", "id"), "contact_list"
+                ),
+                Prefetch("replies", replies, "reply_list"),
+                Prefetch("proposal__assignments", co_handlers.order_by("id"), "live_assignments"),
+            )
+        )
+        self._count = count
 
     def count(self) -> int:
         return self._count
 
-    def read(self, start: int, stop: int | None) -> list[Assignment]:
-        if not self.units:
-            return []
-        tab, has_unit, has_year = self.tab, self.unit is not None, self.year is not None
-
-        def build(units, unit=None, year=None):
-            board = assignment_board(user=None, own_units=units, unit_id=unit, filters={"year": year})
-            return _in_tab(board, tab).only(*BOARD_ROW_FIELDS)
-
-        params = {"units": (int, len(self.units))}
-        values: dict = {"units": self.units}
-        if has_unit:
-            params["unit"], values["unit"] = int, self.unit
-        if has_year:
-            params["year"], values["year"] = int, self.year
-        prepared = _BOARD_PAGES.get((tab, len(self.units), has_unit, has_year), build, **params)
-        rows = prepared.list(start=start, stop=stop, **values)
-        if rows:
-            ids = [a.pk for a in rows]
-            contacts, replies = {}, {}
-            for c in _ROW_CONTACTS.list(ids=ids):
-                contacts.setdefault(c.assignment_id, []).append(c)
-            for r in _ROW_REPLIES[tab == "to_sign"].list(ids=ids):  # the only tab that names who drafted the reply
-                replies.setdefault(r.assignment_id, []).append(r)
-            handlers: dict[int, list] = {a.proposal_id: [] for a in rows}
-            for other in _ROW_CO_HANDLERS.list(ids=list(handlers)):
-                handlers[other.proposal_id].append(other)
-            for a in rows:
-                a.contact_list, a.reply_list = contacts.get(a.pk, []), replies.get(a.pk, [])
-                a.proposal.live_assignments = handlers[a.proposal_id]
-        return rows
+    def __getitem__(self, key: slice) -> list[Assignment]:
+        return list(self.rows[key])
 
 
 @require("proposals.unit_board")
@@ -384,7 +328,7 @@ def unit_board(request):
     tab = request.GET.get("tab")
     if tab not in keys:
         tab = next((key for key in keys if counts.get(key)), "handling")
-    page = Paginator(_BoardRows(tab, my_units, unit_id, year, counts.get(tab, 0)), PAGE_SIZE).get_page(
+    page = Paginator(_TabRows(tab, my_units, unit_id, year, counts.get(tab, 0)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
