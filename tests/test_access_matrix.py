@@ -23,16 +23,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.builders import proposals as make
+from tests.builders.activities import published_activity, running_activity
 from tests.builders.org import PASSWORD, ROLE_KEYS
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
-from zhengxie.duty.activities import activity_act, activity_create
 from zhengxie.duty.materials import material_add
 from zhengxie.notifications.services import notify
 from zhengxie.people.models import UnitStaff
-from zhengxie.proposals.actions import assignment_act, proposal_act
 from zhengxie.proposals.models import Proposal
-from zhengxie.proposals.services import attachment_add, category_create, proposal_create_draft
+from zhengxie.proposals.services import attachment_add, category_create
 from zhengxie.workdays.services import correction_set
 
 pytestmark = pytest.mark.django_db
@@ -241,25 +241,13 @@ class Objects:
         """member2's own proposal (no co-signers) with a PDF attached while it was a draft, registered, assigned
         (single) to org.unit and accepted by it."""
         member2, office = self.users["member2"], self.users["office"]
-        data = {
-            "title": title,
-            "analysis": "现状分析……",
-            "suggestions": "一、加快建设……",
-            "category_id": self.category.pk,
-            "cosigner_ids": [],
-            "suggested_unit_ids": [self.org.unit.pk],
-        }
-        draft = proposal_create_draft(author=member2, data=data)
+        draft = make.draft(self.org, self.category, author=member2, title=title, suggested_unit_ids=[self.org.unit.pk])
         attachment_add(proposal_id=draft.pk, actor=member2, name="现场照片说明.pdf", data=PDF)
-        proposal_act(proposal_id=draft.pk, action="submit", actor=member2)
-        proposal_act(proposal_id=draft.pk, action="register", actor=office)
+        make.act(draft, "submit", member2)
+        make.act(draft, "register", office)
         units = [{"unit_id": self.org.unit.pk, "role": "single"}]
-        proposal = proposal_act(
-            proposal_id=draft.pk, action="assign", actor=office, payload={"mode": "single", "units": units}
-        )
-        assignment_act(
-            assignment_id=proposal.assignments.get().pk, action="accept_assignment", actor=self.users["unit"]
-        )
+        proposal = make.act(draft, "assign", office, mode="single", units=units)
+        make.act(make.assignment_of(proposal), "accept_assignment", self.users["unit"])
         return proposal
 
     @cached_property
@@ -279,12 +267,7 @@ class Objects:
         """An approved reply of org.unit, to another proposal of member2 (which is then awaiting evaluation)."""
         proposal = self._accepted_proposal("关于改造老旧小区的建议")
         assignment = proposal.assignments.get()
-        for action, role, payload in [
-            ("draft_reply", "unit", {"text": "答复如下……", "grade": "A"}),
-            ("sign_reply", "unit-leader", {}),
-            ("approve_reply", "office", {}),
-        ]:
-            assignment_act(assignment_id=assignment.pk, action=action, actor=self.users[role], payload=payload)
+        make.approve_reply(self.org, assignment, grade="A", text="答复如下……")
         return assignment.replies.get()
 
     # Activities --------------------------------------------------------------------------------------------------
@@ -292,8 +275,7 @@ class Objects:
     @cached_property
     def running_activity(self):
         """Published, started five minutes ago, two hours long (check-in open); org.sector (member) is invited."""
-        start = timezone.now() - datetime.timedelta(minutes=5)
-        return self._published_activity("经济界别调研活动", "sector_activity", start, 2, self.org.sector)
+        return running_activity(self.org)
 
     @cached_property
     def material(self):
@@ -305,21 +287,9 @@ class Objects:
     def invited_activity(self):
         """Published, in ten days; only member2 (sector 教育) is invited."""
         start = timezone.now() + datetime.timedelta(days=10)
-        return self._published_activity("教育界别调研", "research", start, 3, self.org.other_sector)
-
-    def _published_activity(self, title, kind, start, hours, sector):
-        activity = activity_create(
-            actor=self.users["staff"],
-            data={
-                "title": title,
-                "kind": kind,
-                "start": start.isoformat(),
-                "end": (start + datetime.timedelta(hours=hours)).isoformat(),
-                "place": "区政协三楼会议室",
-                "invitees": {"sector_ids": [sector.pk]},
-            },
+        return published_activity(
+            self.org, title="教育界别调研", kind="research", start=start, hours=3, sector=self.org.other_sector
         )
-        return activity_act(activity_id=activity.pk, action="publish", actor=self.users["staff"])
 
 
 # Arguments for URLs that take them, all pointing at objects of the ``org`` fixture.

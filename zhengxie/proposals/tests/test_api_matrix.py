@@ -16,14 +16,14 @@ from django.apps import apps
 from django.test import Client
 from django.utils import timezone
 
-from tests.builders.org import PASSWORD, make_member
-from zhengxie.accounts.services import account_create, api_token_issue
+from tests.builders import proposals as make
+from tests.builders.org import member_with_account
+from zhengxie.accounts.services import api_token_issue
 from zhengxie.audit.models import AuditEntry
 from zhengxie.people.models import HandlingUnit
 from zhengxie.proposals import workflow as wf
-from zhengxie.proposals.actions import add_months, assignment_act, proposal_act
+from zhengxie.proposals.actions import add_months
 from zhengxie.proposals.models import Assignment, Proposal, TimelineEntry
-from zhengxie.proposals.services import proposal_create_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -175,23 +175,16 @@ class World:
     # Source states, through the services -------------------------------------------------------------------------
 
     def p_act(self, p, action, role, **payload):
-        return proposal_act(proposal_id=p.pk, action=action, actor=self.users[role], payload=payload)
+        return make.act(p, action, self.users[role], **payload)
 
     def a_act(self, a, action, role, **payload):
-        assignment_act(assignment_id=a.pk, action=action, actor=self.users[role], payload=payload)
+        make.act(a, action, self.users[role], **payload)
         a.refresh_from_db()
         return a
 
     def draft(self, cosigners=True) -> Proposal:
-        data = {
-            "title": "关于加快充电桩建设的建议",
-            "analysis": "现状分析",
-            "suggestions": "一、加快建设",
-            "category_id": self.category.pk,
-            "cosigner_ids": [self.org.member2.pk] if cosigners else [],
-            "suggested_unit_ids": [self.org.unit.pk],
-        }
-        return proposal_create_draft(author=self.users["proposer"], data=data)
+        fields = {} if cosigners else {"cosigner_ids": []}
+        return make.joint_draft(self.org, self.category, author=self.users["proposer"], **fields)
 
     def cosigning(self) -> Proposal:
         return self.p_act(self.draft(), "submit", "proposer")
@@ -335,8 +328,7 @@ ASSIGNMENT_SCENARIOS: dict[str, Callable[[World], Target]] = {
 
 @pytest.fixture
 def world(org, category):
-    outsider = account_create(username="demo-member3", password=PASSWORD, display_name="王委员")
-    make_member(name="王委员", sector=org.sector, party=org.party, seq=3, user=outsider, term=org.term)
+    outsider = member_with_account(org, username="demo-member3", name="王委员", seq=3).user
     unit3 = HandlingUnit.objects.create(name="新建区发展和改革委员会", short_name="区发改委")
     keys = {"proposer": "member", "cosigner": "member2", "outsider": None}
     users = {role: org.users[keys.get(role, role)] for role in ROLES if role not in ("anonymous", "outsider")}
