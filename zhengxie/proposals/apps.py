@@ -8,8 +8,11 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from zhengxie.duty.services import source_links_add
 
-        from . import permissions, todo  # noqa: F401
+        from . import permissions, selectors, todo, workflow  # noqa: F401
         from .links import proposal_links
+
+        workflow.reads.facts_of = selectors.facts_of
+        workflow.reads.replies_awaiting_evaluation = selectors.replies_awaiting_evaluation
 
         # The duty ledger links its rows to their proposals through this (duty depends on no domain app above it).
         source_links_add("proposals.proposal", proposal_links)

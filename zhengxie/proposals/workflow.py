@@ -83,10 +83,20 @@ def relations_to_assignment(assignment, user) -> frozenset[str]:
     return frozenset(rel)
 
 
-def _facts(proposal):
-    from .selectors import facts_of
+class _Reads:
+    """What the relations and conditions read about a proposal (its current replies, merged proposals, draft
+    replies, pending extensions, the person's unit posts) is read by the selectors, a layer above these declarations;
+    the app hands them in when it is ready (``apps.py``)."""
 
-    return facts_of(proposal)
+    facts_of = None
+    replies_awaiting_evaluation = None
+
+
+reads = _Reads()
+
+
+def _facts(proposal):
+    return reads.facts_of(proposal)
 
 
 # Conditions beyond state: each returns None when met, else the reason shown to the person (409) ------------------
@@ -140,9 +150,7 @@ def _can_close(p, u, now):
 
 @condition
 def _has_something_to_evaluate(p, u, now):
-    from .selectors import replies_awaiting_evaluation
-
-    return None if replies_awaiting_evaluation(p, u) else _("您没有待测评的答复。")
+    return None if reads.replies_awaiting_evaluation(p, u) else _("您没有待测评的答复。")
 
 
 @condition
