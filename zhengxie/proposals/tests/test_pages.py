@@ -566,21 +566,17 @@ def test_list_filters(org, category, client_for):
 
 
 def test_list_query_count_does_not_grow_with_the_page(org, category, client_for, django_assert_max_num_queries):
-    def make(n):
+    def add(n):
         for i in range(n):
-            p = make.joint_draft(org, category, cosigner_ids=[], title=f"提案{i}")
-            make.act(p, "submit", org.users["member"])
-            make.act(p, "register", org.users["office"])
-            units = [{"unit_id": org.unit.pk, "role": "lead"}, {"unit_id": org.other_unit.pk, "role": "co"}]
-            make.act(p, "assign", org.users["office"], mode="lead", units=units)
+            make.jointly_assigned(org, category, title=f"提案{i}", suggested_unit_ids=[org.unit.pk])
 
     office = client_for(org.users["office"])
     url = reverse("proposals:list")
-    make(2)
+    add(2)
     office.get(url)  # warm the per-process caches (committee name)
     with CaptureQueriesContext(connection) as small:
         assert len(office.get(url).context["page"].object_list) == 2
-    make(20)
+    add(20)
     with django_assert_max_num_queries(len(small)):
         response = office.get(url)
     assert len(response.context["page"].object_list) == 20
