@@ -18,19 +18,15 @@ from ninja.errors import ValidationError
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
-from zhengxie.accounts.roles import Role
-from zhengxie.core.access import roles_of
 from zhengxie.core.api_errors import Invalid, NotFound
-from zhengxie.people.principal import units_of
 
-from . import actions, selectors, services
+from . import actions, read_models, selectors, services
 from . import workflow as wf
 from .choices import (
     AssignmentRole,
     AssignmentState,
     CosignState,
     ExcellentState,
-    ExtensionState,
     KeyState,
     ProposalState,
     ReplyState,
@@ -142,7 +138,8 @@ def _attachment_out(a: Attachment) -> dict:
     }
 
 
-def _reply_out(r) -> dict:
+def _reply_out(part: read_models.ReplyPart) -> dict:
+    r = part.reply
     return {
         "id": r.pk,
         "round": r.round,
@@ -155,7 +152,7 @@ def _reply_out(r) -> dict:
         "signed_at": _local(r.signed_at),
         "approved_at": _local(r.approved_at),
         "return_comment": r.return_comment,
-        "attachments": [_attachment_out(a) for a in r.files],
+        "attachments": [_attachment_out(a) for a in part.files],
     }
 
 
@@ -163,34 +160,26 @@ def _step_label(action: str) -> str:
     return wf.step_label(action)
 
 
-def _proposer_summary(p) -> dict:
-    if p.collective_id:
-        kind, name = "collective", p.collective.name
-    else:
-        kind, name = ("joint" if p.cosigner_count else "individual"), p.lead_member.name
+def _list_item(row: read_models.ListRow) -> dict:
     return {
-        "kind": kind,
-        "name": name,
-        "member_id": p.lead_member_id,
-        "collective_id": p.collective_id,
-        "cosigner_count": p.cosigner_count,
-    }
-
-
-def _list_item(p) -> dict:
-    return {
-        "id": p.pk,
-        "number": p.number,
-        "title": p.title,
-        "year": p.year,
-        "state": p.state,
-        "state_label": str(ProposalState(p.state).label),
-        "category": _ref(p.category),
-        "proposer": _proposer_summary(p),
-        "is_key": p.key_state == KeyState.APPROVED,
-        "is_excellent": p.excellent_state == ExcellentState.APPROVED,
-        "submitted_at": _local(p.submitted_at),
-        "registered_at": _local(p.registered_at),
+        "id": row.pk,
+        "number": row.number,
+        "title": row.title,
+        "year": row.year,
+        "state": row.state,
+        "state_label": row.state_label,
+        "category": None if row.category_id is None else {"id": row.category_id, "name": row.category_name},
+        "proposer": {
+            "kind": row.proposer_kind,
+            "name": row.proposer_name,
+            "member_id": row.member_id,
+            "collective_id": row.collective_id,
+            "cosigner_count": row.cosigner_count,
+        },
+        "is_key": row.is_key,
+        "is_excellent": row.is_excellent,
+        "submitted_at": _local(row.submitted_at),
+        "registered_at": _local(row.registered_at),
     }
 
 
@@ -222,31 +211,11 @@ def _after_action(user, proposal_id: int):
 
 
 def _detail_of(user, p) -> dict:
-    """Everything about the proposal that ``user`` may see, with the actions they may take now."""
-    # The workflow's conditions below read the replies, extensions and merges from these parts, not again.
-    parts = selectors.proposal_parts(p)
-    assignments, all_replies, entries = parts.assignments, parts.replies, parts.timeline
-    roles = roles_of(user)
-    office = Role.PROPOSAL_OFFICE in roles
-    oversight = bool(roles & selectors.OVERSIGHT)
-    my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
-    # A co-handler's opinion goes to the lead unit: the office, the lead unit and the co-handler itself read it.
-    lead_units = {
-        a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != AssignmentState.REASSIGNED
-    }
-    leads = bool(my_units & lead_units)
-
-    replies = selectors.visible_replies(
-        user, p, replies=all_replies, assignments=assignments, cosignatures=parts.cosignatures
-    )
-    latest_reply = {}
-    for r in replies:  # ordered by id: the last one of an assignment is its latest
-        latest_reply[r.assignment_id] = r
-
+    """The proposal's read model (``read_models.proposal_detail``) as the API writes it."""
+    detail = read_models.proposal_detail(user, p)
     assignments_out = []
-    for a in assignments:
-        reply = latest_reply.get(a.pk)
-        ext = next((e for e in a.extensions.all() if e.state == ExtensionState.PENDING), None)
+    for part in detail.assignments:
+        a, reply, ext = part.assignment, part.reply, part.pending_extension
         assignments_out.append(
             {
                 "id": a.pk,
@@ -260,22 +229,17 @@ def _detail_of(user, p) -> dict:
                 "accepted_at": _local(a.accepted_at),
                 "dispute_deadline": a.dispute_deadline,
                 "due_date": a.due_date,
-                "overdue": selectors.is_overdue(a),
+                "overdue": part.overdue,
                 "reply": _reply_out(reply) if reply is not None else None,
-                "co_opinion": a.co_opinion if (office or leads or a.unit_id in my_units) and a.co_opinion else None,
-                # A unit's internal steps (an extension request among them) show to that unit and to oversight.
+                "co_opinion": part.co_opinion or None,
                 "pending_extension": (
                     {"requested_due": ext.requested_due, "reason": ext.reason, "requested_at": _local(ext.requested_at)}
-                    if ext is not None and (oversight or a.unit_id in my_units)
+                    if ext is not None
                     else None
                 ),
-                "allowed_actions": wf.allowed_assignment_actions(a, user),
+                "allowed_actions": part.allowed_actions,
             }
         )
-
-    evaluations = sorted((e for r in replies for e in r.evaluations.all()), key=lambda e: (e.at, e.pk))
-    units_by_reply = {r.pk: r.assignment.unit for r in replies}
-    cosignatures = parts.cosignatures
     return {
         "id": p.pk,
         "number": p.number,
@@ -299,10 +263,10 @@ def _detail_of(user, p) -> dict:
                     "state_label": str(CosignState(c.state).label),
                     "answered_at": _local(c.answered_at),
                 }
-                for c in cosignatures
+                for c in detail.cosignatures
             ],
         },
-        "suggested_units": [_ref(u) for u in parts.suggested_units],
+        "suggested_units": [_ref(u) for u in detail.suggested_units],
         "assignments": assignments_out,
         "timeline": [
             {
@@ -314,23 +278,23 @@ def _detail_of(user, p) -> dict:
                 "to_state": e.to_state,
                 "note": e.note,
             }
-            for e in selectors.timeline(user, p, assignments=assignments, entries=entries)
+            for e in detail.timeline
         ],
-        "allowed_actions": wf.allowed_proposal_actions(p, user),
+        "allowed_actions": detail.allowed_actions,
         "evaluations": [
             {
                 "id": e.pk,
                 "reply_id": e.reply_id,
-                "unit": _ref(units_by_reply[e.reply_id]),
+                "unit": _ref(a.unit),
                 "on_behalf_of": e.proposal_id,
                 "satisfaction": e.satisfaction,
                 "satisfaction_label": str(Satisfaction(e.satisfaction).label),
                 "comment": e.comment,
                 "at": _local(e.at),
             }
-            for e in evaluations
+            for e, a in detail.evaluations
         ],
-        "attachments": [_attachment_out(a) for a in parts.own_files],
+        "attachments": [_attachment_out(a) for a in detail.files],
         "review": _review(p),
         "merged_into": (
             None
@@ -374,7 +338,10 @@ def list_proposals(request, filters: Query[ProposalFilters]):
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
     rows = selectors.proposal_rows(user=request.user, filters=wanted)
-    return {"count": rows.count(), "items": [_list_item(p) for p in rows[offset : offset + limit]]}
+    return {
+        "count": rows.count(),
+        "items": [_list_item(row) for row in read_models.list_rows(rows[offset : offset + limit])],
+    }
 
 
 @router.post(

@@ -321,13 +321,12 @@ def proposal_parts(proposal) -> ProposalParts:
         a.proposal = proposal
     accepted = [a for a in assignments if a.state not in NEVER_ACCEPTED]
     replies: list[Reply] = []
-    if assignments:
+    if accepted:
         prefetch_related_objects(
-            assignments,
+            accepted,
             Prefetch("contacts", queryset=Contact.objects.order_by("date", "id")),
             Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")),
         )
-    if accepted:
         replies = list(
             Reply.objects.filter(assignment__proposal=proposal)
             .select_related("drafted_by", "signed_by", "approved_by")

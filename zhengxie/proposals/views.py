@@ -31,12 +31,11 @@ from zhengxie.accounts.roles import Role
 from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
 from zhengxie.people.models import HandlingUnit
-from zhengxie.people.principal import units_of
 
-from . import selectors, services
+from . import read_models, selectors, services
 from . import workflow as wf
 from .actions import add_months, assignment_act, proposal_act
-from .choices import AssignmentRole, AssignmentState, CosignState, ExtensionState, ProposalState, ReplyState
+from .choices import AssignmentRole, AssignmentState, CosignState, ProposalState, ReplyState
 from .conf import conf, grade_label, rejection_ground_label
 from .forms import AttachmentForm, CategoryForm, DraftForm, action_form_class, add_refusal_errors
 from .models import Assignment, Attachment, Category
@@ -168,8 +167,9 @@ def proposal_list(request):
     filters = _list_filters(request)
     unit_text = filters["unit_name"] or ""
     unit, unit_matches, more_units = _unit_filter(filters)
-    rows = selectors.proposal_rows(user=user, filters=filters, units=True)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.proposal_rows(user=user, filters=filters, units=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     # Pages and the export repeat the filters with the unit by id, as if it had been chosen from the list.
     query = request.GET.copy()
     for key in ("page", "unit", "unit_name"):
@@ -178,35 +178,14 @@ def proposal_list(request):
     if unit is not None:
         query["unit"] = str(unit.pk)
     years = selectors.year_range(user)
-    # Each row as the page shows it, labels and links made once for the page: the template then only looks up
-    # plain values (a model attribute or a filter costs it several times more).
-    state_labels = {value: str(label) for value, label in ProposalState.choices}
-    role_labels = {value: str(label) for value, label in AssignmentRole.choices}
-    untitled = _("（未填写案由）")
-    detail = reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0]
-    rows = [
-        {
-            "pk": p.pk,
-            "number": p.number or "—",
-            "url": f"{detail}{p.pk}/",
-            "title": p.title or untitled,
-            "key": p.key_state == "approved",
-            "proposer": p.collective.name if p.collective_id else (p.lead_member.name if p.lead_member_id else ""),
-            "category": p.category.name if p.category_id else "—",
-            "units": [(a.unit.short_name or a.unit.name, role_labels.get(a.role, a.role)) for a in p.live_assignments],
-            "state": p.state,
-            "state_label": state_labels.get(p.state, p.state),
-            "year": p.year,
-        }
-        for p in page
-    ]
     return render(
         request,
         "proposals/list.html",
         {
             "active_nav": "proposals",
             "page": page,
-            "rows": rows,
+            "rows": read_models.list_rows(page),
+            "detail_url": reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0],
             "filters": filters,
             "report_filters": [(k, filters[k]) for k in (*REPORT_FILTER_KEYS, "excellent", "proposer") if filters[k]],
             "querystring": query.urlencode(),
@@ -252,14 +231,17 @@ class DueItem:
 
 @dataclass
 class AssignmentView:
-    assignment: Assignment
-    overdue: bool
-    show_internal: bool
-    show_co_opinion: bool
-    replies: list = field(default_factory=list)
+    """One assignment on the detail page: its part of the read model, with its buttons and its texts."""
+
+    part: read_models.AssignmentPart
+    replies: list = field(default_factory=list)  # each reply the reader may read, as the page writes it
     actions: list = field(default_factory=list)
     reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
     shown: dict = field(default_factory=dict)  # the assignment's labels and dates as the page writes them
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.part.assignment
 
 
 def _action_items(
@@ -300,10 +282,10 @@ def _action_form_url(proposal, assignment, name: str) -> str:
     return reverse("proposals:assignment_action_form", args=[assignment.pk, name])
 
 
-def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, internal: set[int]) -> list[DueItem]:
+def _due_next(detail: read_models.ProposalDetail, today) -> list[DueItem]:
     """What is due next, by whom, and by when (flagged when the date has passed). A unit's internal work (a draft
-    waiting for its leader, an extension request) is named only to those who see the unit's internal steps
-    (``internal``: ids of those assignments)."""
+    waiting for its leader, an extension request) is named only to those who see the unit's internal steps."""
+    proposal = detail.proposal
     office = _("提案委")
     items: list[DueItem] = []
 
@@ -316,14 +298,15 @@ def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, i
     if state == P.DRAFT:
         add(proposal.author, _("完善并提交提案"))
     elif state == P.COSIGNING:
-        invited = [c.member.name for c in cosignatures if c.state == CosignState.INVITED]
+        invited = [c.member.name for c in detail.cosignatures if c.state == CosignState.INVITED]
         add("、".join(invited), _("确认是否联名"), proposal.cosign_deadline)
     elif state == P.SUBMITTED:
         add(office, _("审查：立案、退回修改、并案、转为意见建议或不予立案"))
     elif state == P.REGISTERED:
         add(office, _("交办承办单位"))
     elif state in (P.ASSIGNED, P.REHANDLING):
-        for a in assignments:
+        for part in detail.assignments:
+            a = part.assignment
             if a.state == A.PENDING:
                 add(a.unit, _("签收（如不属于本单位职责，在期限内申请调整）"), a.dispute_deadline)
             elif a.state == A.DISPUTED:
@@ -332,13 +315,13 @@ def _due_next(proposal, assignments: list[Assignment], cosignatures, today, *, i
                 if a.role == AssignmentRole.CO:
                     due = add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS"))
                     add(a.unit, _("提交会办意见"), min(due, a.due_date))
-                elif a.pk not in internal:
+                elif not part.internal:
                     add(a.unit, _("办理并答复"), a.due_date)
-                elif a.has_draft_reply:
+                elif part.has_draft_reply:
                     add(_("%(u)s 领导") % {"u": a.unit}, _("签发答复"), a.due_date)
                 else:
                     add(a.unit, _("起草答复"), a.due_date)
-                if a.pk in internal and any(e.state == ExtensionState.PENDING for e in a.extensions.all()):
+                if part.pending_extension is not None:
                     add(office, _("审批 %(u)s 的延期申请") % {"u": a.unit})
             elif a.state == A.REPLY_SIGNED:
                 add(office, _("审核 %(u)s 的答复") % {"u": a.unit})
@@ -364,40 +347,17 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     Everything the workflow's conditions need is read once here and handed to the proposal's facts
     (``selectors.ProposalFacts``): the replies, the assignments with their extensions."""
     user = request.user
-    roles = roles_of(user)
-    my_units = set(units_of(user)) if roles & {Role.UNIT_STAFF, Role.UNIT_LEADER} else set()
-    oversight = bool(roles & selectors.OVERSIGHT)
-    is_office = Role.PROPOSAL_OFFICE in roles
     today = timezone.localdate()
-
-    parts = selectors.proposal_parts(proposal)
-    assignments, all_replies, entries, files = parts.assignments, parts.replies, parts.timeline, parts.files
-    facts = selectors.facts_of(proposal)
-    # The files of the proposal (shown under its content) and of its replies (shown with each reply), read at once.
-    reply_files: dict[int, list] = {}
-    for f in files:
-        if f.reply_id is not None:
-            reply_files.setdefault(f.reply_id, []).append(f)
-    lead_units = {a.unit_id for a in assignments if a.role == AssignmentRole.LEAD and a.state != A.REASSIGNED}
-    replies_by_assignment: dict[int, list] = {}
-    visible = selectors.visible_replies(
-        user, proposal, replies=all_replies, assignments=assignments, cosignatures=parts.cosignatures
-    )
-    for reply in visible:
-        replies_by_assignment.setdefault(reply.assignment_id, []).append(reply)
-
+    detail = read_models.proposal_detail(user, proposal, today=today)
     views = []
-    for a in assignments:
-        a.proposal = proposal  # the table's conditions read it; no second query
-        a.has_draft_reply = facts.has_draft_reply(a)
-        allowed = wf.allowed_assignment_actions(a, user)
+    for part in detail.assignments:
+        a = part.assignment
         view = AssignmentView(
-            assignment=a,
-            overdue=selectors.is_overdue(a, today),
-            show_internal=oversight or a.unit_id in my_units,
-            show_co_opinion=is_office or a.unit_id in my_units or bool(my_units & lead_units),
-            replies=[_reply_view(r, reply_files.get(r.pk, [])) for r in replies_by_assignment.get(a.pk, [])],
-            actions=_action_items(request, proposal, assignment=a, allowed=allowed, bound=bound, lazy=True),
+            part=part,
+            replies=[_reply_view(r) for r in part.replies],
+            actions=_action_items(
+                request, proposal, assignment=a, allowed=part.allowed_actions, bound=bound, lazy=True
+            ),
             shown={
                 "role": a.get_role_display(),
                 "state": a.get_state_display(),
@@ -408,26 +368,24 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
                 "co_opinion_at": _minute(a.co_opinion_at),
             },
         )
-        if "draft_reply" in allowed and a.has_draft_reply:
+        if "draft_reply" in part.allowed_actions and part.has_draft_reply:
             draft = next(
-                (r for r in view.replies if r["reply"].state == ReplyState.DRAFT and r["reply"].round == a.round), None
+                (r.reply for r in part.replies if r.reply.state == ReplyState.DRAFT and r.reply.round == a.round), None
             )
             if draft is not None:
                 view.reply_upload = (
-                    draft["reply"],
-                    AttachmentForm(initial={"reply": draft["reply"].pk}, auto_id=f"id_reply{draft['reply'].pk}_%s"),
+                    draft,
+                    AttachmentForm(initial={"reply": draft.pk}, auto_id=f"id_reply{draft.pk}_%s"),
                 )
         views.append(view)
 
-    cosignatures = parts.cosignatures
-    allowed_proposal = wf.allowed_proposal_actions(proposal, user)
-    actions = _action_items(request, proposal, allowed=allowed_proposal, bound=bound, lazy=True)
+    actions = _action_items(request, proposal, allowed=detail.allowed_actions, bound=bound, lazy=True)
     merge_open = bound is not None and bound[0] == "merge"
     merge_candidates = _merge_candidates(user, exclude=proposal.pk) if merge_open else []
 
     timeline = []
-    units_by_assignment = {a.pk: a.unit for a in assignments}
-    for e in selectors.timeline(user, proposal, assignments=assignments, entries=entries):
+    units_by_assignment = {part.assignment.pk: part.assignment.unit for part in detail.assignments}
+    for e in detail.timeline:
         assignment_level = e.assignment_id is not None and e.action in wf.ASSIGNMENT_ACTIONS
         unit = units_by_assignment.get(e.assignment_id)
         at = timezone.localtime(e.at)
@@ -446,29 +404,21 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
             }
         )
 
-    merged_ids = [m.pk for m in facts.merged()]
     context = {
         "active_nav": "proposals",
         "proposal": proposal,
         "title": proposal.title or _("（未填写案由）"),
-        "cosignatures": cosignatures,
-        "suggested_units": sorted(parts.suggested_units, key=lambda u: (u.name, u.pk)),
+        "cosignatures": detail.cosignatures,
+        "suggested_units": sorted(detail.suggested_units, key=lambda u: (u.name, u.pk)),
         "assignments": views,
-        "attachments": parts.own_files,
-        # Supervision is recorded only on a key proposal.
-        "supervision": (
-            list(proposal.supervision_activities.select_related("recorded_by")) if proposal.key_state else []
-        ),
-        "merged": (
-            list(selectors.visible_proposals(user).filter(pk__in=merged_ids).order_by("id")) if merged_ids else []
-        ),
+        "attachments": detail.files,
+        "supervision": detail.supervision,
+        "merged": detail.merged,
         "actions": actions,
         "action_names": [a.name for a in actions],
         "merge_candidates": merge_candidates,
         "timeline": timeline,
-        "due_next": _due_next(
-            proposal, assignments, cosignatures, today, internal={v.assignment.pk for v in views if v.show_internal}
-        ),
+        "due_next": _due_next(detail, today),
         "rejection_ground": rejection_ground_label(proposal.rejection_ground) if proposal.rejection_ground else "",
         "refusal": refusal,
         "next_url": _next_url(request) if request.method == "POST" else None,
@@ -482,12 +432,13 @@ def _minute(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _reply_view(reply, attachments: list) -> dict:
+def _reply_view(part: read_models.ReplyPart) -> dict:
+    reply = part.reply
     return {
         "reply": reply,
         "grade": grade_label(reply.final_grade),
         "original_grade": grade_label(reply.grade) if reply.office_grade and reply.office_grade != reply.grade else "",
-        "attachments": attachments,
+        "attachments": part.files,
         "evaluations": [
             {
                 "satisfaction": e.satisfaction,
@@ -495,7 +446,7 @@ def _reply_view(reply, attachments: list) -> dict:
                 "comment": e.comment,
                 "at": _minute(e.at),
             }
-            for e in sorted(reply.evaluations.all(), key=lambda e: (e.at, e.pk))
+            for e in part.evaluations
         ],
         "state": reply.get_state_display(),
         "drafted_at": _minute(reply.drafted_at),

@@ -8,7 +8,6 @@ offered on each proposal's detail page, where ``allowed_*_actions`` decides them
 """
 
 import datetime
-from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
@@ -42,11 +41,11 @@ from zhengxie.people.principal import units_of
 from zhengxie.workdays.services import add_working_days
 
 from . import workflow as wf
-from .actions import add_months
 from .choices import AssignmentRole, AssignmentState, ContactWay, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import conf
 from .forms import UNIT_SEARCH, LookupChoiceField
 from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
+from .read_models import UnitRow, unit_board_rows
 from .selectors import LIVE_ASSIGNMENT, assignment_board, is_overdue, visible_proposals
 from .services import excellent_unit_award
 from .statistics import handling_q
@@ -175,87 +174,33 @@ def _day(value) -> str:
     return value.isoformat()
 
 
-@dataclass
-class UnitRow:
-    """A row of the unit board: the assignment, what the workflow says of it, and what the row shows, made here
-    once (dates as text, labels, the link) so that the template only looks up plain values."""
-
-    assignment: Assignment
-    overdue: bool
-    days_left: int | None
-    contact: Contact | None = None
-    contact_late: bool = False  # no contact yet and the window has passed, or the contact was recorded late
-    reply: Reply | None = None  # the current round's latest reply
-    answered_at: datetime.datetime | None = None  # the reply was signed, or the co-opinion sent
-    approved_at: datetime.datetime | None = None  # the office approved the reply
-    on_time: bool | None = None  # a replied assignment: approved by its due date, as statistics.handling_q counts
-    co_due: datetime.date | None = None  # a co-handler's co-opinion is expected by this date
-    co_late: bool = False
-    co_sent: int = 0  # for a lead unit: co-handlers that have sent their opinion …
-    co_total: int = 0  # … of all co-handlers
-    shown: dict = field(default_factory=dict)  # the texts the row shows
-
-    @property
-    def overdue_days(self) -> int:
-        return -self.days_left if self.overdue and self.days_left is not None else 0
-
-    def __getitem__(self, name: str):
-        # The template looks a name up as an item first: answering it spares a failed lookup for every value.
-        return getattr(self, name)
-
-
-def _unit_row(a: Assignment, *, today: datetime.date, contact_cutoff: datetime.date, labels: dict) -> UnitRow:
-    """``labels``: the role, state and contact-way labels and the link prefix, made once for the page."""
-    live = a.state in LIVE_ASSIGNMENT
-    row = UnitRow(assignment=a, overdue=is_overdue(a, today), days_left=(a.due_date - today).days if live else None)
-    round_replies = [r for r in a.reply_list if r.round == a.round]
-    row.reply = round_replies[-1] if round_replies else None
-    if a.state == A.ACCEPTED:
-        row.contact = a.contact_list[0] if a.contact_list else None
-        accepted = timezone.localdate(a.accepted_at or a.assigned_at)
-        row.contact_late = row.contact.late if row.contact else accepted < contact_cutoff
-    if a.role == AssignmentRole.CO:
-        row.co_due = add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS"))
-        row.co_late = a.state != A.OPINION_SENT and today > row.co_due
-    elif a.role == AssignmentRole.LEAD:
-        co = [x for x in a.proposal.live_assignments if x.role == AssignmentRole.CO]
-        row.co_total, row.co_sent = len(co), sum(1 for x in co if x.state == A.OPINION_SENT)
-    if a.state == A.OPINION_SENT:
-        row.answered_at = a.co_opinion_at
-    elif a.state in (A.REPLY_SIGNED, A.REPLIED):
-        signed = [r for r in round_replies if r.state in (ReplyState.SIGNED, ReplyState.APPROVED)]
-        if signed:
-            row.answered_at, row.approved_at = signed[-1].signed_at, signed[-1].approved_at
-    if a.state == A.REPLIED and row.approved_at is not None:
-        row.on_time = timezone.localdate(row.approved_at) <= a.due_date
-    row.shown = {
-        "number": a.proposal.number or "—",
-        "title": a.proposal.title,
-        "url": f"{labels['detail']}{a.proposal_id}/",
-        "role": labels["roles"].get(a.role, a.role),
-        "state": labels["states"].get(a.state, a.state),
-        "unit": a.unit.name,
-        "assigned": _day(a.assigned_at),
-        "dispute_deadline": _day(a.dispute_deadline),
-        "dispute_passed": a.state == A.PENDING and a.dispute_deadline < today,
-        "due": _day(a.due_date),
-        "answered": _day(row.answered_at) or "—",
-        "approved": _day(row.approved_at) or "—",
-        "contact_date": _day(row.contact.date) if row.contact else "",
-        "contact_way": labels["ways"].get(row.contact.way, row.contact.way) if row.contact else "",
-        "co_due": _day(row.co_due),
-        "reply_date": _day(row.reply.drafted_at) if row.reply else "",
-    }
-    return row
-
-
-def _row_labels() -> dict:
-    return {
-        "roles": {value: str(label) for value, label in AssignmentRole.choices},
-        "states": {value: str(label) for value, label in AssignmentState.choices},
-        "ways": {value: str(label) for value, label in ContactWay.choices},
-        "detail": reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0],
-    }
+def _write_rows(rows: list[UnitRow], today: datetime.date) -> None:
+    """The texts each row shows (``row.shown``), labels and the link made once for the page: the template then only
+    looks up plain values (a model attribute or a filter costs it several times more)."""
+    roles = {value: str(label) for value, label in AssignmentRole.choices}
+    states = {value: str(label) for value, label in AssignmentState.choices}
+    ways = {value: str(label) for value, label in ContactWay.choices}
+    detail = reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0]
+    for row in rows:
+        a, contact = row.assignment, row.contact
+        row.shown = {
+            "number": a.proposal.number or "—",
+            "title": a.proposal.title,
+            "url": f"{detail}{a.proposal_id}/",
+            "role": roles.get(a.role, a.role),
+            "state": states.get(a.state, a.state),
+            "unit": a.unit.name,
+            "assigned": _day(a.assigned_at),
+            "dispute_deadline": _day(a.dispute_deadline),
+            "dispute_passed": a.state == A.PENDING and a.dispute_deadline < today,
+            "due": _day(a.due_date),
+            "answered": _day(row.answered_at) or "—",
+            "approved": _day(row.approved_at) or "—",
+            "contact_date": _day(contact.date) if contact else "",
+            "contact_way": ways.get(contact.way, contact.way) if contact else "",
+            "co_due": _day(row.co_due),
+            "reply_date": _day(row.reply.drafted_at) if row.reply else "",
+        }
 
 
 BOARD_ROW_FIELDS = (
@@ -332,8 +277,8 @@ def unit_board(request):
         request.GET.get("page")
     )
     cutoff = _contact_overdue_before(today) if tab in ("handling", "to_sign", "returned") else today
-    labels = _row_labels()
-    rows = [_unit_row(a, today=today, contact_cutoff=cutoff, labels=labels) for a in page]
+    rows = unit_board_rows(page, today=today, contact_cutoff=cutoff)
+    _write_rows(rows, today)
     return render(
         request,
         "proposals/boards/unit_board.html",
