@@ -194,7 +194,7 @@ act(
     targets=[S.CANCELLED],
     who=[ORGANISER],
     schema=CancelInput,
-    confirm=gettext_lazy("取消后受邀委员将收到通知，且不能恢复。确定取消？"),
+    confirm=gettext_lazy("确定取消本活动？受邀委员将收到通知。"),
     style="danger",
 )
 act("sign_up", gettext_lazy("报名"), sources=[S.PUBLISHED], who=[INVITEE], conditions=[_sign_up_open])
@@ -247,7 +247,7 @@ act(
     targets=[S.CLOSED],
     who=[ORGANISER],
     conditions=[_started],
-    confirm=gettext_lazy("结束后按签到情况确认考勤并记入履职档案。确定结束？"),
+    confirm=gettext_lazy("结束后将按签到、请假情况确定每位委员的考勤并记入履职档案。确定结束？"),
 )
 del act
 ACTIONS = ACTIVITY.actions

@@ -219,6 +219,7 @@ class ActionItem:
     open: bool = False
     assignment_id: int | None = None
     form_url: str = ""  # the form is fetched from here when the button is pressed (the detail page)
+    confirm: str = ""  # an irreversible step: the question asked before it is sent
 
 
 @dataclass
@@ -262,7 +263,15 @@ def _action_items(
             step, flow = wf.ASSIGNMENT_ACTIONS[name], wf.ASSIGNMENT
             url = reverse("proposals:assignment_act", args=[assignment.pk, name])
             dom_id = f"act-{name}-{assignment.pk}"
-        item = ActionItem(name, str(step.label), step.style, url, dom_id, assignment_id=getattr(assignment, "pk", None))
+        item = ActionItem(
+            name,
+            str(step.label),
+            step.style,
+            url,
+            dom_id,
+            assignment_id=getattr(assignment, "pk", None),
+            confirm=str(step.confirm),
+        )
         form_class = action_form_class(flow, name)
         if bound is not None and bound[0] == name and bound[1] == item.assignment_id:
             item.form, item.open = bound[2], True

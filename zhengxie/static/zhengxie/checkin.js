@@ -72,11 +72,10 @@
     });
   }
 
-  // Forms that ask first (data-confirm) and forms sent once (data-once: the check-in button).
+  // Forms sent once (data-once: the check-in button); confirm.js has already asked those that ask first.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-      event.preventDefault();
+    if (event.defaultPrevented) {
       return;
     }
     if (form.hasAttribute("data-once")) {
