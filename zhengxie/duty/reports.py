@@ -13,19 +13,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import openpyxl
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from zhengxie.core.documents import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    add_heading,
+    add_paragraph,
+    add_run,
+    chinese_date,
+    docx_bytes,
+    new_document,
+    render_pdf,
+)
 
 from .activities import visible_activities
 from .choices import DutyKind
@@ -33,17 +42,6 @@ from .models import ATTENDANCE_PREFIXES, ActivityKind, Invitation, Speech
 from .points import Archive, Rules, member_archive, ruleset_for
 from .selectors import Ranks, ledger
 from .services import source_links
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
-
-# Word: the faces of Chinese official documents (Windows ships them as 仿宋 / 黑体 / 宋体); Latin text in Times.
-BODY_FONT, HEADING_FONT, TITLE_FONT, LATIN_FONT = "仿宋", "黑体", "宋体", "Times New Roman"
-
-
-def chinese_date(value: datetime.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def signed(value: Decimal) -> str:
@@ -281,71 +279,14 @@ def term_archive(*, member, term, user=None, today: datetime.date | None = None)
 # The annual report (.docx) ---------------------------------------------------------------------------------------
 
 
-def _set_fonts(rpr, east_asian: str) -> None:
-    """Explicit fonts on a run or style (theme fonts removed, or Word would prefer them)."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-def _new_document() -> Document:
-    doc = Document()
-    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(defaults, BODY_FONT)
-    lang = defaults.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    for style in doc.styles:
-        element = getattr(style, "element", None)
-        if element is not None and element.find(qn("w:rPr")) is not None:
-            _set_fonts(element.find(qn("w:rPr")), BODY_FONT)
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(12)
-    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.paragraph_format.space_after = Pt(0)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(25), Mm(25)
-    section.left_margin, section.right_margin = Mm(25), Mm(22)
-    return doc
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float | None = None, bold: bool = False):
-    run = paragraph.add_run(text)
-    _set_fonts(run._element.get_or_add_rPr(), font)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold or None
-    return run
-
-
-def _para(doc, text: str = "", *, font=BODY_FONT, size=None, bold=False, align=None, before=0.0, after=0.0):
-    paragraph = doc.add_paragraph()
-    if text:
-        _run(paragraph, text, font=font, size=size, bold=bold)
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_before = Pt(before)
-    paragraph.paragraph_format.space_after = Pt(after)
-    return paragraph
-
-
-def _heading(doc, text: str):
-    return _para(doc, text, font=HEADING_FONT, size=14, before=12, after=6)
-
-
 def _cell(cell, text, *, bold: bool = False, size: float = 10.5, align=None) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
     if align is not None:
         paragraph.alignment = align
-    _run(paragraph, "" if text is None else str(text), size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
+    add_run(
+        paragraph, "" if text is None else str(text), size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT
+    )
 
 
 def _table(doc, header: list[str], rows: list[list], widths: list[float], *, left: tuple[int, ...] = (0,)):
@@ -423,10 +364,12 @@ def record_cells(r: RecordRow) -> list[str]:
 
 def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
     m = a.member
-    doc = _new_document()
+    doc = new_document(font_size=12, margins=(25, 25, 25, 22))
     doc.core_properties.title = f"{m.name} {report_title(a)}"
-    _para(doc, committee, font=TITLE_FONT, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, report_title(a), font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    add_paragraph(doc, committee, font=TITLE_FONT, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
+        doc, report_title(a), font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12
+    )
     head = doc.add_table(rows=3, cols=4)
     head.style = "Table Grid"
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -445,7 +388,7 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
         row.cells[0].width = row.cells[2].width = Mm(32)
         row.cells[1].width = row.cells[3].width = Mm(50)
 
-    _heading(doc, _("一、履职积分"))
+    add_heading(doc, _("一、履职积分"), size=14)
     rows = [
         [k["label"], k["count"], plain(k["quantity"]), plain(k["points"]) + (_("（已达上限）") if k["capped"] else "")]
         for k in a.kinds
@@ -453,9 +396,9 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
     if not rows:
         rows = [[_("本年度暂无履职记录"), "", "", ""]]
     _table(doc, [_("项目"), _("次数"), _("数量"), _("积分")], rows, [80, 20, 22, 38])
-    _heading(doc, _("二、得分、等次与排名"))
+    add_heading(doc, _("二、得分、等次与排名"), size=14)
     _table(doc, [_("项目"), _("结果")], [list(r) for r in summary_rows(a)], [60, 100])
-    _heading(doc, _("三、基本履职要求"))
+    add_heading(doc, _("三、基本履职要求"), size=14)
     if a.minimums:
         _table(
             doc,
@@ -471,12 +414,12 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
             [90, 25, 45],
         )
     else:
-        _para(doc, _("本年度未设基本履职要求。"))
+        add_paragraph(doc, _("本年度未设基本履职要求。"))
     if a.archive.alerts:
-        _heading(doc, _("四、履职预警"))
+        add_heading(doc, _("四、履职预警"), size=14)
         for alert in a.archive.alerts:
-            _para(doc, _("%(l)s（%(n)d 次）") % {"l": alert["label"], "n": alert["count"]})
-    _heading(doc, _("履职记录明细"))
+            add_paragraph(doc, _("%(l)s（%(n)d 次）") % {"l": alert["label"], "n": alert["count"]})
+    add_heading(doc, _("履职记录明细"), size=14)
     if a.records:
         _table(
             doc,
@@ -486,30 +429,21 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
             left=(0, 1, 2),
         )
     else:
-        _para(doc, _("本年度暂无履职记录。"))
-    _para(
+        add_paragraph(doc, _("本年度暂无履职记录。"))
+    add_paragraph(
         doc,
         _("积分按%(y)d年度积分规则（第%(v)d版）计算；单项积分的年度上限计入合计。生成日期：%(d)s")
         % {"y": a.year, "v": a.ruleset_version, "d": chinese_date(a.generated_on)},
         size=9,
-        before=12,
+        space_before=12,
     )
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)
 
 
 # The annual report (PDF) -----------------------------------------------------------------------------------------
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    # The report is self-contained: WeasyPrint must never load anything named in the (user-written) content.
-    raise ValueError(f"documents load nothing: {url}")
-
-
 def annual_report_pdf(a: AnnualArchive, *, committee: str) -> bytes:
-    from weasyprint import CSS, HTML
-
     context = {
         "a": a,
         "committee": committee,
@@ -519,9 +453,7 @@ def annual_report_pdf(a: AnnualArchive, *, committee: str) -> bytes:
         "kinds": [{**k, "quantity": plain(k["quantity"]), "points": plain(k["points"])} for k in a.kinds],
         "generated": chinese_date(a.generated_on),
     }
-    html = render_to_string("duty/archive/report_pdf.html", context)
-    css = CSS(string=render_to_string("duty/archive/report_print.css"), url_fetcher=_refuse_fetch)
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[css])
+    return render_pdf("duty/archive/report_pdf.html", context, stylesheet="duty/archive/report_print.css")
 
 
 # The committee's table (.xlsx) -----------------------------------------------------------------------------------

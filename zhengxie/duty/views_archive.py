@@ -14,15 +14,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengxie.core.access import has_perm, require
+from zhengxie.core.documents import DOCX, PDF, XLSX, download
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, StateConflict
 from zhengxie.people.models import Member, Sector, Term
 from zhengxie.people.selectors import committee_name
@@ -48,13 +48,6 @@ def _member_or_404(user, member_id: int) -> Member:
     if member is None:
         raise Http404(_("委员不存在或您无权查看其履职档案。"))
     return member
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # A member's archive ----------------------------------------------------------------------------------------------
@@ -114,14 +107,14 @@ def _report(request, member_id: int):
 @require_safe
 def archive_docx(request, member_id: int):
     archive, name = _report(request, member_id)
-    return _download(reports.annual_report_docx(archive, committee=committee_name()), reports.DOCX, f"{name}.docx")
+    return download(reports.annual_report_docx(archive, committee=committee_name()), DOCX, f"{name}.docx")
 
 
 @require("duty.archive")
 @require_safe
 def archive_pdf(request, member_id: int):
     archive, name = _report(request, member_id)
-    return _download(reports.annual_report_pdf(archive, committee=committee_name()), reports.PDF, f"{name}.pdf")
+    return download(reports.annual_report_pdf(archive, committee=committee_name()), PDF, f"{name}.pdf")
 
 
 # Adding an "other" record ----------------------------------------------------------------------------------------
@@ -220,7 +213,7 @@ def committee_table_xlsx(request):
     content = reports.committee_table_xlsx(
         qs.iterator(chunk_size=500), year=year, ranks=selectors.Ranks(year), title=title
     )
-    return _download(content, reports.XLSX, f"{title}.xlsx")
+    return download(content, XLSX, f"{title}.xlsx")
 
 
 # Following up: members short of a minimum, members with alerts ---------------------------------------------------

@@ -13,43 +13,40 @@ import io
 from dataclasses import dataclass, field
 
 import openpyxl
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from zhengxie.core.documents import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    add_heading,
+    add_paragraph,
+    add_run,
+    chinese_date,
+    docx_bytes,
+    new_document,
+    render_pdf,
+)
 
 from .choices import AssignmentRole, AssignmentState, CosignState, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import grade_label
 from .models import Assignment, Cosignature, Proposal, Reply
 from .statistics import proposer_label, share
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
-
-# Word: the faces of Chinese official documents (Windows ships them as 仿宋 / 黑体 / 宋体); Latin text in Times.
-BODY_FONT, HEADING_FONT, TITLE_FONT, LATIN_FONT = "仿宋", "黑体", "宋体", "Times New Roman"
+PRINT_STYLESHEET = "proposals/documents/print.css"
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
-
-
-def chinese_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value).date()
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def paragraphs(text: str) -> list[str]:
@@ -178,75 +175,9 @@ def reply_sheet(reply: Reply, *, committee: str) -> ReplySheet:
 # Word ------------------------------------------------------------------------------------------------------------
 
 
-def _set_fonts(rpr, east_asian: str) -> None:
-    """Explicit fonts on a run or style (theme fonts removed, or Word would prefer them)."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:ascii"), LATIN_FONT)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-def _new_document() -> Document:
-    doc = Document()
-    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_fonts(defaults, BODY_FONT)
-    lang = defaults.find(qn("w:lang"))
-    if lang is not None:
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    normal = doc.styles["Normal"]
-    normal.font.size = Pt(14)
-    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = Pt(28)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(30), Mm(28)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.header_distance = section.footer_distance = Mm(15)
-    return doc
-
-
-def _run(paragraph, text: str, *, font: str = BODY_FONT, size: float | None = None, bold: bool = False):
-    run = paragraph.add_run(text)
-    _set_fonts(run._element.get_or_add_rPr(), font)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold or None
-    return run
-
-
-def _para(
-    container,
-    text: str = "",
-    *,
-    font: str = BODY_FONT,
-    size: float | None = None,
-    bold: bool = False,
-    align=None,
-    indent: bool = False,
-    space_before: float = 0,
-    space_after: float = 0,
-):
-    paragraph = container.add_paragraph()
-    if text:
-        _run(paragraph, text, font=font, size=size, bold=bold)
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(2 * (size or 14))
-    paragraph.paragraph_format.space_before = Pt(space_before)
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    return paragraph
-
-
-def _heading(doc, text: str, *, size: float = 16):
-    return _para(doc, text, font=HEADING_FONT, size=size, space_before=12, space_after=6)
+def _new_document():
+    """The formal layout of the committee's documents: 14 pt body on exact 28 pt lines, wide margins."""
+    return new_document(font_size=14, line_spacing=28, margins=(30, 28, 28, 26), header_distance=15)
 
 
 def _page_header(doc, left: str, right: str) -> None:
@@ -254,15 +185,15 @@ def _page_header(doc, left: str, right: str) -> None:
     header = section.header.paragraphs[0]
     width = section.page_width - section.left_margin - section.right_margin
     header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    _run(header, left, size=10.5)
-    _run(header, "\t" + right, size=10.5)
+    add_run(header, left, size=10.5)
+    add_run(header, "\t" + right, size=10.5)
 
 
 def _page_numbers(doc) -> None:
     footer = doc.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(footer, "— ", size=10.5)
-    run = _run(footer, "", size=10.5)
+    add_run(footer, "— ", size=10.5)
+    run = add_run(footer, "", size=10.5)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             char = OxmlElement("w:fldChar")
@@ -273,7 +204,7 @@ def _page_numbers(doc) -> None:
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
             run._element.append(instr)
-    _run(footer, " —", size=10.5)
+    add_run(footer, " —", size=10.5)
 
 
 def _cell(cell, text: str, *, bold: bool = False, size: float = 12, align=None) -> None:
@@ -287,7 +218,7 @@ def _cell(cell, text: str, *, bold: bool = False, size: float = 12, align=None) 
         if i:
             paragraph = cell.add_paragraph()
             paragraph.paragraph_format.line_spacing = 1.2
-        _run(paragraph, line, size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
+        add_run(paragraph, line, size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
 
 
 def _table(doc, header: list[str], rows: list[list]):
@@ -311,19 +242,15 @@ def _table(doc, header: list[str], rows: list[list]):
     return table
 
 
-def _save(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
-
 def proposal_docx(sheet: ProposalSheet) -> bytes:
     doc = _new_document()
     doc.core_properties.title = sheet.title
     _page_header(doc, f"{_('案号')}：{sheet.number}", sheet.date)
     _page_numbers(doc)
-    _para(doc, sheet.committee, font=TITLE_FONT, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, _("提　案"), font=TITLE_FONT, size=26, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    add_paragraph(doc, sheet.committee, font=TITLE_FONT, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
+        doc, _("提　案"), font=TITLE_FONT, size=26, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12
+    )
     table = doc.add_table(rows=0, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -358,13 +285,13 @@ def proposal_docx(sheet: ProposalSheet) -> bytes:
     for cells in (r.cells for r in table.rows):
         cells[0].width = cells[2].width = Mm(30)
         cells[1].width = cells[3].width = Mm(48)
-    _heading(doc, _("情况分析"))
+    add_heading(doc, _("情况分析"))
     for text in sheet.analysis:
-        _para(doc, text, indent=True)
-    _heading(doc, _("具体建议"))
+        add_paragraph(doc, text, indent=True)
+    add_heading(doc, _("具体建议"))
     for text in sheet.suggestions:
-        _para(doc, text, indent=True)
-    return _save(doc)
+        add_paragraph(doc, text, indent=True)
+    return docx_bytes(doc)
 
 
 def reply_docx(sheet: ReplySheet) -> bytes:
@@ -372,11 +299,11 @@ def reply_docx(sheet: ReplySheet) -> bytes:
     doc.core_properties.title = _("关于第%(n)s号提案的答复") % {"n": sheet.number}
     _page_header(doc, f"{_('案号')}：{sheet.number}", sheet.date)
     _page_numbers(doc)
-    _para(doc, f"{sheet.grade}{_('类')}", font=HEADING_FONT, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_paragraph(doc, f"{sheet.grade}{_('类')}", font=HEADING_FONT, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if not sheet.approved:
-        _para(doc, _("（%(s)s，未经提案委审核）") % {"s": sheet.state}, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _para(doc, sheet.unit, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(
+        add_paragraph(doc, _("（%(s)s，未经提案委审核）") % {"s": sheet.state}, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_paragraph(doc, sheet.unit, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
         doc,
         _("关于%(c)s第%(n)s号提案的答复") % {"c": sheet.committee, "n": sheet.number},
         font=TITLE_FONT,
@@ -385,49 +312,36 @@ def reply_docx(sheet: ReplySheet) -> bytes:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=18,
     )
-    _para(doc, f"{sheet.addressee}：")
-    _para(
+    add_paragraph(doc, f"{sheet.addressee}：")
+    add_paragraph(
         doc,
         _("您提出的《%(t)s》（第%(n)s号）收悉。现答复如下：") % {"t": sheet.proposal_title, "n": sheet.number},
         indent=True,
     )
     for text in sheet.text:
-        _para(doc, text, indent=True)
-    _para(doc, f"{_('答复类别')}：{sheet.grade_label}", indent=True, space_before=12)
-    _para(doc, sheet.unit, align=WD_ALIGN_PARAGRAPH.RIGHT, space_before=24)
-    _para(doc, sheet.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        add_paragraph(doc, text, indent=True)
+    add_paragraph(doc, f"{_('答复类别')}：{sheet.grade_label}", indent=True, space_before=12)
+    add_paragraph(doc, sheet.unit, align=WD_ALIGN_PARAGRAPH.RIGHT, space_before=24)
+    add_paragraph(doc, sheet.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if sheet.signer:
-        _para(doc, f"{_('签发人')}：{sheet.signer}", size=12, space_before=18)
-    _para(
+        add_paragraph(doc, f"{_('签发人')}：{sheet.signer}", size=12, space_before=18)
+    add_paragraph(
         doc,
         f"{_('承办方式')}：{sheet.role}" + (_("（第%(r)d次办理）") % {"r": sheet.round} if sheet.round > 1 else ""),
         size=12,
     )
-    return _save(doc)
+    return docx_bytes(doc)
 
 
 # PDF -------------------------------------------------------------------------------------------------------------
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    # Documents are self-contained: WeasyPrint must never load anything named in the (user-written) content.
-    raise ValueError(f"documents load nothing: {url}")
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import CSS, HTML
-
-    html = render_to_string(template, context)
-    css = CSS(string=render_to_string("proposals/documents/print.css"), url_fetcher=_refuse_fetch)
-    return HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(stylesheets=[css])
-
-
 def proposal_pdf(sheet: ProposalSheet) -> bytes:
-    return render_pdf("proposals/documents/proposal.html", {"sheet": sheet})
+    return render_pdf("proposals/documents/proposal.html", {"sheet": sheet}, stylesheet=PRINT_STYLESHEET)
 
 
 def reply_pdf(sheet: ReplySheet) -> bytes:
-    return render_pdf("proposals/documents/reply.html", {"sheet": sheet})
+    return render_pdf("proposals/documents/reply.html", {"sheet": sheet}, stylesheet=PRINT_STYLESHEET)
 
 
 # Lists of proposals (.xlsx) ----------------------------------------------------------------------------------------
@@ -794,8 +708,8 @@ def annual_report_docx(stats: dict, *, committee: str) -> bytes:
     title = report_title(stats, committee)
     doc.core_properties.title = title
     _page_numbers(doc)
-    _para(doc, title, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
-    _para(
+    add_paragraph(doc, title, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    add_paragraph(
         doc,
         _("（统计截至%(d)s）") % {"d": chinese_date(_as_of(stats))},
         size=14,
@@ -803,14 +717,14 @@ def annual_report_docx(stats: dict, *, committee: str) -> bytes:
         space_after=12,
     )
     for heading, texts in report_paragraphs(stats):
-        _heading(doc, heading)
+        add_heading(doc, heading)
         for text in texts:
-            _para(doc, text, indent=True)
-    _heading(doc, _("附表"))
-    _para(doc, _("总体情况"), font=HEADING_FONT, size=14, space_before=6, space_after=6)
+            add_paragraph(doc, text, indent=True)
+    add_heading(doc, _("附表"))
+    add_paragraph(doc, _("总体情况"), font=HEADING_FONT, size=14, space_before=6, space_after=6)
     _table(doc, [_("项目"), _("数量")], _summary_rows(stats))
     for number, (name, header, _widths, rows) in enumerate(_sections(stats), start=1):
-        _para(
+        add_paragraph(
             doc,
             _("附表%(n)d　%(t)s") % {"n": number, "t": name},
             font=HEADING_FONT,
@@ -821,5 +735,5 @@ def annual_report_docx(stats: dict, *, committee: str) -> bytes:
         if rows:
             _table(doc, header, rows)
         else:
-            _para(doc, _("（无）"), size=12)
-    return _save(doc)
+            add_paragraph(doc, _("（无）"), size=12)
+    return docx_bytes(doc)

@@ -6,15 +6,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from zhengxie.core.access import require
+from zhengxie.core.documents import DOCX, PDF, XLSX, download
 from zhengxie.people.models import Session, Term
 from zhengxie.people.selectors import committee_name
 
@@ -45,13 +45,6 @@ LIST_FILTER_KEYS = (
 UNITS_SHOWN = 100
 LISTED_SHOWN = 50
 NUMERIC_FILTERS = ("year", "category", "unit", "proposer", "session", "term", "collective", "sector", "party")
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _scope(request):
@@ -178,7 +171,7 @@ def statistics_xlsx(request):
     except ScopeError as exc:
         return HttpResponseBadRequest(str(exc))
     stats = proposal_statistics(user=request.user, visible=selectors.visible_proposals(request.user), scope=scope)
-    return _download(documents.statistics_xlsx(stats), documents.XLSX, f"提案统计-{_filename_scope(scope)}.xlsx")
+    return download(documents.statistics_xlsx(stats), XLSX, f"提案统计-{_filename_scope(scope)}.xlsx")
 
 
 @require("proposals.statistics")
@@ -190,7 +183,7 @@ def annual_report_docx(request):
         return HttpResponseBadRequest(str(exc))
     stats = proposal_statistics(user=request.user, visible=selectors.visible_proposals(request.user), scope=scope)
     content = documents.annual_report_docx(stats, committee=committee_name())
-    return _download(content, documents.DOCX, f"提案工作情况报告（草稿）-{_filename_scope(scope)}.docx")
+    return download(content, DOCX, f"提案工作情况报告（草稿）-{_filename_scope(scope)}.docx")
 
 
 # Lists -----------------------------------------------------------------------------------------------------------
@@ -206,7 +199,7 @@ def list_xlsx(request):
         return HttpResponseBadRequest(_("筛选条件无效：%(f)s") % {"f": "、".join(bad)})
     qs = selectors.proposal_list(user=request.user, filters=filters)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return _download(documents.proposals_xlsx(qs), documents.XLSX, f"提案清单-{stamp}.xlsx")
+    return download(documents.proposals_xlsx(qs), XLSX, f"提案清单-{stamp}.xlsx")
 
 
 # A proposal and a reply --------------------------------------------------------------------------------------------
@@ -228,7 +221,7 @@ def _proposal_filename(proposal: Proposal, ext: str) -> str:
 def proposal_docx(request, pk: int):
     proposal = _proposal(request, pk)
     sheet = documents.proposal_sheet(proposal, committee=committee_name())
-    return _download(documents.proposal_docx(sheet), documents.DOCX, _proposal_filename(proposal, "docx"))
+    return download(documents.proposal_docx(sheet), DOCX, _proposal_filename(proposal, "docx"))
 
 
 @require("proposals.view")
@@ -236,7 +229,7 @@ def proposal_docx(request, pk: int):
 def proposal_pdf(request, pk: int):
     proposal = _proposal(request, pk)
     sheet = documents.proposal_sheet(proposal, committee=committee_name())
-    return _download(documents.proposal_pdf(sheet), documents.PDF, _proposal_filename(proposal, "pdf"))
+    return download(documents.proposal_pdf(sheet), PDF, _proposal_filename(proposal, "pdf"))
 
 
 def _reply(request, pk: int) -> Reply:
@@ -262,7 +255,7 @@ def _reply_filename(reply: Reply, ext: str) -> str:
 def reply_docx(request, pk: int):
     reply = _reply(request, pk)
     sheet = documents.reply_sheet(reply, committee=committee_name())
-    return _download(documents.reply_docx(sheet), documents.DOCX, _reply_filename(reply, "docx"))
+    return download(documents.reply_docx(sheet), DOCX, _reply_filename(reply, "docx"))
 
 
 @require("proposals.view")
@@ -270,4 +263,4 @@ def reply_docx(request, pk: int):
 def reply_pdf(request, pk: int):
     reply = _reply(request, pk)
     sheet = documents.reply_sheet(reply, committee=committee_name())
-    return _download(documents.reply_pdf(sheet), documents.PDF, _reply_filename(reply, "pdf"))
+    return download(documents.reply_pdf(sheet), PDF, _reply_filename(reply, "pdf"))
