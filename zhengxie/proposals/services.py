@@ -1,8 +1,5 @@
 """Drafts (save_draft), attachments and the yearly unit award. State changes are in ``actions.py``."""
 
-import hashlib
-
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +8,7 @@ from zhengxie.audit.services import audit_record, diff
 from zhengxie.core.access import has_perm, roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
 from zhengxie.core.roles import Role
+from zhengxie.core.uploads import checked_upload
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
@@ -136,35 +134,6 @@ def proposal_update_draft(*, proposal_id: int, actor, data: dict) -> Proposal:
 
 # Attachments ---------------------------------------------------------------------------------------------------
 
-_SIGNATURES = [
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/msword", ".doc"),  # OLE: .doc / .xls
-]
-
-
-def sniff_content_type(head: bytes, data: bytes) -> str | None:
-    """The type of a file judged by its content, not its name: PDF, Word, Excel or an image; else None."""
-    for magic, ctype, _ext in _SIGNATURES:
-        if head.startswith(magic):
-            return ctype
-    if head.startswith(b"PK\x03\x04"):
-        import io
-        import zipfile
-
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        if "xl/workbook.xml" in names:
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return None
-
 
 @transaction.atomic
 def attachment_add(*, proposal_id: int, actor, name: str, data: bytes, reply_id: int | None = None) -> Attachment:
@@ -188,31 +157,12 @@ def attachment_add(*, proposal_id: int, actor, name: str, data: bytes, reply_id:
             raise NotAllowed(_("只有提案人可以上传附件。"))
         if proposal.state != ProposalState.DRAFT:
             raise StateConflict(_("提案已提交，不能再添加附件。"))
-    limit = conf("ATTACHMENT_MAX_BYTES")
-    if not data:
-        raise InvalidInput(_("文件为空。"), {"file": _("空文件")})
-    if len(data) > limit:
-        raise InvalidInput(_("文件超过 %(n)d MB。") % {"n": limit // (1024 * 1024)}, {"file": _("过大")})
-    ctype = sniff_content_type(data[:16], data)
-    if ctype is None:
-        raise InvalidInput(_("只能上传 PDF、Word、Excel 或图片文件。"), {"file": _("类型不支持")})
-    digest = hashlib.sha256(data).hexdigest()
-    att = Attachment(
-        proposal=proposal,
-        reply=reply,
-        name=(name or "file")[:200],
-        content_type=ctype,
-        size=len(data),
-        sha256=digest,
-        uploaded_by=actor,
-    )
-    att.file.save(digest, ContentFile(data), save=False)
+    upload = checked_upload(name=name, data=data, max_bytes=conf("ATTACHMENT_MAX_BYTES"))
+    att = Attachment(proposal=proposal, reply=reply, uploaded_by=actor, **upload.fields())
+    upload.store(att.file)
     att.save()
     audit_record(
-        actor=actor,
-        action="proposal.add_attachment",
-        obj=proposal,
-        changes={"attachment": [None, {"name": att.name, "sha256": digest, "size": att.size}]},
+        actor=actor, action="proposal.add_attachment", obj=proposal, changes={"attachment": [None, upload.audited()]}
     )
     return att
 
