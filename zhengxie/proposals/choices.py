@@ -41,6 +41,16 @@ class AssignmentState(models.TextChoices):
     REASSIGNED = "reassigned", _("已改交")
 
 
+# An assignment whose unit still owes its part (not yet replied, not reassigned away, no co-opinion sent): it can be
+# overdue, reminded and urged.
+LIVE_ASSIGNMENT_STATES = (
+    AssignmentState.PENDING,
+    AssignmentState.ACCEPTED,
+    AssignmentState.DISPUTED,
+    AssignmentState.REPLY_SIGNED,
+)
+
+
 class CosignState(models.TextChoices):
     INVITED = "invited", _("待确认")
     CONFIRMED = "confirmed", _("已联名")

@@ -13,7 +13,6 @@ ones listed before it.
 from .changes import ACTIONS_WITHOUT_FIGURES, figures_changed, record_change, refresh_statistics
 from .definitions import (
     HANDLING_FILTERS,
-    OPEN_ASSIGNMENT,
     PROPOSER_TYPES,
     RECEIVED_STATES,
     REGISTERED_STATES,
@@ -51,7 +50,6 @@ __all__ = [
     "ACTIONS_WITHOUT_FIGURES",
     "COMPACT_ABOVE",
     "HANDLING_FILTERS",
-    "OPEN_ASSIGNMENT",
     "PROPOSER_TYPES",
     "RECEIVED_STATES",
     "REGISTERED_STATES",

@@ -13,12 +13,11 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Count, Exists, Q, QuerySet
 
-from ..choices import AssignmentState, CosignState, ExcellentState, KeyState, Satisfaction
+from ..choices import LIVE_ASSIGNMENT_STATES, AssignmentState, CosignState, ExcellentState, KeyState, Satisfaction
 from ..choices import ProposalState as P
 from ..conf import conf
 from ..models import Assignment, Cosignature, Evaluation, Proposal
 from .definitions import (
-    OPEN_ASSIGNMENT,
     RECEIVED_STATES,
     REGISTERED_STATES,
     current_reply_condition,
@@ -239,7 +238,7 @@ def count(base: QuerySet, today: datetime.date, *, year: int | None = None, whol
 
     # handling_q("overdue"), its condition on the proposal's state being ``handling``.
     overdue = dict(
-        Assignment.objects.filter(proposal__in=handling, state__in=OPEN_ASSIGNMENT, due_date__lt=today)
+        Assignment.objects.filter(proposal__in=handling, state__in=LIVE_ASSIGNMENT_STATES, due_date__lt=today)
         .order_by()
         .values("unit_id")
         .annotate(n=_Count("pk"))

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 
 from zhengxie.people.models import Session, Term
 
-from ..choices import AssignmentRole, AssignmentState, CosignState, ReplyState, Satisfaction
+from ..choices import LIVE_ASSIGNMENT_STATES, AssignmentRole, AssignmentState, CosignState, ReplyState, Satisfaction
 from ..choices import ProposalState as P
 from ..models import Assignment, Cosignature, Evaluation, Proposal, Reply, TimelineEntry
 
@@ -67,12 +67,6 @@ RECEIVED_STATES = (
     P.CLOSED,
 )
 REGISTERED_STATES = (P.REGISTERED, P.ASSIGNED, P.REHANDLING, P.REPLIED, P.EVALUATING, P.CLOSED)
-OPEN_ASSIGNMENT = (
-    AssignmentState.PENDING,
-    AssignmentState.ACCEPTED,
-    AssignmentState.DISPUTED,
-    AssignmentState.REPLY_SIGNED,
-)
 PROPOSER_TYPES = ("individual", "joint", "collective")
 HANDLING_FILTERS = ("owes", "replied", "on_time", "overdue")
 # The list filters the statistics add to selectors.proposal_list (a list page passes them through from the URL).
@@ -292,7 +286,7 @@ def handling_q(kind: str, today: datetime.date) -> Q:
     if kind == "overdue":
         # Only while the proposal is being handled: a co-handler that never sent its opinion is not "overdue"
         # once the proposal has been replied to.
-        return Q(state__in=OPEN_ASSIGNMENT, due_date__lt=today, proposal__state__in=(P.ASSIGNED, P.REHANDLING))
+        return Q(state__in=LIVE_ASSIGNMENT_STATES, due_date__lt=today, proposal__state__in=(P.ASSIGNED, P.REHANDLING))
     raise ValueError(kind)
 
 
