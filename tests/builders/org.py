@@ -6,8 +6,8 @@ The usernames match the demo district's accounts (README), so browser tests read
 import datetime
 from dataclasses import dataclass
 
-from zhengxie.accounts.roles import Role
 from zhengxie.accounts.services import account_create, role_grant
+from zhengxie.core.roles import Role
 from zhengxie.core.validators import id_check_digit
 from zhengxie.duty.kinds import ensure_default_kinds
 from zhengxie.people.choices import Gender

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from zhengxie.accounts.roles import Role
+from zhengxie.accounts.roles import GRANTABLE
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.core import crypto
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.core.validators import id_check_digit
 from zhengxie.people.choices import CollectiveKind, CommitteeLevel, Gender, MemberStatus, UnitKind
 from zhengxie.people.models import (
@@ -112,13 +113,6 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo-member2", "", frozenset({Role.MEMBER}), "member in 教育"),
 )
 DEMO_USERNAMES = tuple(a.username for a in DEMO_ACCOUNTS)
-_GRANTED = {
-    "demo-admin": Role.ADMIN,
-    "demo-office": Role.PROPOSAL_OFFICE,
-    "demo-staff": Role.SECRETARIAT,
-    "demo-leader": Role.LEADER,
-    "demo-overseer": Role.OVERSEER,
-}
 # The demo members' mobiles are fixed so that signing in by mobile can be shown; random mobiles avoid this block.
 DEMO_MEMBER_MOBILES = {"demo-member": "13900000001", "demo-member2": "13900000002"}
 CONVENER_SECTOR = "经济"
@@ -420,11 +414,14 @@ class _Builder:
     def demo_staff_accounts(self) -> None:
         self.demo_users = {}
         for account in DEMO_ACCOUNTS:
-            if account.username in _GRANTED:
+            # The roles granted explicitly; the others follow from the organisation data made below.
+            granted = [role for role in GRANTABLE if role in account.roles]
+            if granted:
                 user = account_create(
                     username=account.username, password=DEMO_PASSWORD, display_name=account.display_name
                 )
-                role_grant(user=user, role=_GRANTED[account.username], actor=None)
+                for role in granted:
+                    role_grant(user=user, role=role, actor=None)
                 self.demo_users[account.username] = user
 
     def members(self, plans: list[_MemberPlan]) -> None:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.roles import Role
 from zhengxie.demo.organisation import DEMO_SEED, DemoConflict, build_demo_district
 from zhengxie.demo.work import build_demo_work
 from zhengxie.duty.kinds import ensure_default_kinds
