@@ -10,7 +10,7 @@ from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import ACTION_BODY_OPENAPI, json_object
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
-from . import activities, checkin
+from . import activities, checkin, read_models
 from .models import Activity, ActivityState
 from .points import Rules, member_archive, ruleset_for
 from .selectors import Ranks, archive_members, ledger
@@ -51,7 +51,9 @@ class ActivityListFilters(Schema):
 
 
 def _activity_out(activity: Activity, user) -> dict:
-    invitation = activities._invitation(activity, user)
+    """The activity's read model (``read_models.activity_detail``) as the API writes it."""
+    detail = read_models.activity_detail(user, activity)
+    mine = detail.mine
     out = {
         "id": activity.pk,
         "title": activity.title,
@@ -66,18 +68,17 @@ def _activity_out(activity: Activity, user) -> dict:
         "capacity": activity.capacity,
         "sign_up_closes": activity.sign_up_closes.isoformat() if activity.sign_up_closes else None,
         "organiser": str(activity.organiser) if activity.organiser_id else "机关",
-        "allowed_actions": activities.allowed_actions(activity, user),
+        "allowed_actions": detail.allowed_actions,
         "my_invitation": None
-        if invitation is None
+        if mine is None
         else {
-            "signed_up": invitation.signed_up_at is not None,
-            "checked_in_at": invitation.checked_in_at.isoformat() if invitation.checked_in_at else None,
-            "status": invitation.status or None,
-            "leave": None if not hasattr(invitation, "leave") else invitation.leave.state,
+            "signed_up": mine.signed_up_at is not None,
+            "checked_in_at": mine.checked_in_at.isoformat() if mine.checked_in_at else None,
+            "status": mine.status or None,
+            "leave": None if not hasattr(mine, "leave") else mine.leave.state,
         },
     }
-    if activities.is_organiser(user):
-        invs = activity.invitations.select_related("member", "leave").order_by("member__name")
+    if detail.organiser:
         out["invitees"] = [
             {
                 "member_id": i.member_id,
@@ -87,7 +88,7 @@ def _activity_out(activity: Activity, user) -> dict:
                 "status": i.status or None,
                 "leave": None if not hasattr(i, "leave") else {"state": i.leave.state, "reason": i.leave.reason},
             }
-            for i in invs
+            for i in detail.invitations
         ]
     return out
 

@@ -31,7 +31,7 @@ from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
 from zhengxie.people.models import Sector, SpecialCommittee
 
-from . import activities, checkin, exports, materials
+from . import activities, checkin, exports, materials, read_models
 from .forms import (
     BULK_STATUSES,
     ActivityForm,
@@ -48,7 +48,6 @@ from .models import (
     Activity,
     ActivityKind,
     ActivityState,
-    AttendanceMode,
     AttendanceStatus,
     Invitation,
     LeaveState,
@@ -241,33 +240,27 @@ def _bound(form_class, action: str, posted: tuple | None, refusal: ActionRefused
 
 def _render_detail(request, activity, *, refusal=None, posted=None, status: int = 200):
     user = request.user
-    now = timezone.now()
-    allowed = activities.allowed_actions(activity, user, now=now)
-    organiser = activities.is_organiser(user)
-    mine = _my_invitation(activity, user)
+    detail = read_models.activity_detail(user, activity)
+    allowed, invitations = detail.allowed_actions, detail.invitations
     context = {
         "active_nav": NAV,
         "activity": activity,
         "allowed": allowed,
         "marking": "mark_attendance" in allowed,
         "labels": {name: str(step.label) for name, step in activities.ACTIONS.items()},
-        "organiser": organiser,
-        "mine": mine,
-        "expected": mine is not None and activities.expected(mine),
+        "organiser": detail.organiser,
+        "mine": detail.mine,
+        "expected": detail.expected,
         "refusal": refusal,
         "refused_action": posted[0] if posted else "",
-        "materials": list(activity.materials.order_by("uploaded_at", "id")),
+        "materials": detail.materials,
         "can_add_material": materials.can_add_material(activity, user),
         "leave_form": _bound(LeaveRequestForm, "request_leave", posted, refusal),
         "material_form": _bound(MaterialForm, "material", posted, refusal),
-        "signed_up": activity.invitations.filter(signed_up_at__isnull=False).count()
-        if activity.attendance == AttendanceMode.SIGN_UP
-        else None,
+        "signed_up": detail.signed_up,
         "checkin_opens": activity.start - datetime.timedelta(minutes=activities.conf("CHECKIN_OPENS_MINUTES_BEFORE")),
     }
-    if organiser:
-        rows = activity.invitations.select_related("member__sector", "leave").order_by("member__name", "member_id")
-        invitations = _invitations_of(activity, rows)
+    if detail.organiser:
         counts = {s: 0 for s in AttendanceStatus.values}
         for inv in invitations:
             if inv.status:

@@ -77,7 +77,6 @@ class AssignmentPart:
     overdue: bool
     internal: bool  # the reader sees the unit's internal steps: dispute reason, reassignment note, extension requests
     co_opinion: str  # a co-handler's opinion, "" when there is none or it is not for this reader
-    contacts: list[Contact]
     extensions: list[ExtensionRequest]  # every request, when ``internal``
     pending_extension: ExtensionRequest | None  # the request awaiting decision, when ``internal``
     replies: list[ReplyPart]  # the replies the reader may read, oldest first
@@ -110,6 +109,16 @@ class ProposalDetail:
         return sorted(rated, key=lambda pair: (pair[0].at, pair[0].pk))
 
     @cached_property
+    def contacts(self) -> dict[int, list[Contact]]:
+        """Each assignment's contacts with the proposers (办前沟通), by assignment id: the page lists them."""
+        accepted = [p.assignment.pk for p in self.assignments if p.assignment.state not in selectors.NEVER_ACCEPTED]
+        found: dict[int, list[Contact]] = {}
+        if accepted:
+            for c in Contact.objects.filter(assignment__in=accepted).order_by("date", "id"):
+                found.setdefault(c.assignment_id, []).append(c)
+        return found
+
+    @cached_property
     def merged(self) -> list[Proposal]:
         """The proposals merged into this one that the reader may see (the page names them)."""
         ids = [m.pk for m in selectors.facts_of(self.proposal).merged()]
@@ -137,7 +146,8 @@ def proposal_detail(user, proposal: Proposal, *, today: datetime.date | None = N
     )
     replies_of: dict[int, list[ReplyPart]] = {}
     for r in visible:
-        evaluations = sorted(r.evaluations.all(), key=lambda e: (e.at, e.pk))
+        rated = r.state == ReplyState.APPROVED  # only an approved reply is rated (and its ratings read)
+        evaluations = sorted(r.evaluations.all(), key=lambda e: (e.at, e.pk)) if rated else []
         replies_of.setdefault(r.assignment_id, []).append(ReplyPart(r, r.files, evaluations))
     # A co-handler's opinion goes to the lead unit: the office, the lead unit and that co-handler read it.
     lead_units = {a.unit_id for a in parts.assignments if a.role == AssignmentRole.LEAD and a.state != A.REASSIGNED}
@@ -145,7 +155,7 @@ def proposal_detail(user, proposal: Proposal, *, today: datetime.date | None = N
     assignments = []
     for a in parts.assignments:
         internal = reader.oversight or a.unit_id in reader.units
-        accepted = a.state not in selectors.NEVER_ACCEPTED  # only then has it contacts and extension requests
+        accepted = a.state not in selectors.NEVER_ACCEPTED  # only then has it extension requests
         extensions = list(a.extensions.all()) if accepted and internal else []
         assignments.append(
             AssignmentPart(
@@ -153,7 +163,6 @@ def proposal_detail(user, proposal: Proposal, *, today: datetime.date | None = N
                 overdue=selectors.is_overdue(a, today),
                 internal=internal,
                 co_opinion=a.co_opinion if reads_opinions or a.unit_id in reader.units else "",
-                contacts=list(a.contacts.all()) if accepted else [],
                 extensions=extensions,
                 pending_extension=next((e for e in extensions if e.state == ExtensionState.PENDING), None),
                 replies=replies_of.get(a.pk, []),

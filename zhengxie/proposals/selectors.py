@@ -37,7 +37,6 @@ from .models import (
     Assignment,
     Attachment,
     Category,
-    Contact,
     Cosignature,
     Evaluation,
     ExtensionRequest,
@@ -296,8 +295,9 @@ REPLY_FIELDS = (
 class ProposalParts:
     """Everything shown with one proposal, read once for its page or its API detail (``proposal_parts``)."""
 
-    assignments: list[Assignment]  # with their unit, contacts and extensions (``.contacts.all()`` …) once accepted
-    replies: list[Reply]  # every reply, oldest first, with its assignment, people, evaluations and ``files``
+    assignments: list[Assignment]  # with their unit and, once accepted, their extension requests (``.extensions``)
+    replies: list[Reply]  # every reply, oldest first, with its assignment, people, ``files`` and, once approved,
+    # its evaluations
     timeline: list[TimelineEntry]  # every entry, oldest first
     files: list[Attachment]  # every file: the proposal's own and its replies'
     cosignatures: list[Cosignature]  # with the member's name, account and sector
@@ -310,8 +310,9 @@ class ProposalParts:
 
 def proposal_parts(proposal) -> ProposalParts:
     """The proposal's parts (``ProposalParts``), handed to the workflow's facts about it (``ProposalFacts.prime``).
-    What cannot exist yet is not read: a proposal never assigned has no assignments, and an assignment never
-    accepted has no contacts, extension requests or replies."""
+    What cannot exist yet is not read: a proposal never assigned has no assignments, an assignment never accepted
+    has no extension requests or replies, and only an approved reply has ratings. A unit's contacts with the
+    proposers are read when shown (``read_models.ProposalDetail.contacts``)."""
     if proposal.session_id is not None:
         proposal.session = Session.objects.select_related("term").get(pk=proposal.session_id)
     assignments: list[Assignment] = []
@@ -322,18 +323,16 @@ def proposal_parts(proposal) -> ProposalParts:
     accepted = [a for a in assignments if a.state not in NEVER_ACCEPTED]
     replies: list[Reply] = []
     if accepted:
-        prefetch_related_objects(
-            accepted,
-            Prefetch("contacts", queryset=Contact.objects.order_by("date", "id")),
-            Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")),
-        )
+        prefetch_related_objects(accepted, Prefetch("extensions", queryset=ExtensionRequest.objects.order_by("id")))
         replies = list(
             Reply.objects.filter(assignment__proposal=proposal)
             .select_related("drafted_by", "signed_by", "approved_by")
             .only(*REPLY_FIELDS)
-            .prefetch_related(Prefetch("evaluations", queryset=Evaluation.objects.order_by("id")))
             .order_by("id")
         )
+        # Only an approved reply is rated.
+        approved = [r for r in replies if r.state == ReplyState.APPROVED]
+        prefetch_related_objects(approved, Prefetch("evaluations", queryset=Evaluation.objects.order_by("id")))
     files = list(Attachment.objects.filter(proposal=proposal).order_by("id"))
     by_id = {a.pk: a for a in assignments}
     for r in replies:

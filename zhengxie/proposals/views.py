@@ -235,6 +235,7 @@ class AssignmentView:
     """One assignment on the detail page: its part of the read model, with its buttons and its texts."""
 
     part: read_models.AssignmentPart
+    contacts: list = field(default_factory=list)  # the unit's contacts with the proposers
     replies: list = field(default_factory=list)  # each reply the reader may read, as the page writes it
     actions: list = field(default_factory=list)
     reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
@@ -363,6 +364,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         a = part.assignment
         view = AssignmentView(
             part=part,
+            contacts=detail.contacts.get(a.pk, []),
             replies=[_reply_view(r) for r in part.replies],
             actions=_action_items(
                 request, proposal, assignment=a, allowed=part.allowed_actions, bound=bound, lazy=True
