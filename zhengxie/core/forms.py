@@ -1,6 +1,10 @@
 """Form helpers shared by every app: Bootstrap classes and accessible error wiring on each widget."""
 
+import datetime
+
 from django import forms
+
+from zhengxie.core.workflow import Options, Page, label_of, metadata_of
 
 
 class StyledFormMixin:
@@ -29,3 +33,56 @@ class StyledFormMixin:
                         w.attrs["class"] = (w.attrs.get("class", "") + " is-invalid").strip()
                     w.attrs["aria-invalid"] = "true"
                     w.attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
+
+
+# Action forms made from input schemas ------------------------------------------------------------------------------
+
+
+def action_form_fields(schema) -> dict:
+    """The page form's fields of an action's input schema (``core.workflow.ActionInput``), in the schema's order:
+    text as a box or a text area, a day as a date input, a choice as a select or radio buttons, an id as a select
+    whose options are read when the form is built. How each is shown comes from the field's ``Page`` hints; what
+    it is (required, its length, its codes) from the schema itself, which also validates what is sent."""
+    fields = {}
+    for name, info in schema.model_fields.items():
+        page = metadata_of(schema, name, Page) or Page()
+        options = metadata_of(schema, name, Options)
+        label = page.label or label_of(schema, name).text
+        required = info.is_required() if page.required is None else page.required
+        common = {"label": label, "required": required}
+        if page.help and not callable(page.help):
+            common["help_text"] = page.help
+        annotation = info.annotation
+        picked = label_of(schema, name).pick and not page.box
+        if options is not None or page.options is not None or page.empty is not None or picked:
+            choices = list(options.pairs) if options is not None else []
+            if page.empty is not None:
+                choices = [("", page.empty), *choices]
+            widget = forms.RadioSelect if page.radio else forms.Select
+            fields[name] = forms.ChoiceField(choices=choices, widget=widget, **common)
+        elif annotation in (datetime.date, datetime.date | None):
+            widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            fields[name] = forms.DateField(widget=widget, **common)
+        else:
+            max_length = page.max_length or next(
+                (m.max_length for m in info.metadata if getattr(m, "max_length", None)), None
+            )
+            widget = forms.Textarea(attrs={"rows": page.rows}) if page.rows else forms.TextInput(page.attrs)
+            fields[name] = forms.CharField(max_length=max_length, widget=widget, **common)
+    return fields
+
+
+def apply_page_hints(form, schema) -> None:
+    """What a schema's ``Page`` hints read when the form is built: options and help texts from the settings, initial
+    values."""
+    for name in schema.model_fields:
+        page = metadata_of(schema, name, Page)
+        if page is None or name not in form.fields:
+            continue
+        field = form.fields[name]
+        if page.options is not None:
+            field.choices = ([("", page.empty)] if page.empty is not None else []) + list(page.options())
+        if callable(page.help):
+            field.help_text = page.help()
+        if page.initial is not None and not form.is_bound:
+            form.initial.setdefault(name, page.initial() if callable(page.initial) else page.initial)

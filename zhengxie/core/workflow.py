@@ -110,16 +110,54 @@ def _blank_as_none(value):
     return None if value == "" else value
 
 
+@dataclass(frozen=True)
+class Options:
+    """The codes of a ``Choice`` with the words a page shows for each."""
+
+    pairs: tuple
+
+
+def _pairs(values) -> tuple:
+    if hasattr(values, "choices"):  # a TextChoices class
+        return tuple((str(v), label) for v, label in values.choices)
+    return tuple((str(v[0]), v[1]) if isinstance(v, tuple) else (str(v), str(v)) for v in values)
+
+
 def Choice(label, values, *, required: bool = True, description: str = ""):  # noqa: N802 - a type
-    """One of the given codes; an empty value is "not chosen" (``None`` unless required)."""
-    codes = Literal[tuple(str(v) for v in values)]
+    """One of the given codes (a ``TextChoices`` class, codes, or (code, words) pairs); an empty value is "not
+    chosen" (``None`` unless required)."""
+    pairs = _pairs(values)
+    codes = Literal[tuple(code for code, _words in pairs)]
+    doc = Field(description=description or None)
     if required:
-        return Annotated[
-            codes, BeforeValidator(_blank_as_missing), Field(description=description or None), Label(label, True)
-        ]
-    return Annotated[
-        codes | None, BeforeValidator(_blank_as_none), Field(description=description or None), Label(label, True)
-    ]
+        return Annotated[codes, BeforeValidator(_blank_as_missing), doc, Label(label, True), Options(pairs)]
+    return Annotated[codes | None, BeforeValidator(_blank_as_none), doc, Label(label, True), Options(pairs)]
+
+
+@dataclass(frozen=True)
+class Page:
+    """How a page form asks for a field of an action's input: the schema says what the value is, this only how it
+    is shown. ``help`` and ``options`` may be callables (read when the form is built: settings can change)."""
+
+    label: Any = None  # the page's words when they differ from the field's name in errors
+    rows: int | None = None  # a text area of this many rows
+    radio: bool = False  # radio buttons instead of a select
+    empty: Any = None  # the words of "nothing chosen" in a select
+    help: Any = None
+    options: Callable | None = None  # () -> [(code, words)]: choices read from the settings
+    required: bool | None = None  # the page insists where the API may leave it out (one reply among several)
+    box: bool = False  # an id typed in a text box (a proposal's number) rather than chosen from a list
+    max_length: int | None = None
+    attrs: dict | None = None
+    initial: Any = None  # a value, or a callable () -> value (today's date)
+
+
+def metadata_of(schema: type[BaseModel], name: str, kind: type):
+    info = schema.model_fields.get(name)
+    for item in info.metadata if info is not None else ():
+        if isinstance(item, kind):
+            return item
+    return None
 
 
 def Id(label, *, description: str = ""):  # noqa: N802 - a type
@@ -128,11 +166,7 @@ def Id(label, *, description: str = ""):  # noqa: N802 - a type
 
 
 def label_of(schema: type[BaseModel], name: str) -> Label:
-    info = schema.model_fields.get(name)
-    for item in info.metadata if info is not None else ():
-        if isinstance(item, Label):
-            return item
-    return Label(name)
+    return metadata_of(schema, name, Label) or Label(name)
 
 
 class ActionInput(BaseModel):

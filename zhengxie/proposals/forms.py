@@ -12,19 +12,18 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.accounts.roles import Role
-from zhengxie.core.forms import StyledFormMixin
-from zhengxie.core.workflow import label_of
+from zhengxie.core.forms import StyledFormMixin, action_form_fields, apply_page_hints
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
-from .choices import AssignmentMode, AssignmentRole, ContactWay, ConvertKind, ReplyState, Satisfaction, SupervisionKind
+from . import inputs as i
+from .choices import AssignmentMode, AssignmentRole, ReplyState
 from .conf import conf
 from .models import Category, Proposal
-from .selectors import replies_awaiting_evaluation
+from .selectors import replies_awaiting_evaluation, visible_proposals
 
 
 def add_refusal_errors(form: forms.Form, errors: dict, message: str = "") -> None:
@@ -359,11 +358,12 @@ class AttachmentForm(StyledFormMixin, _SetupFirst):
         self.fields["file"].help_text = _("PDF、Word、Excel 或图片，不超过 %(n)d MB。") % {"n": limit}
 
 
-# Action payloads --------------------------------------------------------------------------------------------------
+# Action forms -----------------------------------------------------------------------------------------------------
 
 
 class ActionForm(_RadioMixin, StyledFormMixin, _SetupFirst):
-    """The payload of one workflow action. ``payload()`` gives the dict the action's handler reads."""
+    """The page form of one workflow action. ``payload()`` gives the body the engine validates with the action's
+    schema, exactly as an API body."""
 
     def __init__(self, *args, proposal=None, assignment=None, user=None, **kwargs):
         self.proposal, self.assignment, self.user = proposal, assignment, user
@@ -374,29 +374,72 @@ class ActionForm(_RadioMixin, StyledFormMixin, _SetupFirst):
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
-class _OptionalComment(ActionForm):
-    comment = forms.CharField(label=_("说明"), required=False, max_length=5000, widget=_text_area(2))
+class SchemaForm(ActionForm):
+    """A form made from an action's input schema (``schema_form``): its fields and their hints come from the
+    schema; what a form of one schema must read from the data (the leaders to choose from, the replies awaiting the
+    person's rating, a draft's text) is its ``prepare``."""
+
+    schema = None
+    prepare = None
+
+    def setup(self):
+        apply_page_hints(self, self.schema)
+        if self.prepare is not None:
+            type(self).prepare(self)
 
 
-class WithdrawForm(_OptionalComment):
-    pass
+def schema_form(schema, base: type[ActionForm] = SchemaForm, prepare=None) -> type[ActionForm]:
+    fields = action_form_fields(schema)
+    attrs = {**fields, "schema": schema, "prepare": prepare, "__module__": __name__}
+    return type(f"{schema.__name__}Form", (base,), attrs)
 
 
-class ReturnForRevisionForm(ActionForm):
-    comment = forms.CharField(label=_("退回意见"), max_length=5000, widget=_text_area(3))
-
-
-class MergeForm(ActionForm):
-    into = forms.CharField(
-        label=_("并入的提案"),
-        max_length=30,
-        help_text=_("填写主提案的案号，未立案的填 # 加编号（如 #12）；待审查的主提案将同时立案。"),
-        widget=forms.TextInput(attrs={"list": "merge-candidates", "autocomplete": "off"}),
+def _leader_choices():
+    users = (
+        get_user_model()
+        .objects.filter(role_grants__role=Role.LEADER, is_active=True)
+        .distinct()
+        .order_by("display_name", "id")
     )
+    return [("", _("请选择督办领导"))] + [(str(u.pk), str(u)) for u in users]
 
+
+def _offer_leaders(form):
+    form.fields["supervising_leader_id"].choices = _leader_choices()
+
+
+def _offer_leaders_keeping_the_proposed(form):
+    _offer_leaders(form)
+    if form.proposal is not None and form.proposal.supervising_leader_id:
+        form.initial.setdefault("supervising_leader_id", str(form.proposal.supervising_leader_id))
+
+
+def _offer_replies_awaiting(form):
+    choices, seen = [], set()
+    for reply, _on_behalf in replies_awaiting_evaluation(form.proposal, form.user) if form.proposal else []:
+        if reply.pk not in seen:
+            seen.add(reply.pk)
+            label = _("%(u)s 的答复（第%(r)d轮）") % {"u": reply.assignment.unit, "r": reply.round}
+            choices.append((str(reply.pk), label))
+    form.fields["reply_id"].choices = choices
+    if len(choices) == 1:
+        form.initial.setdefault("reply_id", choices[0][0])
+
+
+def _start_from_the_draft(form):
+    if form.assignment is not None and not form.is_bound:
+        draft = form.assignment.replies.filter(round=form.assignment.round, state=ReplyState.DRAFT).first()
+        if draft is not None:
+            form.initial.setdefault("text", draft.text)
+            form.initial.setdefault("grade", draft.grade)
+
+
+# Where the page asks differently from the API body (type-ahead units, a number typed for a proposal, a yes/no as
+# a choice), the form turns its answers into the schema's body in ``payload``; the schema still validates it.
+
+
+class MergeForm(schema_form(i.Merge)):
     def payload(self) -> dict:
-        from .selectors import visible_proposals
-
         raw = self.cleaned_data["into"].strip()
         if raw.startswith("#"):
             return {"into": raw[1:].strip()}
@@ -404,33 +447,14 @@ class MergeForm(ActionForm):
         return {"into": target if target is not None else raw}
 
 
-class ConvertForm(ActionForm):
-    kind = forms.ChoiceField(label=_("转为"), choices=ConvertKind.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("说明"), required=False, max_length=5000, widget=_text_area(2))
-
-    def setup(self):
-        self.fields["kind"].initial = ConvertKind.OPINION_REPORT
-
-
-class RejectForm(ActionForm):
-    ground = forms.ChoiceField(label=_("不予立案理由"))
-    explanation = forms.CharField(label=_("说明"), max_length=5000, widget=_text_area(3))
-
-    def setup(self):
-        self.fields["ground"].choices = [
-            ("", _("请选择理由")),
-            *((c, str(label)) for c, label in conf("REJECTION_GROUNDS")),
-        ]
-
-
 def _units():
     return HandlingUnit.objects.filter(is_active=True).order_by("name")
 
 
-class AssignForm(ActionForm):
+class AssignForm(schema_form(i.Assign)):
     """交办: single (one unit), separate (each unit replies) or lead (one lead unit and co-handlers)."""
 
-    mode = forms.ChoiceField(label=_("交办方式"), choices=AssignmentMode.choices, widget=forms.RadioSelect)
+    units = None  # asked as the lead (or single) unit and the others
     lead_unit = LookupChoiceField(
         label=_("主办（单办）单位"),
         lookup="proposals:unit_lookup",
@@ -446,10 +470,10 @@ class AssignForm(ActionForm):
         required=False,
         help_text=_("主办时为会办单位；分办时与上一项一起各自答复。"),
     )
-    due_date = forms.DateField(label=_("办理期限"), required=False, widget=_date_widget())
+    field_order = ["mode", "lead_unit", "other_units", "due_date"]
 
     def setup(self):
-        self.fields["due_date"].help_text = _("不填则为交办之日起%(n)d个月。") % {"n": conf("DEFAULT_DUE_MONTHS")}
+        super().setup()
         self.fields["lead_unit"].queryset = _units()
         self.fields["other_units"].queryset = _units()
         self.fields["mode"].widget.attrs["data-assign-mode"] = "1"
@@ -461,7 +485,7 @@ class AssignForm(ActionForm):
             self.initial.setdefault("mode", AssignmentMode.LEAD if len(suggested) > 1 else AssignmentMode.SINGLE)
 
     def field_for_error(self, key: str) -> str:
-        return {"units": "lead_unit"}.get(key, key)
+        return "lead_unit" if key.split(".")[0] == "units" else key
 
     def payload(self) -> dict:
         data = self.cleaned_data
@@ -480,118 +504,7 @@ class AssignForm(ActionForm):
         return out
 
 
-class EvaluateForm(ActionForm):
-    reply_id = forms.ChoiceField(label=_("答复"))
-    satisfaction = forms.ChoiceField(
-        label=_("满意度"),
-        choices=[
-            (Satisfaction.SATISFIED, Satisfaction.SATISFIED.label),
-            (Satisfaction.BASICALLY_SATISFIED, Satisfaction.BASICALLY_SATISFIED.label),
-            (Satisfaction.DISSATISFIED, Satisfaction.DISSATISFIED.label),
-        ],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("测评意见"), required=False, max_length=5000, widget=_text_area(3), help_text=_("选择“不满意”时必填。")
-    )
-
-    def setup(self):
-        choices, seen = [], set()
-        for reply, _on_behalf in replies_awaiting_evaluation(self.proposal, self.user) if self.proposal else []:
-            if reply.pk not in seen:
-                seen.add(reply.pk)
-                label = _("%(u)s 的答复（第%(r)d轮）") % {"u": reply.assignment.unit, "r": reply.round}
-                choices.append((str(reply.pk), label))
-        self.fields["reply_id"].choices = choices
-        if len(choices) == 1:
-            self.initial.setdefault("reply_id", choices[0][0])
-
-
-class RehandlingForm(ActionForm):
-    comment = forms.CharField(label=_("重新办理要求"), max_length=5000, widget=_text_area(3))
-    due_date = forms.DateField(label=_("新的办理期限"), required=False, widget=_date_widget())
-
-    def setup(self):
-        self.fields["due_date"].help_text = _("不填则为%(n)d个月后。") % {"n": conf("REHANDLING_DUE_MONTHS")}
-
-
-class CloseForm(_OptionalComment):
-    pass
-
-
-class FollowupForm(ActionForm):
-    date = forms.DateField(label=_("回头看日期"), required=False, widget=_date_widget())
-
-    def setup(self):
-        self.fields["date"].help_text = _("不填则为%(n)d个月后。") % {"n": conf("FOLLOWUP_AFTER_MONTHS")}
-
-
-def _leader_choices():
-    users = (
-        get_user_model()
-        .objects.filter(role_grants__role=Role.LEADER, is_active=True)
-        .distinct()
-        .order_by("display_name", "id")
-    )
-    return [("", _("请选择督办领导"))] + [(str(u.pk), str(u)) for u in users]
-
-
-class ProposeKeyForm(ActionForm):
-    supervising_leader_id = forms.ChoiceField(label=_("督办领导"))
-
-    def setup(self):
-        self.fields["supervising_leader_id"].choices = _leader_choices()
-
-
-class ApproveKeyForm(ProposeKeyForm):
-    def setup(self):
-        super().setup()
-        self.fields["supervising_leader_id"].required = False
-        self.fields["supervising_leader_id"].help_text = _("不选则为提案委拟定的督办领导。")
-        if self.proposal is not None and self.proposal.supervising_leader_id:
-            self.initial.setdefault("supervising_leader_id", str(self.proposal.supervising_leader_id))
-
-
-class DeclineKeyForm(_OptionalComment):
-    pass
-
-
-class SupervisionForm(ActionForm):
-    kind = forms.ChoiceField(label=_("督办形式"), choices=SupervisionKind.choices)
-    date = forms.DateField(label=_("日期"), widget=_date_widget())
-    findings = forms.CharField(label=_("督办情况"), max_length=5000, widget=_text_area(3))
-
-    def setup(self):
-        self.initial.setdefault("date", timezone.localdate())
-
-
-class NominateExcellentForm(_OptionalComment):
-    pass
-
-
-class DeclineExcellentForm(_OptionalComment):
-    pass
-
-
-# Assignment payloads
-
-
-class DisputeForm(ActionForm):
-    reason = forms.CharField(
-        label=_("申请调整理由"),
-        max_length=5000,
-        widget=_text_area(3),
-        help_text=_("说明为何不属于本单位职责，并可建议承办单位。"),
-    )
-
-
-class ResolveDisputeForm(ActionForm):
-    decision = forms.ChoiceField(
-        label=_("处理决定"),
-        choices=[("keep", _("维持交办，告知理由")), ("reassign", _("改交其他单位"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(label=_("处理意见"), max_length=5000, widget=_text_area(2))
+class ResolveDisputeForm(schema_form(i.ResolveDispute)):
     units = LookupMultipleChoiceField(
         label=_("改交单位"),
         lookup="proposals:unit_lookup",
@@ -600,14 +513,18 @@ class ResolveDisputeForm(ActionForm):
         required=False,
         help_text=_("改交时选择；承办方式与原交办相同。"),
     )
-    due_date = forms.DateField(label=_("办理期限"), required=False, widget=_date_widget())
+    field_order = ["decision", "comment", "units", "due_date"]
 
     def setup(self):
+        super().setup()
         qs = _units()
         if self.assignment is not None:
             qs = qs.exclude(pk=self.assignment.unit_id)
             self.fields["units"].widget.exclude = [self.assignment.unit_id]
         self.fields["units"].queryset = qs
+
+    def field_for_error(self, key: str) -> str:
+        return key.split(".")[0]
 
     def payload(self) -> dict:
         data = self.cleaned_data
@@ -620,34 +537,12 @@ class ResolveDisputeForm(ActionForm):
         return out
 
 
-class ContactForm(ActionForm):
-    date = forms.DateField(label=_("沟通日期"), widget=_date_widget())
-    way = forms.ChoiceField(label=_("沟通方式"), choices=ContactWay.choices)
-    summary = forms.CharField(label=_("沟通情况"), max_length=5000, widget=_text_area(3))
-
-    def setup(self):
-        self.initial.setdefault("date", timezone.localdate())
-
-
-class CoOpinionForm(ActionForm):
-    text = forms.CharField(label=_("会办意见"), max_length=20000, widget=_text_area(5))
-
-
-class ExtensionRequestForm(ActionForm):
-    due_date = forms.DateField(label=_("申请延期至"), widget=_date_widget())
-    reason = forms.CharField(label=_("延期理由"), max_length=5000, widget=_text_area(3))
-
-    def setup(self):
-        self.fields["due_date"].help_text = _("自交办之日起最长%(n)d个月。") % {"n": conf("MAX_DUE_MONTHS")}
-
-
-class DecideExtensionForm(ActionForm):
+class DecideExtensionForm(schema_form(i.DecideExtension)):
+    approve = None  # asked as a choice between two answers
     decision = forms.ChoiceField(
         label=_("审批结果"), choices=[("approve", _("同意延期")), ("decline", _("不同意"))], widget=forms.RadioSelect
     )
-    comment = forms.CharField(
-        label=_("审批意见"), required=False, max_length=5000, widget=_text_area(2), help_text=_("不同意时必填。")
-    )
+    field_order = ["decision", "comment"]
 
     def field_for_error(self, key: str) -> str:
         return {"approve": "decision"}.get(key, key)
@@ -656,93 +551,27 @@ class DecideExtensionForm(ActionForm):
         return {"approve": self.cleaned_data["decision"] == "approve", "comment": self.cleaned_data["comment"]}
 
 
-def _grade_choices(empty: str):
-    return [("", empty), *((code, str(label)) for code, label in conf("GRADES"))]
-
-
-class DraftReplyForm(ActionForm):
-    text = forms.CharField(label=_("答复内容"), max_length=50000, widget=_text_area(8))
-    grade = forms.ChoiceField(label=_("答复类别"))
-
-    def setup(self):
-        self.fields["grade"].choices = _grade_choices(_("请选择答复类别"))
-        if self.assignment is not None and not self.is_bound:
-            draft = self.assignment.replies.filter(round=self.assignment.round, state=ReplyState.DRAFT).first()
-            if draft is not None:
-                self.initial.setdefault("text", draft.text)
-                self.initial.setdefault("grade", draft.grade)
-
-
-class ApproveReplyForm(ActionForm):
-    grade = forms.ChoiceField(
-        label=_("答复类别"), required=False, help_text=_("如需更正承办单位所定类别，请选择并说明。")
-    )
-    note = forms.CharField(label=_("审核说明"), required=False, max_length=5000, widget=_text_area(2))
-
-    def setup(self):
-        self.fields["grade"].choices = _grade_choices(_("不更正"))
-
-
-class ReturnReplyForm(ActionForm):
-    comment = forms.CharField(label=_("退回意见"), max_length=5000, widget=_text_area(3))
-
-
-PROPOSAL_FORMS: dict[str, type[ActionForm]] = {
-    "withdraw": WithdrawForm,
-    "return_for_revision": ReturnForRevisionForm,
-    "merge": MergeForm,
-    "convert": ConvertForm,
-    "reject": RejectForm,
-    "assign": AssignForm,
-    "evaluate": EvaluateForm,
-    "request_rehandling": RehandlingForm,
-    "close": CloseForm,
-    "schedule_followup": FollowupForm,
-    "propose_key": ProposeKeyForm,
-    "approve_key": ApproveKeyForm,
-    "decline_key": DeclineKeyForm,
-    "record_supervision": SupervisionForm,
-    "nominate_excellent": NominateExcellentForm,
-    "decline_excellent": DeclineExcellentForm,
+# Each schema's page form; the schemas several actions share have one form.
+_FORMS = {
+    i.Merge: MergeForm,
+    i.Assign: AssignForm,
+    i.ResolveDispute: ResolveDisputeForm,
+    i.DecideExtension: DecideExtensionForm,
+    i.Evaluate: schema_form(i.Evaluate, prepare=_offer_replies_awaiting),
+    i.ProposeKey: schema_form(i.ProposeKey, prepare=_offer_leaders),
+    i.ApproveKey: schema_form(i.ApproveKey, prepare=_offer_leaders_keeping_the_proposed),
+    i.DraftReply: schema_form(i.DraftReply, prepare=_start_from_the_draft),
 }
-
-ASSIGNMENT_FORMS: dict[str, type[ActionForm]] = {
-    "dispute_assignment": DisputeForm,
-    "resolve_dispute": ResolveDisputeForm,
-    "record_contact": ContactForm,
-    "submit_co_opinion": CoOpinionForm,
-    "request_extension": ExtensionRequestForm,
-    "decide_extension": DecideExtensionForm,
-    "draft_reply": DraftReplyForm,
-    "approve_reply": ApproveReplyForm,
-    "return_reply": ReturnReplyForm,
-}
-
-
-_SCHEMA_FORMS: dict[tuple[str, str], type[ActionForm]] = {}
 
 
 def action_form_class(flow, name: str) -> type[ActionForm] | None:
-    """The page form of an action of ``flow``: its own form above where the page needs more than the schema says
-    (type-ahead, choices read from the data, initial values), else one made from the action's input schema (text
-    fields), or ``None`` for an action without input."""
-    own = (PROPOSAL_FORMS if flow.name == "proposal" else ASSIGNMENT_FORMS).get(name)
-    if own is not None or name not in flow.actions or not flow[name].takes_input:
-        return own
-    key = (flow.name, name)
-    if key not in _SCHEMA_FORMS:
-        schema = flow[name].schema
-        fields = {}
-        for field_name, info in schema.model_fields.items():
-            max_length = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
-            fields[field_name] = forms.CharField(
-                label=label_of(schema, field_name).text,
-                required=info.is_required(),
-                max_length=max_length,
-                widget=_text_area(3),
-            )
-        _SCHEMA_FORMS[key] = type(f"{name.title().replace('_', '')}Form", (ActionForm,), fields)
-    return _SCHEMA_FORMS[key]
+    """The page form of an action of ``flow``, made from its input schema; ``None`` for an action without input."""
+    step = flow.actions.get(name)
+    if step is None or not step.takes_input:
+        return None
+    if step.schema not in _FORMS:
+        _FORMS[step.schema] = schema_form(step.schema)
+    return _FORMS[step.schema]
 
 
 # Categories -------------------------------------------------------------------------------------------------------

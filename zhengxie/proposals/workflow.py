@@ -541,7 +541,7 @@ act(
     sources=[A.REPLY_SIGNED],
     targets=[A.ACCEPTED],
     who=[OFFICE],
-    schema=i.ReturnReply,
+    schema=i.RequiredComment,
     style="secondary",
     example={"comment": "请补充落实措施"},
 )
