@@ -23,9 +23,12 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,7 +47,7 @@ from . import workflow as wf
 from .choices import AssignmentRole, AssignmentState, ContactWay, ExcellentState, KeyState, ProposalState, ReplyState
 from .conf import conf
 from .forms import UNIT_SEARCH, LookupChoiceField
-from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity
+from .models import Assignment, Contact, ExcellentUnitAward, Reply, SupervisionActivity, TimelineEntry
 from .read_models import UnitRow, unit_board_rows
 from .selectors import LIVE_ASSIGNMENT, assignment_board, is_overdue, visible_proposals
 from .services import excellent_unit_award
@@ -310,8 +313,14 @@ BOARD_STATUSES = {
 }
 
 
+def _urges():
+    """How often each assignment was urged (催办): its timeline's urge entries."""
+    urged = TimelineEntry.objects.filter(assignment=OuterRef("pk"), action="urge").order_by()
+    return Coalesce(Subquery(urged.values("assignment").annotate(n=Count("pk")).values("n")), 0)
+
+
 def _unit_summary(qs: QuerySet[Assignment], today: datetime.date) -> list[dict]:
-    """One row per unit: assigned, in handling, overdue, due within 7 and 30 days, replied, replied on time.
+    """One row per unit: assigned, in handling, overdue, urged, due within 7 and 30 days, replied, replied on time.
     Overdue, replied and on time are the annual report's definitions (statistics.handling_q), so the figures agree."""
     live = Q(state__in=LIVE_ASSIGNMENT)
     due_soon = {
@@ -327,6 +336,7 @@ def _unit_summary(qs: QuerySet[Assignment], today: datetime.date) -> list[dict]:
             assigned=Count("pk"),
             live=Count("pk", filter=live),
             overdue=Count("pk", filter=handling_q("overdue", today)),
+            urged=Sum(_urges(), output_field=IntegerField()),
             **due_soon,
             replied=Count("pk", filter=handling_q("replied", today)),
             on_time=Count("pk", filter=handling_q("on_time", today)),
@@ -364,7 +374,7 @@ def boards(request):
     today = timezone.localdate()
     year = _year_param(request)
     summary = _unit_summary(assignment_board(user=request.user, filters={"year": year}), today)
-    columns = ["assigned", "live", "overdue", "due_7", "due_30", "replied", "on_time"]
+    columns = ["assigned", "live", "overdue", "urged", "due_7", "due_30", "replied", "on_time"]
     totals = {c: sum(row[c] for row in summary) for c in columns}
     unit_id = _int_param(request, "unit")
     list_filters = _board_list_filters(request)

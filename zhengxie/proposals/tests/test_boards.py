@@ -284,6 +284,7 @@ def test_boards_count_overdue_and_due_soon_by_unit_exactly(org, category, client
             "assigned": 12,
             "live": 9,
             "overdue": 3,
+            "urged": 0,
             "due_7": 2,
             "due_30": 3,
             "replied": 2,

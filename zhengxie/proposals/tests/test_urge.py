@@ -72,3 +72,16 @@ def test_the_urge_button_is_on_the_page_of_an_overdue_assignment(org, category):
         assert response.status_code == 302
         page = client.get(f"/proposals/{p.pk}/").content.decode()
     assert "请尽快办理" in page
+
+
+def test_the_boards_count_urges_per_unit(org, category):
+    p = make.accepted(org, category)
+    a = make.assignment_of(p, org.unit)
+    with _after(a.due_date + datetime.timedelta(days=1)):
+        for note in ("请加快进度", "请本周答复"):
+            assignment_act(assignment_id=a.pk, action="urge", actor=org.users["office"], payload={"note": note})
+        client = Client()
+        client.force_login(org.users["leader"])
+        page = client.get("/proposals/boards/").content.decode()
+    row = page[page.index(f'data-unit="{org.unit.pk}"') :]
+    assert row[row.index('data-testid="urged"') :].split("</td>")[0].endswith(">2")
