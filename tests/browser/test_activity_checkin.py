@@ -11,18 +11,9 @@ from playwright.sync_api import expect
 
 from tests.builders.org import PASSWORD, make_member
 
+from .axe import axe_violations
+
 PHONE = {"width": 390, "height": 844}
-
-
-def _axe_violations(page, live_server) -> list[dict]:
-    """Serious or critical axe-core findings in the page's main content (the shared header is checked elsewhere)."""
-    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
-    result = page.evaluate("async () => await axe.run('main', {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.fixture
@@ -55,9 +46,9 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     sign_in("demo-staff")
     page.locator("[data-nav=activities]").click()
     expect(page.get_by_role("heading", name="活动", exact=True)).to_be_visible()
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "main") == []
     page.get_by_test_id("new-activity").click()
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "main") == []
     page.get_by_label("活动名称").fill("经济界别专题调研")
     page.get_by_label("活动类别").select_option(label="界别活动")
     page.get_by_label("开始时间").fill(_local_input(now - datetime.timedelta(minutes=5)))
@@ -71,7 +62,7 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     page.get_by_role("button", name="发布", exact=True).click()
     expect(page.get_by_test_id("state")).to_have_text("已发布")
     expect(page.get_by_test_id("invitee-row")).to_have_count(2)
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "main") == []
 
     # demo-member asks for leave
     member_context = _new_context(browser)
@@ -92,7 +83,7 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     expect(page.get_by_test_id("decided-leaves")).to_contain_text("张委员：已批准")
     member_page.reload()
     expect(member_page.get_by_test_id("my-leave")).to_contain_text("已批准")
-    assert _axe_violations(member_page, live_server) == []
+    assert axe_violations(member_page, live_server, "main") == []
 
     # the organiser shows the QR code; the third member opens its URL on a phone, signs in and taps 签到
     page.get_by_test_id("qr-link").click()
@@ -102,7 +93,7 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     checkin_url = qr.get_attribute("data-checkin-url")
     assert checkin_url.startswith(f"{base}/activities/check-in/?code=")
     expect(page.get_by_test_id("checked-in-count")).to_contain_text("已签到 0 / 2 人")
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "main") == []
 
     phone_context = _new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
@@ -114,7 +105,7 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     button = phone.get_by_test_id("checkin-button")
     box = button.bounding_box()
     assert box["width"] > 300 and box["height"] >= 60  # one big button on the phone
-    assert _axe_violations(phone, live_server) == []
+    assert axe_violations(phone, live_server, "main") == []
     button.tap()
     expect(phone.get_by_test_id("checked-in")).to_contain_text("签到")
     # the QR screen's count follows (it polls every few seconds)
@@ -126,7 +117,7 @@ def test_sector_activity_leave_qr_check_in_close_and_archives(live_org, third, s
     page.get_by_role("button", name="结束并确认考勤").click()
     expect(page.get_by_test_id("state")).to_have_text("已结束")
     expect(page.get_by_test_id("attendance-counts")).to_contain_text("出席 1，迟到 0，请假 1，缺席 0")
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "main") == []
 
     # both members' duty archives (the API, as demo-staff in this session)
     year = timezone.localdate().year

@@ -12,7 +12,7 @@ from zhengxie.proposals.actions import proposal_act
 from zhengxie.proposals.models import Category
 from zhengxie.proposals.services import proposal_create_draft
 
-from .test_proposal_path import _axe_violations
+from .axe import axe_violations
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_list_unit_filter_is_a_keyboard_type_ahead(live_org, category, page, liv
     box.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
     expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server) == []
     box.press("Enter")
     expect(listbox).to_be_hidden()
     expect(box).to_have_value("新建区住房和城乡建设局")

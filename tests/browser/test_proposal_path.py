@@ -12,6 +12,8 @@ from zhengxie.proposals.actions import proposal_act
 from zhengxie.proposals.models import Category, Proposal
 from zhengxie.proposals.services import proposal_create_draft
 
+from .axe import axe_violations
+
 TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
@@ -35,6 +37,19 @@ def switch_to(page, sign_in):
         return page
 
     return do
+
+
+@pytest.fixture
+def confirms(page):
+    """The questions irreversible steps ask (立案, 签收, 签发, 办结 …), each answered yes."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    return asked
 
 
 def _open(page, live_server, pk: int):
@@ -83,7 +98,7 @@ def _assignment(page, unit):
     return page.locator(f'[data-testid=assignment][data-unit="{unit.pk}"]')
 
 
-def test_joint_proposal_through_every_step(live_org, category, page, live_server, switch_to):
+def test_joint_proposal_through_every_step(live_org, category, page, live_server, switch_to, confirms):
     org = live_org
 
     # The member writes a joint proposal; the editor saves it by itself, then it is submitted.
@@ -229,6 +244,38 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
             expect(by_actor.nth(i).get_by_test_id("timeline-time")).to_have_text(TIME)
     expect(timeline.locator("li").first).to_have_attribute("data-step", "submit")
     expect(timeline.locator("li").last).to_have_attribute("data-step", "close")
+    # Each irreversible step asked first, in its own words.
+    assert confirms == [
+        "立案将占用本年度的下一个案号。确定立案？",
+        "签收后由本单位办理，不能再申请调整。确定签收？",
+        "签收后由本单位办理，不能再申请调整。确定签收？",
+        "签发后答复即报送提案委审核。确定签发？",
+        "签发后答复即报送提案委审核。确定签发？",
+        "办结后提案不再办理。确定办结？",
+    ]
+
+
+def test_an_irreversible_step_declined_at_its_question_changes_nothing(
+    live_org, category, page, live_server, switch_to
+):
+    u = live_org.users
+    data = {
+        "title": "关于加强社区养老服务的建议",
+        "analysis": "现状",
+        "suggestions": "建议",
+        "category_id": category.pk,
+    }
+    waiting = proposal_create_draft(author=u["member"], data=data)
+    proposal_act(proposal_id=waiting.pk, action="submit", actor=u["member"])
+    switch_to("demo-office")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    _open(page, live_server, waiting.pk)
+    page.get_by_test_id("proposal-actions").locator('[data-action="register"]').click()
+    expect(page.get_by_test_id("proposal-state")).to_have_text("待审查")
+    assert asked == ["立案将占用本年度的下一个案号。确定立案？"]
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.number) == ("submitted", "")
 
 
 def test_unit_opening_a_proposal_not_assigned_to_it_is_refused(live_org, category, page, live_server, switch_to):
@@ -259,17 +306,6 @@ def test_unit_opening_a_proposal_not_assigned_to_it_is_refused(live_org, categor
     expect(page.get_by_test_id("proposal-title")).to_have_text("关于老旧小区改造的建议")
 
 
-def _axe_violations(page, live_server) -> list[dict]:
-    """Serious and critical axe-core findings in the page's own content (the shell is checked in test_shell.py)."""
-    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
-    result = page.evaluate("async () => await axe.run('#main', {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_proposal_pages_have_no_serious_accessibility_violations(live_org, category, page, live_server, switch_to):
     # given a registered proposal and one waiting in the review queue
     u = live_org.users
@@ -286,8 +322,8 @@ def test_proposal_pages_have_no_serious_accessibility_violations(live_org, categ
         if path.endswith(f"{registered.pk}/"):
             page.locator('[data-action="assign"]').click()
             expect(page.locator('form[data-action-form="assign"]')).to_be_visible()
-        assert _axe_violations(page, live_server) == [], path
+        assert axe_violations(page, live_server) == [], path
     # the member's editor
     switch_to("demo-member")
     assert page.goto(f"{live_server.url}/proposals/new/").status == 200
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server) == []

@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from zhengxie.core.access import has_perm
 from zhengxie.core.navigation import NAV
 
+from .axe import axe_violations
+
 AXE = Path(__file__).resolve().parents[2] / "zhengxie" / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
@@ -91,23 +93,13 @@ def test_phone_sized_screen_collapses_navigation(live_org, sign_in, page):
     expect(nav).to_be_visible()
 
 
-def _axe_violations(page, live_server) -> list[dict]:
-    page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_sign_in_page_has_no_serious_accessibility_violations(live_org, page, live_server):
     assert AXE.exists()
     page.goto(f"{live_server.url}/accounts/login/")
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "document") == []
 
 
 @pytest.mark.parametrize("role", ["admin", "member", "unit"])
 def test_home_page_has_no_serious_accessibility_violations(live_org, sign_in, page, live_server, role):
     sign_in(f"demo-{role}")
-    assert _axe_violations(page, live_server) == []
+    assert axe_violations(page, live_server, "document") == []
