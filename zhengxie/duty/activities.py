@@ -16,14 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import Field, StrictBool
 
-from zhengxie.accounts.roles import Role
 from zhengxie.audit.services import audit_record
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
+from zhengxie.core.roles import Role
 from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Text, Workflow, condition
 from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import Member
+from zhengxie.people.models import Member, SpecialCommittee
 
 from . import checkin
 from .choices import DutyKind
@@ -38,6 +38,7 @@ from .models import (
     LeaveState,
     Speech,
 )
+from .points import recompute_members
 from .services import duty_record_event, duty_reverse_events
 
 S = ActivityState
@@ -335,8 +336,6 @@ def activity_create(*, actor, data: dict) -> Activity:
             raise InvalidInput(_("报名截止应早于活动开始。"), {"sign_up_closes": _("无效")})
     else:
         capacity, closes = None, None
-    from zhengxie.people.models import SpecialCommittee
-
     organiser = None
     if data.get("organiser_id"):
         organiser = SpecialCommittee.objects.filter(pk=data["organiser_id"]).first()
@@ -594,8 +593,6 @@ def _mark_attendance(ctx):
         changes.append([inv.member_id, old, status])
         touched.append(inv.member_id)
     if touched:
-        from .points import recompute_members
-
         recompute_members(year=timezone.localdate(activity.start).year, member_ids=touched)
     return {"attendance": [None, changes]}
 
@@ -619,8 +616,6 @@ def _close(ctx):
     activity.closed_at = now
     activity.save(update_fields=["closed_at"])
     old = ACTIVITY.move(activity, "close", S.CLOSED)
-    from .points import recompute_members
-
     recompute_members(year=on.year, member_ids=touched)
     return {"state": [old, S.CLOSED], "attendance": [None, counts]}
 

@@ -10,14 +10,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.accounts.roles import Role
+from zhengxie.accounts.models import RoleGrant
 from zhengxie.audit.services import audit_record
 from zhengxie.core.exceptions import InvalidInput, NotVisible
+from zhengxie.core.roles import Role
 from zhengxie.core.workflow import Context, NoInput
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.services import notify
-from zhengxie.people.models import HandlingUnit, UnitStaff
+from zhengxie.people.models import HandlingUnit, Session, UnitStaff
 from zhengxie.workdays.services import add_working_days, working_days_between
 
 from . import statistics
@@ -246,8 +247,6 @@ def _content_errors(proposal) -> dict:
 
 
 def _session_for(day: datetime.date):
-    from zhengxie.people.models import Session
-
     return Session.objects.filter(proposal_window_opens__lte=day, proposal_deadline__gte=day).first()
 
 
@@ -656,8 +655,6 @@ def _schedule_followup(ctx: Ctx) -> None:
 
 
 def _leader(payload: dict, key: str):
-    from zhengxie.accounts.models import RoleGrant
-
     try:
         user_id = int(payload.get(key))
     except (TypeError, ValueError):

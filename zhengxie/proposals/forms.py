@@ -14,8 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from zhengxie.accounts.roles import Role
+from zhengxie.core.access import roles_of
 from zhengxie.core.forms import StyledFormMixin, action_form_fields, apply_page_hints
+from zhengxie.core.roles import Role
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
@@ -289,8 +290,6 @@ class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
     def proposer_choices(user) -> list[tuple[str, str]]:
         """In whose name the proposal is filed: the member personally, or a collective the user is contact of (the
         office may file for any collective)."""
-        from zhengxie.core.access import roles_of
-
         roles = roles_of(user)
         choices = []
         if Role.MEMBER in roles:
@@ -304,8 +303,6 @@ class DraftForm(_RadioMixin, StyledFormMixin, _SetupFirst):
     @staticmethod
     def may_propose(user) -> bool:
         """Whether ``proposer_choices`` offers anyone: the user is a member, or may file for a collective."""
-        from zhengxie.core.access import roles_of
-
         roles = roles_of(user)
         if Role.MEMBER in roles:
             return True

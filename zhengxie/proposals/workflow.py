@@ -13,13 +13,13 @@ or the API has read (``selectors.proposal_get``), afresh for every check elsewhe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.core.roles import Role
 from zhengxie.core.workflow import SYSTEM, Workflow, condition
 
 from . import inputs as i
+from .choices import LIVE_ASSIGNMENT_STATES, CosignState, ExcellentState, KeyState, Satisfaction
 from .choices import AssignmentState as A
-from .choices import CosignState, ExcellentState, KeyState, Satisfaction
 from .choices import ProposalState as P
 from .conf import conf
 
@@ -220,7 +220,6 @@ def _s(*states):
 
 IN_HANDLING = _s(P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING)
 AFTER_REGISTRATION = IN_HANDLING | {P.CLOSED}
-LIVE = _s(A.PENDING, A.ACCEPTED, A.DISPUTED, A.REPLY_SIGNED)
 
 # The proposal workflow -------------------------------------------------------------------------------------------
 
@@ -502,7 +501,7 @@ act(
 act(
     "decide_extension",
     _("审批延期"),
-    sources=LIVE,
+    sources=LIVE_ASSIGNMENT_STATES,
     who=[OFFICE],
     conditions=[*HANDLING, _has_pending_extension],
     schema=i.DecideExtension,
