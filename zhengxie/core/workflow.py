@@ -180,6 +180,20 @@ class NoInput(ActionInput):
     """An action that takes no input."""
 
 
+@dataclass(frozen=True)
+class Due:
+    """What the people an action is for must do while the object waits in one of its source states: the words of
+    "what is due next" (``%(u)s``: the unit, where an assignment's), the short words of their to-do item, and the
+    date it is due by (``deadline(obj)``, or none)."""
+
+    what: Any
+    todo: Any = None
+    deadline: Callable | None = None
+
+    def by(self, obj):
+        return self.deadline(obj) if self.deadline is not None else None
+
+
 @dataclass(eq=False)
 class Action:
     workflow: "Workflow"
@@ -193,6 +207,7 @@ class Action:
     confirm: str = ""  # irreversible: the question a page asks before taking it
     style: str = "primary"  # how a page shows its button
     example: dict = field(default_factory=dict)  # an example body for the API's documentation
+    due: Due | None = None  # who must act next, and by when, while the object waits for this action
     handler: Callable | None = None
 
     @property
@@ -344,6 +359,7 @@ class Workflow:
         confirm="",
         style: str = "primary",
         example: dict | None = None,
+        due: Due | None = None,
     ) -> Action:
         if name in self.actions:
             raise ValueError(f"{self.name}: action {name!r} declared twice")
@@ -359,6 +375,7 @@ class Workflow:
             confirm=confirm,
             style=style,
             example=example or {},
+            due=due,
         )
         self.actions[name] = step
         self.labels[name] = label

@@ -3,7 +3,6 @@ visibility (404), who may act (403), the state and the table's conditions (409),
 which validates its input (422) before writing. Each action writes a timeline entry and an audit row in the same
 transaction; notifications are written there too and emailed after commit; duty events go to the ledger."""
 
-import calendar
 import datetime
 
 from django.contrib.auth import get_user_model
@@ -19,7 +18,7 @@ from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.services import notify
 from zhengxie.people.models import HandlingUnit, Session, UnitStaff
-from zhengxie.workdays.services import add_working_days, working_days_between
+from zhengxie.workdays.services import add_months, add_working_days, working_days_between
 
 from . import statistics
 from . import workflow as wf
@@ -53,12 +52,6 @@ from .selectors import current_replies, evaluations_outstanding, replies_awaitin
 
 P = ProposalState
 A = AssignmentState
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class Ctx(Context):

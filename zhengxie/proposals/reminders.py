@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from zhengxie.core.roles import Role
 from zhengxie.notifications.services import notify
 
+from . import workflow as wf
 from .actions import assignment_act, office_users, proposal_act, unit_users
-from .choices import AssignmentState, CosignState, ProposalState
+from .choices import CosignState, ProposalState
 from .conf import conf
 from .models import Assignment, Cosignature, Proposal, ReminderLog
 from .selectors import LIVE_ASSIGNMENT, evaluations_outstanding
@@ -37,9 +38,9 @@ def _once(key: str) -> bool:
 def lapse_cosign_invitations(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     n = 0
-    for pk in Proposal.objects.filter(state=ProposalState.COSIGNING, cosign_deadline__lt=now).values_list(
-        "pk", flat=True
-    ):
+    for pk in Proposal.objects.filter(
+        state__in=wf.PROPOSAL["lapse_cosign"].sources, cosign_deadline__lt=now
+    ).values_list("pk", flat=True):
         proposal_act(proposal_id=pk, action="lapse_cosign", actor=None)
         n += 1
     return n
@@ -48,9 +49,8 @@ def lapse_cosign_invitations(*, now: datetime.datetime | None = None) -> int:
 def auto_accept_assignments(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     n = 0
-    for pk in Assignment.objects.filter(state=AssignmentState.PENDING, dispute_deadline__lt=today).values_list(
-        "pk", flat=True
-    ):
+    awaiting = wf.ASSIGNMENT["auto_accept"].sources
+    for pk in Assignment.objects.filter(state__in=awaiting, dispute_deadline__lt=today).values_list("pk", flat=True):
         assignment_act(assignment_id=pk, action="auto_accept", actor=None)
         n += 1
     return n
@@ -139,7 +139,7 @@ def evaluation_reminders(*, today: datetime.date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     soon = today + datetime.timedelta(days=3)
-    for p in Proposal.objects.filter(state=ProposalState.EVALUATING, evaluation_deadline=soon):
+    for p in Proposal.objects.filter(state__in=wf.PROPOSAL["evaluate"].sources, evaluation_deadline=soon):
         authors = {q.author for _r, q in evaluations_outstanding(p)}
         for user in authors:
             if _once(f"evaluate:{p.pk}:{user.pk}:{p.evaluation_deadline}"):
@@ -159,7 +159,9 @@ def cosign_reminders(*, now: datetime.datetime | None = None) -> int:
     sent = 0
     window = (now, now + datetime.timedelta(days=1))
     for c in Cosignature.objects.filter(
-        state=CosignState.INVITED, proposal__state=ProposalState.COSIGNING, proposal__cosign_deadline__range=window
+        state=CosignState.INVITED,
+        proposal__state__in=wf.PROPOSAL["cosign"].sources,
+        proposal__cosign_deadline__range=window,
     ).select_related("proposal", "member__user"):
         if c.member.user_id and _once(f"cosign:{c.pk}:{c.proposal.cosign_deadline.isoformat()}"):
             notify(

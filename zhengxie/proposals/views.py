@@ -34,7 +34,7 @@ from zhengxie.people.models import HandlingUnit
 
 from . import read_models, selectors, services
 from . import workflow as wf
-from .actions import add_months, assignment_act, proposal_act
+from .actions import assignment_act, proposal_act
 from .choices import AssignmentRole, AssignmentState, CosignState, ProposalState, ReplyState
 from .conf import conf, grade_label, rejection_ground_label
 from .forms import AttachmentForm, CategoryForm, DraftForm, action_form_class, add_refusal_errors
@@ -293,59 +293,67 @@ def _action_form_url(proposal, assignment, name: str) -> str:
 
 
 def _due_next(detail: read_models.ProposalDetail, today) -> list[DueItem]:
-    """What is due next, by whom, and by when (flagged when the date has passed). A unit's internal work (a draft
-    waiting for its leader, an extension request) is named only to those who see the unit's internal steps."""
+    """What is due next, by whom, and by when (flagged when the date has passed), in the words and with the dates
+    the workflow declares for the actions awaited (``Action.due``). A unit's internal work (a draft waiting for its
+    leader, an extension request) is named only to those who see the unit's internal steps."""
     proposal = detail.proposal
     office = _("提案委")
     items: list[DueItem] = []
 
-    def add(who, what, due=None):
-        if isinstance(due, datetime.datetime):
-            due = timezone.localdate(due)
-        items.append(DueItem(str(who), str(what), due, bool(due and due < today)))
+    def add(who, flow, action, obj, *, what=None):
+        due = flow[action].due
+        words = str(what or due.what)
+        if "%(u)s" in words:
+            words = words % {"u": obj.unit}
+        day = due.by(obj)
+        if isinstance(day, datetime.datetime):
+            day = timezone.localdate(day)
+        items.append(DueItem(str(who), words, day, bool(day and day < today)))
 
     state = proposal.state
     if state == P.DRAFT:
-        add(proposal.author, _("完善并提交提案"))
+        add(proposal.author, wf.PROPOSAL, "submit", proposal)
     elif state == P.COSIGNING:
         invited = [c.member.name for c in detail.cosignatures if c.state == CosignState.INVITED]
-        add("、".join(invited), _("确认是否联名"), proposal.cosign_deadline)
+        add("、".join(invited), wf.PROPOSAL, "cosign", proposal)
     elif state == P.SUBMITTED:
-        add(office, _("审查：立案、退回修改、并案、转为意见建议或不予立案"))
+        add(office, wf.PROPOSAL, "register", proposal)
     elif state == P.REGISTERED:
-        add(office, _("交办承办单位"))
+        add(office, wf.PROPOSAL, "assign", proposal)
     elif state in (P.ASSIGNED, P.REHANDLING):
         for part in detail.assignments:
             a = part.assignment
             if a.state == A.PENDING:
-                add(a.unit, _("签收（如不属于本单位职责，在期限内申请调整）"), a.dispute_deadline)
+                add(a.unit, wf.ASSIGNMENT, "accept_assignment", a)
             elif a.state == A.DISPUTED:
-                add(office, _("处理 %(u)s 的调整申请") % {"u": a.unit})
+                add(office, wf.ASSIGNMENT, "resolve_dispute", a)
             elif a.state == A.ACCEPTED:
                 if a.role == AssignmentRole.CO:
-                    due = add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS"))
-                    add(a.unit, _("提交会办意见"), min(due, a.due_date))
-                elif not part.internal:
-                    add(a.unit, _("办理并答复"), a.due_date)
+                    add(a.unit, wf.ASSIGNMENT, "submit_co_opinion", a)
+                elif not part.internal:  # drafting and signing are the unit's own steps: named as one
+                    add(a.unit, wf.ASSIGNMENT, "draft_reply", a, what=_("办理并答复"))
                 elif part.has_draft_reply:
-                    add(_("%(u)s 领导") % {"u": a.unit}, _("签发答复"), a.due_date)
+                    add(_("%(u)s 领导") % {"u": a.unit}, wf.ASSIGNMENT, "sign_reply", a)
                 else:
-                    add(a.unit, _("起草答复"), a.due_date)
+                    add(a.unit, wf.ASSIGNMENT, "draft_reply", a)
                 if part.pending_extension is not None:
-                    add(office, _("审批 %(u)s 的延期申请") % {"u": a.unit})
+                    add(office, wf.ASSIGNMENT, "decide_extension", a)
             elif a.state == A.REPLY_SIGNED:
-                add(office, _("审核 %(u)s 的答复") % {"u": a.unit})
+                add(office, wf.ASSIGNMENT, "approve_reply", a)
     elif state == P.REPLIED:
-        add(_("系统"), _("送交提案人测评"))
+        label = wf.PROPOSAL.label("send_for_evaluation")
+        items.append(DueItem(str(_("系统")), str(label), None, False))
     elif state == P.EVALUATING:
         outstanding = selectors.facts_of(proposal).evaluations_outstanding()
         if outstanding:
             who = "、".join(sorted({str(on_behalf.author) for _r, on_behalf in outstanding}))
-            add(who, _("对答复进行满意度测评"), proposal.evaluation_deadline)
+            add(who, wf.PROPOSAL, "evaluate", proposal)
         else:
-            add(office, _("办结"))
+            add(office, wf.PROPOSAL, "close", proposal)
     elif state == P.CLOSED and proposal.followup_on:
-        add(office, _("回头看"), proposal.followup_on)
+        # 回头看 is a visit, not an action of the workflow: its date is the proposal's.
+        day = proposal.followup_on
+        items.append(DueItem(str(office), str(_("回头看")), day, day < today))
     return items
 
 

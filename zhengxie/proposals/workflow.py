@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
-from zhengxie.core.workflow import SYSTEM, Workflow, condition
+from zhengxie.core.workflow import SYSTEM, Due, Workflow, condition
+from zhengxie.workdays.services import add_months
 
 from . import inputs as i
 from .choices import LIVE_ASSIGNMENT_STATES, CosignState, ExcellentState, KeyState, Satisfaction
@@ -214,6 +215,11 @@ def _overdue(a, u, now):
     return _("交办尚未逾期，无需催办。")
 
 
+def _co_opinion_due(a):
+    """A co-handler's opinion is due within the configured months of assignment, and never after the deadline."""
+    return min(add_months(timezone.localdate(a.assigned_at), conf("CO_OPINION_WITHIN_MONTHS")), a.due_date)
+
+
 def _s(*states):
     return frozenset(states)
 
@@ -234,8 +240,16 @@ act(
     targets=[P.COSIGNING, P.SUBMITTED],
     who=[AUTHOR],
     confirm=_("提交后不能再修改（除非被退回）。确定提交？"),
+    due=Due(_("完善并提交提案"), todo=_("退回修改")),
 )
-act("cosign", _("同意联名"), sources=[P.COSIGNING], targets=[P.COSIGNING, P.SUBMITTED], who=[INVITED])
+act(
+    "cosign",
+    _("同意联名"),
+    sources=[P.COSIGNING],
+    targets=[P.COSIGNING, P.SUBMITTED],
+    who=[INVITED],
+    due=Due(_("确认是否联名"), todo=_("确认联名"), deadline=lambda p: p.cosign_deadline),
+)
 act(
     "decline_cosign",
     _("谢绝联名"),
@@ -272,6 +286,7 @@ act(
     targets=[P.REGISTERED],
     who=[OFFICE],
     confirm=_("立案将占用本年度的下一个案号。确定立案？"),
+    due=Due(_("审查：立案、退回修改、并案、转为意见建议或不予立案")),
 )
 act(
     "merge",
@@ -315,6 +330,7 @@ act(
         "units": [{"unit_id": 12, "role": "lead"}, {"unit_id": 15, "role": "co"}],
         "due_date": "2027-02-25",
     },
+    due=Due(_("交办承办单位")),
 )
 act(
     "evaluate",
@@ -324,6 +340,7 @@ act(
     conditions=[_has_something_to_evaluate],
     schema=i.Evaluate,
     example={"satisfaction": "satisfied", "comment": "", "reply_id": 5},
+    due=Due(_("对答复进行满意度测评"), todo=_("测评答复"), deadline=lambda p: p.evaluation_deadline),
 )
 act(
     "request_rehandling",
@@ -345,6 +362,7 @@ act(
     conditions=[_can_close],
     schema=i.Comment,
     confirm=_("办结后提案不再办理。确定办结？"),
+    due=Due(_("办结")),
 )
 act(
     "schedule_followup",
@@ -373,6 +391,7 @@ act(
     who=[LEADER],
     conditions=[_key_proposed],
     schema=i.ApproveKey,
+    due=Due(_("审批重点提案"), todo=_("审批重点提案")),
 )
 act(
     "decline_key",
@@ -408,6 +427,7 @@ act(
     sources=AFTER_REGISTRATION,
     who=[LEADER],
     conditions=[_excellent_nominated],
+    due=Due(_("评定优秀提案"), todo=_("评定优秀提案")),
 )
 act(
     "decline_excellent",
@@ -445,6 +465,9 @@ act(
     who=[UNIT],
     conditions=HANDLING,
     confirm=_("签收后由本单位办理，不能再申请调整。确定签收？"),
+    due=Due(
+        _("签收（如不属于本单位职责，在期限内申请调整）"), todo=_("签收交办"), deadline=lambda a: a.dispute_deadline
+    ),
 )
 act("auto_accept", _("逾期视为签收"), sources=[A.PENDING], targets=[A.ACCEPTED], who=[SYSTEM])
 act(
@@ -467,6 +490,7 @@ act(
     conditions=HANDLING,
     schema=i.ResolveDispute,
     example={"decision": "reassign", "comment": "改交", "units": [{"unit_id": 9, "role": "single"}]},
+    due=Due(_("处理 %(u)s 的调整申请"), todo=_("处理调整申请")),
 )
 act(
     "record_contact",
@@ -487,6 +511,7 @@ act(
     conditions=[*HANDLING, _is_co],
     schema=i.CoOpinion,
     example={"text": "同意主办单位的办理意见"},
+    due=Due(_("提交会办意见"), todo=_("提交会办意见"), deadline=_co_opinion_due),
 )
 act(
     "request_extension",
@@ -506,6 +531,7 @@ act(
     conditions=[*HANDLING, _has_pending_extension],
     schema=i.DecideExtension,
     example={"approve": True, "comment": ""},
+    due=Due(_("审批 %(u)s 的延期申请"), todo=_("审批延期")),
 )
 act(
     "draft_reply",
@@ -515,6 +541,7 @@ act(
     conditions=[*HANDLING, _owes_reply],
     schema=i.DraftReply,
     example={"text": "答复正文", "grade": "A"},
+    due=Due(_("起草答复"), todo=_("办理答复"), deadline=lambda a: a.due_date),
 )
 act(
     "sign_reply",
@@ -524,6 +551,7 @@ act(
     who=[UNIT_LEADER],
     conditions=[*HANDLING, _has_draft_reply],
     confirm=_("签发后答复即报送提案委审核。确定签发？"),
+    due=Due(_("签发答复"), todo=_("签发答复"), deadline=lambda a: a.due_date),
 )
 act(
     "approve_reply",
@@ -533,6 +561,7 @@ act(
     who=[OFFICE],
     schema=i.ApproveReply,
     example={"grade": "", "note": ""},
+    due=Due(_("审核 %(u)s 的答复"), todo=_("审核答复")),
 )
 act(
     "return_reply",

@@ -2,6 +2,7 @@
 by admin corrections (CalendarCorrection). For a year the library has no data for, weekends are rest days unless
 corrected — the calendar page warns about such years so admins enter the State Council's schedule."""
 
+import calendar
 import datetime
 
 import chinese_calendar
@@ -122,3 +123,10 @@ def correction_delete(*, actor, correction: CalendarCorrection) -> None:
         changes={"is_working_day": [correction.is_working_day, None]},
     )
     correction.delete()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day where it is shorter): deadlines "three months on"."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
