@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.workdays.services import add_months
 
 from . import selectors
 from . import workflow as wf
-from .actions import add_months
 from .choices import (
     AssignmentRole,
     AssignmentState,
