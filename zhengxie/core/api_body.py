@@ -1,15 +1,8 @@
-"""Action endpoints take a free-form JSON object whose keys depend on the action; this reads it strictly."""
+"""Action endpoints take a JSON object (the action's input schema validates it); this reads it strictly."""
 
 import json
 
 from zhengxie.core.exceptions import InvalidInput
-
-ACTION_BODY_OPENAPI = {
-    "requestBody": {
-        "required": False,
-        "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}},
-    }
-}
 
 
 def json_object(request) -> dict:

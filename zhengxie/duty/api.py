@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from zhengxie.core.access import has_perm
-from zhengxie.core.api_body import ACTION_BODY_OPENAPI, json_object
+from zhengxie.core.api_body import json_object
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
 from . import activities, checkin, read_models
@@ -144,14 +144,25 @@ def get_activity(request, activity_id: int):
     return _activity_out(_visible(request, activity_id), request.user)
 
 
+def _actions_doc() -> str:
+    lines = []
+    for name, step in activities.ACTIVITY.actions.items():
+        fields = ", ".join(
+            f"`{f}`" + ("" if info.is_required() else " optional") for f, info in step.schema.model_fields.items()
+        )
+        sources = ", ".join(sorted(str(s) for s in step.sources))
+        lines.append(f"- `{name}` ({step.label}) — from: {sources}. Body: " + (fields or "none") + ".")
+    return "\n".join(lines)
+
+
 @router.post(
     "/activities/{activity_id}/actions/{action}",
     summary="Take an action on an activity",
-    openapi_extra=ACTION_BODY_OPENAPI,
-    description="publish, sign_up, request_leave {reason}, decide_leave {member_id, approve, comment?}, "
-    "check_in {code}, mark_attendance {entries: [{member_id, status}]}, close, cancel, "
-    "record_speech {member_id, title, written?}. 403 not allowed, 404 not visible, "
-    "409 not in this state, 422 bad input (a forged or expired check-in code).",
+    openapi_extra=activities.ACTIVITY.openapi_body(list(activities.ACTIVITY.actions)),
+    description="Run one action of the activity workflow; the activity's `allowed_actions` lists those open to the "
+    "caller now. The body is the action's schema (below). 403 not allowed, 404 not visible or no such action, "
+    "409 not in this state or a rule of the workflow refuses it (the message says why), 422 bad input (`errors` "
+    "names the fields; a forged or expired check-in code).\n\n" + _actions_doc(),
 )
 def act(request, activity_id: int, action: str):
     activities.activity_act(activity_id=activity_id, action=action, actor=request.user, payload=json_object(request))
