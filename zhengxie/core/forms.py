@@ -60,6 +60,8 @@ def action_form_fields(schema) -> dict:
                 choices = [("", page.empty), *choices]
             widget = forms.RadioSelect if page.radio else forms.Select
             fields[name] = forms.ChoiceField(choices=choices, widget=widget, **common)
+        elif annotation is bool:
+            fields[name] = forms.BooleanField(label=label, required=False)
         elif annotation in (datetime.date, datetime.date | None):
             widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             fields[name] = forms.DateField(widget=widget, **common)
@@ -86,3 +88,18 @@ def apply_page_hints(form, schema) -> None:
             field.help_text = page.help()
         if page.initial is not None and not form.is_bound:
             form.initial.setdefault(name, page.initial() if callable(page.initial) else page.initial)
+
+
+def posted_body(schema, post) -> dict:
+    """A page's POST as an action's body, field by field of its input schema: a check box or a yes/no as true or
+    false ("on", "1" / "0"), everything else as posted; the engine then validates it exactly as an API body."""
+    body = {}
+    for name, info in schema.model_fields.items():
+        value = post.get(name)
+        if info.annotation is bool:
+            value = {"on": True, "1": True, "true": True, "0": False, "false": False, "": None}.get(value, value)
+            if value is None and not info.is_required():
+                value = False
+        if value is not None:
+            body[name] = value
+    return body

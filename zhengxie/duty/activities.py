@@ -20,7 +20,7 @@ from zhengxie.audit.services import audit_record
 from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
 from zhengxie.core.roles import Role
-from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Text, Workflow, condition
+from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Page, Text, Workflow, condition
 from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import Member, SpecialCommittee
@@ -147,11 +147,14 @@ def _checkin_open(activity, now) -> bool:
 
 
 class CancelInput(ActionInput):
-    comment: Text(gettext_lazy("说明"), required=False) = ""
+    comment: Annotated[
+        Text(gettext_lazy("说明"), required=False, max_length=2000),
+        Page(label=gettext_lazy("取消说明"), help=gettext_lazy("将随取消通知发给受邀委员。")),
+    ] = ""
 
 
 class LeaveInput(ActionInput):
-    reason: Text(gettext_lazy("请假理由"), max_length=2000)
+    reason: Annotated[Text(gettext_lazy("请假理由"), max_length=2000), Page(rows=3)]
 
 
 class DecideLeaveInput(ActionInput):
@@ -174,9 +177,9 @@ class AttendanceInput(ActionInput):
 
 
 class SpeechInput(ActionInput):
-    member_id: Id(gettext_lazy("委员"))
+    member_id: Annotated[Id(gettext_lazy("委员")), Page(label=gettext_lazy("发言委员"), empty="—")]
     title: Text(gettext_lazy("发言题目"), max_length=200)
-    written: bool = False
+    written: Annotated[bool, Page(label=gettext_lazy("书面发言"))] = False
 
 
 # The activity workflow ------------------------------------------------------------------------------------------

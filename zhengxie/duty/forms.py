@@ -6,10 +6,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhengxie.core.forms import StyledFormMixin
+from zhengxie.core.forms import StyledFormMixin, action_form_fields, posted_body
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import Member, Sector, SpecialCommittee
 
+from .activities import ACTIVITY, CancelInput, LeaveInput, SpeechInput
 from .models import ActivityKind, ActivityState, AttendanceMode, AttendanceStatus
 
 DATETIME_WIDGET = {"type": "datetime-local"}
@@ -146,21 +147,16 @@ class ActivityForm(StyledFormMixin, forms.Form):
             self.add_error(None, message)
 
 
-class LeaveRequestForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("请假理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+def _action_form(schema, name: str):
+    """The page form of an activity action, made from its input schema (``core.forms.action_form_fields``)."""
+    return type(name, (StyledFormMixin, forms.Form), {**action_form_fields(schema), "__module__": __name__})
 
 
-class CancelForm(StyledFormMixin, forms.Form):
-    comment = forms.CharField(
-        label=_("取消说明"), required=False, max_length=2000, help_text=_("将随取消通知发给受邀委员。")
-    )
+LeaveRequestForm = _action_form(LeaveInput, "LeaveRequestForm")
+CancelForm = _action_form(CancelInput, "CancelForm")
 
 
-class SpeechForm(StyledFormMixin, forms.Form):
-    member_id = forms.TypedChoiceField(label=_("发言委员"), coerce=int, choices=())
-    title = forms.CharField(label=_("发言题目"), max_length=200)
-    written = forms.BooleanField(label=_("书面发言"), required=False)
-
+class SpeechForm(_action_form(SpeechInput, "SpeechFormFields")):
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member_id"].choices = [("", "—")] + [(i.member_id, i.member.name) for i in invitations]
@@ -174,8 +170,8 @@ class CheckInCodeForm(StyledFormMixin, forms.Form):
     code = forms.CharField(label=_("签到码"), max_length=100)
 
 
-# Payloads of the actions: the POSTed fields turned into what ``activity_act`` takes. Wrong shapes (a member id
-# that is not a number, a status not in the list) are passed on as they are, for the service to refuse with 422.
+# Payloads of the actions: the POSTed fields as the action's body (its input schema names them), which the engine
+# validates as it does an API body. Attendance is asked row by row on the page, and gathered into its entries here.
 
 
 def _mark_entries(post) -> list[dict]:
@@ -189,27 +185,10 @@ def _mark_entries(post) -> list[dict]:
 
 
 def action_payload(action: str, post) -> dict:
-    if action == "cancel":
-        return {"comment": post.get("comment", "")}
-    if action == "request_leave":
-        return {"reason": post.get("reason", "")}
-    if action == "decide_leave":
-        return {
-            "member_id": post.get("member_id"),
-            "approve": {"1": True, "0": False}.get(post.get("approve", "")),
-            "comment": post.get("comment", ""),
-        }
-    if action == "check_in":
-        return {"code": post.get("code", "")}
     if action == "mark_attendance":
         return {"entries": _mark_entries(post)}
-    if action == "record_speech":
-        return {
-            "member_id": post.get("member_id"),
-            "title": post.get("title", ""),
-            "written": bool(post.get("written")),
-        }
-    return {}
+    step = ACTIVITY.actions.get(action)
+    return posted_body(step.schema, post) if step is not None else {}
 
 
 # The list page's filters --------------------------------------------------------------------------------------

@@ -54,7 +54,14 @@ from zhengxie.people.models import HandlingUnit, UnitStaff
 from zhengxie.proposals import reminders
 from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.actions import add_months, assignment_act, proposal_act
-from zhengxie.proposals.choices import AssignmentRole, AssignmentState, ProposalState, ReplyState, Satisfaction
+from zhengxie.proposals.choices import (
+    LIVE_ASSIGNMENT_STATES,
+    AssignmentRole,
+    AssignmentState,
+    ProposalState,
+    ReplyState,
+    Satisfaction,
+)
 from zhengxie.proposals.conf import conf
 from zhengxie.proposals.models import (
     Assignment,
@@ -307,6 +314,9 @@ class Payloads:
     def a_submit_co_opinion(self, a, user, want_valid, today):
         return self._comment(want_valid, "text")
 
+    def a_urge(self, a, user, want_valid, today):
+        return self._comment(want_valid, "note")
+
     def a_request_extension(self, a, user, want_valid, today):
         limit = add_months(timezone.localdate(a.assigned_at), conf("MAX_DUE_MONTHS"))
         later = a.due_date + datetime.timedelta(days=1)
@@ -500,7 +510,11 @@ def machine_for(world):
                 moving = moving.order_by("pk").values_list("pk", "state")
                 ids = [max(moving, key=lambda row: (PROGRESS[row[1]], -row[0]))[0]] if moving else ids
             proposal = self._load("proposal", data.draw(st.sampled_from(ids), label="id"))
-            live = list(proposal.assignments.filter(state__in=wf.LIVE).order_by("pk").values_list("pk", flat=True))
+            live = list(
+                proposal.assignments.filter(state__in=LIVE_ASSIGNMENT_STATES)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             if (
                 proposal.state in (P.ASSIGNED, P.REHANDLING)
                 and live
