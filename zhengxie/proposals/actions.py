@@ -1024,7 +1024,7 @@ def _urge(ctx: Ctx) -> None:
     a, p = ctx.assignment, ctx.proposal
     note = ctx.data.note
     ctx.changes["urged"] = [None, {"unit": a.unit_id, "note": note}]
-    ctx.log(note=f"{a.unit}：{note}")
+    ctx.log(note=note)  # the timeline names the assignment's unit beside the step
     due = a.dispute_deadline if a.state == A.PENDING else a.due_date
     _tell(
         unit_users(a.unit_id),
