@@ -2,14 +2,14 @@
 
 An action is declared once (``Workflow.action``): its name and label, the states it starts from and may move to, who
 may take it (relations of the person to the object), its conditions (named predicates returning the reason a person
-is shown when they fail), its input as one typed schema, whether it is irreversible (the confirmation text), and its
-handler (attached with ``Workflow.handler``). ``Workflow.perform`` is the one entry point that takes an
-action: it locks the row, refuses with 404 (not visible), 403 (not theirs), 409 (state or a condition, with its
-reason) or 422 (input), runs the handler, and writes the audit row — all in one transaction, so a refusal writes
-nothing. ``Workflow.move`` is the only code that assigns a workflow object's state.
+is shown when they fail), its input as one typed schema, whether it is irreversible (the confirmation text), who acts
+next while the object waits for it (``Due``), and its handler (attached with ``Workflow.handler``).
+``Workflow.perform`` is the one entry point that takes an action: it locks the row, refuses with 404 (not visible),
+403 (not theirs), 409 (state or a condition, with its reason) or 422 (input), runs the handler, and writes the audit
+row — all in one transaction, so a refusal writes nothing. ``Workflow.move`` is the only code that assigns a workflow object's state.
 
-The pages' buttons, the API's ``allowed_actions``, its OpenAPI bodies, the to-do lists and reminders all read the
-declarations; nothing else is keyed by action name.
+The pages' buttons and forms, the API's ``allowed_actions`` and its OpenAPI bodies, the timeline's labels, "what is
+due next", the to-do lists and the reminders all read the declarations; nothing else is keyed by action name.
 """
 
 import datetime
@@ -211,10 +211,6 @@ class Action:
     handler: Callable | None = None
 
     @property
-    def system_only(self) -> bool:
-        return self.who == {SYSTEM}
-
-    @property
     def takes_input(self) -> bool:
         return bool(self.schema.model_fields)
 
@@ -414,26 +410,22 @@ class Workflow:
 
     # Reading --------------------------------------------------------------------------------------------------
 
-    def allowed(self, obj, user, *, now=None, relations=None, only: Iterable[str] | None = None) -> list[str]:
+    def allowed(self, obj, user, *, now=None) -> list[str]:
         """The actions this person may take on the object now (the buttons; the API's ``allowed_actions``)."""
         now = now or timezone.now()
-        rel = self.relations(obj, user) if relations is None else relations
-        state = obj.state
-        names = self.actions if only is None else only
+        rel = self.relations(obj, user)
         out = []
-        for name in names:
-            step = self.actions[name]
-            if SYSTEM in step.who or not step.who & rel or state not in step.sources:
+        for name, step in self.actions.items():
+            if SYSTEM in step.who or not step.who & rel or obj.state not in step.sources:
                 continue
             if step.first_failure(obj, user, now) is None:
                 out.append(name)
         return out
 
-    def refusal(self, step: Action, obj, user, *, now=None, relations=None):
+    def refusal(self, step: Action, obj, user, *, now=None):
         """Why this person may not take the action now (403 or 409), or ``None``."""
         now = now or timezone.now()
-        rel = self.relations(obj, user) if relations is None else relations
-        if not step.who & rel:
+        if not step.who & self.relations(obj, user):
             return NotAllowed(_("您无权执行“%(a)s”。") % {"a": step.label})
         if obj.state not in step.sources:
             template = str(self.state_refusal) if self.state_refusal else _("当前状态（%(s)s）不能执行“%(a)s”。")
@@ -441,8 +433,8 @@ class Workflow:
         reason = step.first_failure(obj, user, now)
         return StateConflict(reason) if reason else None
 
-    def check(self, step: Action, obj, user, *, now=None, relations=None) -> None:
-        refused = self.refusal(step, obj, user, now=now, relations=relations)
+    def check(self, step: Action, obj, user, *, now=None) -> None:
+        refused = self.refusal(step, obj, user, now=now)
         if refused is not None:
             raise refused
 
@@ -454,14 +446,14 @@ class Workflow:
 
     # Acting ---------------------------------------------------------------------------------------------------
 
-    def perform(self, *, pk: int, action: str, actor, payload: dict | None = None, now=None, **lock_options):
+    def perform(self, *, pk: int, action: str, actor, payload: dict | None = None, now=None):
         """Take one action: lock, check (404/403/409), validate its input (422), handle, audit — one transaction."""
         step = self.get(action)
         if step.handler is None or self.lock is None:
             raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
         now = now or timezone.now()
         with transaction.atomic():
-            obj = self.lock(pk, actor, **lock_options)
+            obj = self.lock(pk, actor)
             self.check(step, obj, actor, now=now)
             data = validate_input(step.schema, payload)
             ctx = self.context(workflow=self, action=step, obj=obj, actor=actor, data=data, now=now)
