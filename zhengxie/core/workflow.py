@@ -6,7 +6,8 @@ is shown when they fail), its input as one typed schema, whether it is irreversi
 next while the object waits for it (``Due``), and its handler (attached with ``Workflow.handler``).
 ``Workflow.perform`` is the one entry point that takes an action: it locks the row, refuses with 404 (not visible),
 403 (not theirs), 409 (state or a condition, with its reason) or 422 (input), runs the handler, and writes the audit
-row — all in one transaction, so a refusal writes nothing. ``Workflow.move`` is the only code that assigns a workflow object's state.
+row — all in one transaction, so a refusal writes nothing. ``Workflow.move`` is the only code that assigns a workflow
+object's state.
 
 The pages' buttons and forms, the API's ``allowed_actions`` and its OpenAPI bodies, the timeline's labels, "what is
 due next", the to-do lists and the reminders all read the declarations; nothing else is keyed by action name.
