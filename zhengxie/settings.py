@@ -4,6 +4,7 @@ Defaults are safe for the demo (SQLite, console email, no other server). Product
 ``ZHENGXIE_ENV=production`` and refuses to start with the demo secret key or DEBUG on.
 """
 
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -181,7 +182,17 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengxie.accounts.views.locked_out"
+# Throttling counts per client address as the sign-in history and the audit trail record it.
+AXES_CLIENT_IP_CALLABLE = "zhengxie.core.middleware.client_address"
 AXES_VERBOSE = False
+
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so the direct peer is
+# the client (docs/operations.md, "Behind a reverse proxy"). A malformed entry stops the start.
+TRUSTED_PROXIES = env.list("ZHENGXIE_TRUSTED_PROXIES", default=[])
+try:
+    [ipaddress.ip_network(p, strict=False) for p in TRUSTED_PROXIES]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ZHENGXIE_TRUSTED_PROXIES: {exc}") from exc
 
 # Two-factor (TOTP) for staff roles: on in production, off in the demo unless asked for.
 ZHENGXIE_REQUIRE_STAFF_OTP = env.bool("ZHENGXIE_REQUIRE_STAFF_OTP", default=PRODUCTION)
