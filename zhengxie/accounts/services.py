@@ -108,10 +108,21 @@ def account_sign_out_everywhere(*, user, actor) -> int:
 
 
 @transaction.atomic
-def account_set_password(*, user, password: str, actor) -> None:
+def account_set_password(*, user, password: str, actor) -> int:
+    """Set (change or reset) the password and revoke every live API token of ``user``; returns how many.
+
+    A new password already ends the account's other sessions (their hash covers the password); the tokens must
+    end with them, or whoever took the old password keeps the API."""
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="account.set_password", obj=user)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        actor=actor,
+        action="account.set_password",
+        obj=user,
+        changes={"tokens_revoked": [None, revoked]} if revoked else {},
+    )
+    return revoked
 
 
 # Two-factor (TOTP) ---------------------------------------------------------------------------------------------
