@@ -175,11 +175,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: 5 failures for the same account from the same address lock it for 15 minutes.
+# Login throttling: 5 failures for the same account from the same address lock it for 15 minutes. Failures are
+# counted per account, whichever of its names (username, mobile in any spelling) was typed, on pages and API alike.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "zhengxie.accounts.backends.throttle_identifier"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "zhengxie.accounts.views.locked_out"
 # Throttling counts per client address as the sign-in history and the audit trail record it.
