@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from zhengxie.core import spreadsheets
+
 from . import activities
 from .models import Activity, AttendanceStatus
 
@@ -83,7 +85,7 @@ def attendance_workbook(activity: Activity) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = _("考勤表")
-    sheet.append([_("%(t)s 考勤表") % {"t": activity.title}])
+    spreadsheets.append(sheet, [_("%(t)s 考勤表") % {"t": activity.title}])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(WIDTHS))
     organiser = activity.organiser.name if activity.organiser_id else _("机关")
@@ -95,25 +97,25 @@ def attendance_workbook(activity: Activity) -> bytes:
         (_("参加方式"), activity.get_attendance_display()),
         (_("状态"), activity.get_state_display()),
     ]:
-        sheet.append([label, value])
+        spreadsheets.append(sheet, [label, value])
         sheet.merge_cells(start_row=sheet.max_row, start_column=2, end_row=sheet.max_row, end_column=len(WIDTHS))
-    sheet.append([])
+    spreadsheets.append(sheet, [])
     header_row = sheet.max_row + 1
-    sheet.append(attendance_header())
+    spreadsheets.append(sheet, attendance_header())
     for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     invitations = _invitations(activity)
     for row in attendance_rows(invitations):
-        sheet.append(row)
-    sheet.append([])
+        spreadsheets.append(sheet, row)
+    spreadsheets.append(sheet, [])
     counts = {s: 0 for s in AttendanceStatus.values}
     for inv in invitations:
         if inv.status:
             counts[inv.status] += 1
-    sheet.append([_("合计"), _("受邀 %(n)d 人") % {"n": len(invitations)}])
+    spreadsheets.append(sheet, [_("合计"), _("受邀 %(n)d 人") % {"n": len(invitations)}])
     for value, label in AttendanceStatus.choices:
-        sheet.append(["", f"{label} {counts[value]}"])
+        spreadsheets.append(sheet, ["", f"{label} {counts[value]}"])
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)

@@ -23,6 +23,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from zhengxie.core import spreadsheets
 from zhengxie.core.documents import (
     BODY_FONT,
     HEADING_FONT,
@@ -491,17 +492,18 @@ def committee_table_xlsx(rows, *, year: int, ranks: Ranks, title: str) -> bytes:
     sheet.freeze_panes = "C3"
     cell = WriteOnlyCell(sheet, value=title)
     cell.font = Font(bold=True, size=13)
-    sheet.append([cell])
+    spreadsheets.append(sheet, [cell])
     cells = []
     for value in header:
         c = WriteOnlyCell(sheet, value=value)
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center", wrap_text=True)
         cells.append(c)
-    sheet.append(cells)
+    spreadsheets.append(sheet, cells)
     for n, row in enumerate(rows, start=1):
         m = row.member
-        sheet.append(
+        spreadsheets.append(
+            sheet,
             [
                 n,
                 m.name,
@@ -515,7 +517,7 @@ def committee_table_xlsx(rows, *, year: int, ranks: Ranks, title: str) -> bytes:
                 "；".join(f"{x['label']}（{x['done']}/{x['required']}）" for x in row.missing),
                 "；".join(f"{x['label']}（{x['count']}）" for x in row.alerts),
                 *[Decimal(row.by_kind[i.kind]["points"]) if i.kind in row.by_kind else None for i in rule_items],
-            ]
+            ],
         )
     out = io.BytesIO()
     book.save(out)

@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from zhengxie.core import spreadsheets
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
 from . import selectors
@@ -44,9 +45,9 @@ def _workbook(sheets: list[tuple[str, tuple[Column, ...] | list[str], Iterable[l
             cell = WriteOnlyCell(sheet, value=column)
             cell.font = Font(bold=True)
             labels.append(cell)
-        sheet.append(labels)
+        spreadsheets.append(sheet, labels)
         for row in rows:
-            sheet.append(row)
+            spreadsheets.append(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -25,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from zhengxie.core import spreadsheets
 from zhengxie.core.documents import (
     BODY_FONT,
     HEADING_FONT,
@@ -376,16 +377,16 @@ def _workbook(sheets: list[tuple[str, list[str], list[float], list[list]]], *, t
         if titles and name in titles:
             cell = WriteOnlyCell(sheet, value=titles[name])
             cell.font = Font(bold=True, size=13)
-            sheet.append([cell])
+            spreadsheets.append(sheet, [cell])
         cells = []
         for value in header:
             cell = WriteOnlyCell(sheet, value=value)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center")
             cells.append(cell)
-        sheet.append(cells)
+        spreadsheets.append(sheet, cells)
         for row in rows:
-            sheet.append(row)
+            spreadsheets.append(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
