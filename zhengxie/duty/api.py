@@ -4,6 +4,7 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from zhengxie.core.access import has_perm
@@ -11,8 +12,9 @@ from zhengxie.core.api_body import json_object
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
 from . import activities, checkin, read_models
+from .forms_archive import year_bounds
 from .models import Activity, ActivityState
-from .points import Rules, member_archive, ruleset_for
+from .points import member_archive, rules_for
 from .selectors import Ranks, archive_members, ledger
 
 router = Router(tags=["activities and duty"])
@@ -200,9 +202,13 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
     member = archive_members(request.user).select_related("sector").filter(pk=member_id).first()
     if member is None:
         get_object_or_404(Activity.objects.none())
-    year = query.year or timezone.localdate().year
-    rs = ruleset_for(year)
-    arch = member_archive(member=member, year=year, rules=Rules(rs))
+    year = timezone.localdate().year if query.year is None else query.year
+    lo, hi = year_bounds()
+    if not lo <= year <= hi:
+        raise InvalidInput(_("年度应在%(lo)d至%(hi)d之间。") % {"lo": lo, "hi": hi}, {"year": _("超出本会的年度范围")})
+    rules = rules_for(year)  # a read: a year without a rule table is computed from the one in force, not stored
+    rs = rules.rs
+    arch = member_archive(member=member, year=year, rules=rules)
     ranks = Ranks(year)
     records = [
         {
@@ -228,5 +234,6 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
         "alerts": arch.alerts,
         "rank": ranks.committee(arch.score),
         "sector_rank": ranks.sector(member.sector_id, arch.score),
-        "rules_version": rs.version,
+        # None: the year has no rule table of its own yet (scored with the latest earlier year's, or the defaults)
+        "rules_version": rs.version if rs.pk else None,
     }

@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,7 +83,8 @@ LEAD_SHARE_KINDS = {DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.KEY_PROPOSAL_LEA
 
 
 def ruleset_for(year: int) -> RuleSet:
-    """The year's rule table; made on first use as a copy of the latest earlier year's (or the defaults)."""
+    """The year's rule table; made on first use as a copy of the latest earlier year's (or the defaults). For the
+    paths that save the table; reads use ``rules_for``, which never writes."""
     # Read outside a transaction: once the table exists (nearly always) this is one query, not three.
     rs = RuleSet.objects.filter(year=year).first()
     if rs is not None:
@@ -91,47 +92,55 @@ def ruleset_for(year: int) -> RuleSet:
     return _ruleset_create(year)
 
 
+# What a year's new table copies from the latest earlier year's.
+RULESET_COPIED_FIELDS = ("base_points", "max_score", "joint_lead_share", "grades", "minimums", "alerts")
+
+
 @transaction.atomic
 def _ruleset_create(year: int) -> RuleSet:
-    previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
-    if previous is None:
-        rs, created = RuleSet.objects.get_or_create(
-            year=year, defaults={"grades": DEFAULT_GRADES, "minimums": DEFAULT_MINIMUMS, "alerts": DEFAULT_ALERTS}
-        )
-        if created:
-            RuleItem.objects.bulk_create(
-                [
-                    RuleItem(ruleset=rs, kind=k, label=str(label), points=p, yearly_cap=cap, joint_points=joint)
-                    for k, label, p, cap, joint in DEFAULT_ITEMS
-                ]
-            )
-        return rs
+    # Stores exactly the table ``rules_for`` computes the year with while it has none of its own.
+    draft = rules_for(year)
     rs, created = RuleSet.objects.get_or_create(
-        year=year,
-        defaults={
-            "base_points": previous.base_points,
-            "max_score": previous.max_score,
-            "joint_lead_share": previous.joint_lead_share,
-            "grades": previous.grades,
-            "minimums": previous.minimums,
-            "alerts": previous.alerts,
-        },
+        year=year, defaults={f: getattr(draft.rs, f) for f in RULESET_COPIED_FIELDS}
     )
     if created:
-        RuleItem.objects.bulk_create(
-            [
-                RuleItem(
-                    ruleset=rs,
-                    kind=i.kind,
-                    label=i.label,
-                    points=i.points,
-                    yearly_cap=i.yearly_cap,
-                    joint_points=i.joint_points,
-                )
-                for i in previous.items.all()
-            ]
-        )
+        for item in draft.items:
+            item.ruleset = rs
+        RuleItem.objects.bulk_create(draft.items)
     return rs
+
+
+def rules_for(year: int) -> "Rules":
+    """The rules in force for the year, read without writing: the year's own table, or else the table
+    ``ruleset_for`` would make on first use (a copy of the latest earlier year's, or the defaults) held unsaved —
+    a read of any year must not leave a rule table behind. The unsaved table has no ``pk``."""
+    rs = RuleSet.objects.filter(year=year).first()
+    if rs is not None:
+        return Rules(rs)
+    previous = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
+    if previous is None:
+        draft = RuleSet(year=year, grades=DEFAULT_GRADES, minimums=DEFAULT_MINIMUMS, alerts=DEFAULT_ALERTS)
+        items = [
+            RuleItem(kind=k, label=str(label), points=p, yearly_cap=cap, joint_points=joint)
+            for k, label, p, cap, joint in DEFAULT_ITEMS
+        ]
+        return Rules(_as_stored(draft), items=[_as_stored(i) for i in items])
+    draft = RuleSet(year=year, **{f: getattr(previous, f) for f in RULESET_COPIED_FIELDS})
+    items = [
+        RuleItem(kind=i.kind, label=i.label, points=i.points, yearly_cap=i.yearly_cap, joint_points=i.joint_points)
+        for i in previous.items.all()
+    ]
+    return Rules(_as_stored(draft), items=[_as_stored(i) for i in items])
+
+
+def _as_stored(obj):
+    """Decimals as the database gives them back (``60`` is read as ``60.00``): a table held unsaved must compute
+    and print exactly as the stored table it stands for."""
+    for f in obj._meta.concrete_fields:
+        value = getattr(obj, f.attname)
+        if isinstance(f, models.DecimalField) and value is not None:
+            setattr(obj, f.attname, D(value).quantize(D(1).scaleb(-f.decimal_places)))
+    return obj
 
 
 def matches(kind: str, pattern: str) -> bool:
@@ -141,9 +150,10 @@ def matches(kind: str, pattern: str) -> bool:
 class Rules:
     """A rule table made ready for lookups: exact kinds first, then ``prefix.*`` patterns."""
 
-    def __init__(self, rs: RuleSet):
+    def __init__(self, rs: RuleSet, items: list[RuleItem] | None = None):
         self.rs = rs
-        self.items = items = list(rs.items.all())  # in the table's order
+        # ``items`` for a table held unsaved (``rules_for``); a stored table's items in the table's order
+        self.items = items = list(rs.items.all()) if items is None else items
         self.exact = {i.kind: i for i in items if not i.kind.endswith(".*")}
         self.patterns = [i for i in items if i.kind.endswith(".*")]
 
@@ -266,8 +276,8 @@ def _recompute(year: int, member_ids: list[int], batch: int = 2000, *, only_miss
     concurrent ledger write or rule change has just computed."""
     if not member_ids:
         return 0
-    rs = ruleset_for(year)
-    rules = Rules(rs)
+    rules = rules_for(year)
+    rs = rules.rs
     alert_kinds_term = [p for a in rs.alerts if a.get("period") == "term" for p in a["kinds"]]
     first, last = _term_years(year)
     written = 0
@@ -379,7 +389,7 @@ def sector_changed_on_commit(member) -> None:
 def member_archive(*, member, year: int, rules: Rules | None = None) -> Archive:
     """Computed live from the ledger with the same function that fills the stored table. One grouped query over
     the member's term gives both the year's groups and the term's counts (for term alerts)."""
-    rules = rules or Rules(ruleset_for(year))
+    rules = rules or rules_for(year)
     first, last = _term_years(year)
     groups = []
     term = defaultdict(int)

@@ -40,7 +40,7 @@ from zhengxie.core.documents import (
 from .activities import visible_activities
 from .choices import DutyKind
 from .models import ATTENDANCE_PREFIXES, ActivityKind, Invitation, Speech
-from .points import Archive, Rules, member_archive, ruleset_for
+from .points import Archive, Rules, member_archive, rules_for
 from .selectors import Ranks, ledger
 from .services import source_links
 
@@ -223,8 +223,8 @@ def annual_archive(*, member, year: int, user=None) -> AnnualArchive:
     """The member's year: the live archive, every ledger row (with links the ``user`` may open), minimums and
     ranks in the committee and the sector. The year's rules, the activity kinds' names and the ranks (with the
     committee's and the sector's sizes) are each read once."""
-    rs = ruleset_for(year)
-    rules = Rules(rs)
+    rules = rules_for(year)  # a read: never leaves a rule table behind
+    rs = rules.rs
     archive = member_archive(member=member, year=year, rules=rules)
     ranks = Ranks(year)
     names = activity_kind_names()
@@ -259,7 +259,7 @@ def term_archive(*, member, term, user=None, today: datetime.date | None = None)
     first, last = term.starts_on.year, min(term.ends_on.year, max(today.year, term.starts_on.year))
     years, rules_by_year = [], {}
     for year in range(first, last + 1):
-        rules_by_year[year] = Rules(ruleset_for(year))
+        rules_by_year[year] = rules_for(year)
         arch = member_archive(member=member, year=year, rules=rules_by_year[year])
         years.append(
             {
@@ -483,7 +483,7 @@ def table_header(rule_items) -> tuple[list[str], list[float]]:
 def committee_table_xlsx(rows, *, year: int, ranks: Ranks, title: str) -> bytes:
     """``rows``: MemberYearScore rows (already limited to what the user may see and filtered), with member,
     sector and party selected. One column per rule item of the year, with the member's points under it."""
-    rule_items = list(ruleset_for(year).items.all())
+    rule_items = rules_for(year).items
     header, widths = table_header(rule_items)
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("履职统计")[:31])

@@ -10,7 +10,7 @@ from zhengxie.core.access import roles_of
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
 from zhengxie.core.roles import Role
 
-from .models import RuleItem
+from .models import MemberYearScore, RuleItem, RuleSet
 from .points import recompute_year, ruleset_for
 
 
@@ -118,4 +118,12 @@ def ruleset_save(*, actor, year: int, data: dict) -> dict:
     changes["version"] = [rs.version - 1, rs.version]
     audit_record(actor=actor, action="duty.save_rules", obj=rs, object_repr=f"{year} 积分规则", changes=changes)
     recomputed = recompute_year(year=year)
+    # Later years without a table of their own are scored with this one (``points.rules_for``): recompute those
+    # that have stored scores, up to the next year that has its own table.
+    next_own = RuleSet.objects.filter(year__gt=year).order_by("year").values_list("year", flat=True).first()
+    following = MemberYearScore.objects.filter(year__gt=year)
+    if next_own is not None:
+        following = following.filter(year__lt=next_own)
+    for later in sorted(set(following.order_by().values_list("year", flat=True).distinct())):
+        recompute_year(year=later)
     return {"changes": changes, "recomputed": recomputed}

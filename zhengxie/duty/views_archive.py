@@ -31,7 +31,7 @@ from . import reports, rules, selectors, services
 from .choices import DutyKind
 from .forms_archive import PAGE_SIZE, SORTS, AddOtherForm, RuleTable, TableFilterForm, parse_year
 from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyRecord, MemberYearScore, RuleSet
-from .points import ruleset_for
+from .points import rules_for, ruleset_for
 
 NAV_OWN, NAV_TABLE, NAV_RULES = "my_archive", "duty_table", "duty_rules"
 
@@ -158,7 +158,7 @@ def _table_query(request, year: int):
     sectors = Sector.objects.filter(pk__in=selectors.archive_members(user).values("sector_id")).order_by(
         "sort_order", "id"
     )
-    grades = [str(label) for label, _minimum in ruleset_for(year).grades]
+    grades = [str(label) for label, _minimum in rules_for(year).rs.grades]
     form = TableFilterForm(request.GET, sectors=sectors, grades=grades)
     filters, sort = form.filters(), form.sort_key()
     qs = selectors.committee_table(user=user, year=year, filters=filters, sort=sort)
@@ -223,7 +223,7 @@ def _follow_up(request, *, field: str, template: str):
     """Members of the year with entries in ``field`` (``missing`` or ``alerts``), counted by rule and listed 50 a
     page, optionally only those of one rule (?code=)."""
     year = _year_or_404(request)
-    rs = ruleset_for(year)
+    rs = rules_for(year).rs
     flag = {"missing": "short", "alerts": "alerts"}[field]
     qs = selectors.committee_table(user=request.user, year=year, filters={flag: "1"}, sort="sector")
     pairs = list(qs.values_list("pk", field))
