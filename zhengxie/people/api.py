@@ -4,7 +4,7 @@ from ninja import Query, Router, Schema
 from zhengxie.core.access import roles_of
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
-from . import selectors
+from . import personal_search, selectors
 from .choices import MemberStatus, UnitKind
 from .models import Member, UnitStaff
 
@@ -115,10 +115,19 @@ def me(request):
     }
 
 
-@router.get("/members", response=MemberPage)
+class RefusalOut(Schema):
+    message: str
+    errors: list[dict] | None = None
+
+
+@router.get("/members", response={200: MemberPage, 429: RefusalOut})
 def list_members(request, filters: Query[MemberFilters]):
-    """Members the caller may see (paginated with ``limit``/``offset``); personal data masked unless permitted."""
+    """Members the caller may see (paginated with ``limit``/``offset``); personal data masked unless permitted.
+
+    ``q`` matches names and work units; an exact ID number or mobile finds its member only for the roles that see
+    those fields unmasked — counted per user and minute (429 beyond the limit) and audited."""
     limit, offset = _page(filters.limit, filters.offset)
+    personal_search.personal_search_record(user=request.user, q=filters.q or "")
     qs = selectors.member_list(user=request.user, filters=filters.dict())
     return {"count": qs.count(), "items": [_member_out(request.user, m) for m in qs[offset : offset + limit]]}
 

@@ -6,10 +6,10 @@ from django.db.models import Q, QuerySet
 from zhengxie.core import crypto
 from zhengxie.core.access import has_perm, roles_of
 from zhengxie.core.roles import Role
-from zhengxie.core.validators import normalise_id_number, normalise_mobile
 
 from .choices import MemberStatus
 from .models import Committee, HandlingUnit, Member, Sector, UnitStaff
+from .personal_search import may_search_personal_data, personal_field
 from .principal import unread_notifications
 
 ORG_WIDE = {Role.SECRETARIAT, Role.PROPOSAL_OFFICE, Role.LEADER, Role.ADMIN}
@@ -27,10 +27,10 @@ def member_list(*, user, filters: dict | None = None) -> QuerySet[Member]:
         if Role.MEMBER in roles:
             visible |= Q(user=user)
         qs = qs.filter(visible)
-    return _filter_members(qs, filters or {})
+    return _filter_members(qs, filters or {}, personal=may_search_personal_data(user=user))
 
 
-def _filter_members(qs, f: dict):
+def _filter_members(qs, f: dict, *, personal: bool):
     if f.get("sector"):
         qs = qs.filter(sector_id=f["sector"])
     if f.get("party"):
@@ -43,12 +43,12 @@ def _filter_members(qs, f: dict):
         qs = qs.filter(is_standing_committee=True)
     q = (f.get("q") or "").strip()
     if q:
-        # Exact ID number or mobile (via the keyed digest), else a name / work-unit match.
-        id_like, mobile_like = normalise_id_number(q), normalise_mobile(q)
-        if len(id_like) == 18:
-            qs = qs.filter(id_number_digest=crypto.digest(id_like))
-        elif mobile_like.isdigit() and len(mobile_like) == 11:
-            qs = qs.filter(mobile_digest=crypto.digest(mobile_like))
+        # Exact ID number or mobile (via the keyed digest) for the roles that may see them; else, and for everyone
+        # else always, a name / work-unit match — so a number finds nobody, the same as a number nobody has.
+        field = personal_field(q) if personal else None
+        if field is not None:
+            name, value = field
+            qs = qs.filter(**{f"{name}_digest": crypto.digest(value)})
         else:
             qs = qs.filter(Q(name__icontains=q) | Q(work_unit__icontains=q))
     return qs.order_by("sector__sort_order", "id")

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -5,7 +6,7 @@ from django.shortcuts import render
 from zhengxie.core.access import has_perm, require
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
-from . import selectors
+from . import personal_search, selectors
 from .choices import MemberStatus, UnitKind
 from .models import CollectiveProposer, Committee, Party, Sector, SpecialCommittee
 
@@ -20,6 +21,12 @@ def _member_filters(request) -> dict:
 def member_list(request):
     filters = _member_filters(request)
     qs = selectors.member_list(user=request.user, filters=filters)
+    status = 200
+    try:
+        personal_search.personal_search_record(user=request.user, q=filters["q"])
+    except personal_search.SearchThrottled as exc:
+        messages.error(request, exc.message)
+        qs, status = qs.none(), exc.status
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -36,7 +43,9 @@ def member_list(request):
             "special_committees": SpecialCommittee.objects.all(),
             "statuses": MemberStatus.choices,
             "can_manage": has_perm(request.user, "people.manage_members"),
+            "can_search_personal": personal_search.may_search_personal_data(user=request.user),
         },
+        status=status,
     )
 
 

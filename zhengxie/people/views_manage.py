@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from zhengxie.core.access import require
 
-from . import exports, imports, selectors, services
+from . import exports, imports, personal_search, selectors, services
 from .forms import (
     ImportConfirmForm,
     ImportUploadForm,
@@ -366,6 +366,11 @@ def unit_import_template(request):
 @require("people.view_member_list")
 def member_export(request):
     filters = {k: request.GET.get(k, "") for k in MEMBER_FILTERS}
+    try:  # an export by ID number or mobile is a search like the list's: counted and audited
+        personal_search.personal_search_record(user=request.user, q=filters.get("q", ""))
+    except personal_search.SearchThrottled as exc:
+        messages.error(request, exc.message)
+        return redirect("people:member_list")
     return _xlsx(exports.member_workbook(user=request.user, filters=filters), _dated(_("委员名单")))
 
 
