@@ -224,8 +224,10 @@ AlertFormSet = forms.formset_factory(AlertForm, formset=_UniqueFormSet, extra=1,
 class RuleTable:
     """The whole editor: the main numbers and four tables of rows, bound together to one POST."""
 
-    def __init__(self, ruleset, data=None):
+    def __init__(self, ruleset, data=None, *, items=None):
+        # ``items``: the rows of a table not stored yet (``points.rules_for``), which has no ``items`` relation
         rs = ruleset
+        items = rs.items.all() if items is None else items
         self.main = RuleSetForm(
             data,
             initial={
@@ -247,7 +249,7 @@ class RuleTable:
                     "yearly_cap": i.yearly_cap,
                     "joint_points": i.joint_points,
                 }
-                for i in rs.items.all()
+                for i in items
             ],
         )
         self.grades = GradeFormSet(

@@ -282,19 +282,23 @@ def rules_page(request):
     versioned) and recomputes that year only; the page then says how many members were recomputed and how long
     it took. A form that was loaded before someone else saved is refused (409) rather than overwriting."""
     year = _year_or_404(request)
-    rs = ruleset_for(year)
-    table = RuleTable(rs, request.POST if request.method == "POST" else None)
+    # Opening the page stores nothing: a year without its own table shows the one in force, which becomes the
+    # year's own table only when it is saved (``ruleset_save``, audited).
+    in_force = rules_for(year)
+    rs = in_force.rs
+    table = RuleTable(rs, request.POST if request.method == "POST" else None, items=in_force.items)
     status, refusal = 200, None
     if request.method == "POST":
         if table.is_valid():
             started = time.monotonic()
             try:
                 with transaction.atomic():
-                    locked = RuleSet.objects.select_for_update().get(pk=rs.pk)
-                    if locked.version != table.main.cleaned_data["version"]:
+                    # The year's own table is made here if it has none; a refusal rolls that back with the rest.
+                    locked = RuleSet.objects.select_for_update().get(pk=ruleset_for(year).pk)
+                    current = locked.version
+                    if current != table.main.cleaned_data["version"]:
                         raise StateConflict(
-                            _("该年度积分规则已被他人修改（现为第%(v)d版），请重新打开本页后再修改。")
-                            % {"v": locked.version}
+                            _("该年度积分规则已被他人修改（现为第%(v)d版），请重新打开本页后再修改。") % {"v": current}
                         )
                     result = rules.ruleset_save(actor=request.user, year=year, data=table.service_data())
             except NotAllowed:
@@ -303,7 +307,7 @@ def rules_page(request):
                 refusal, status = exc, exc.status
             else:
                 seconds = time.monotonic() - started
-                rs.refresh_from_db()
+                rs = RuleSet.objects.get(year=year)
                 messages.success(
                     request,
                     _("已保存%(y)d年度积分规则（第%(v)d版）：重新计算了 %(n)d 名委员的积分，用时 %(s).2f 秒。")

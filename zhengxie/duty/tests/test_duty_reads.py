@@ -12,6 +12,7 @@ from zhengxie.audit.models import AuditEntry
 from zhengxie.duty.models import MemberYearScore, RuleSet
 from zhengxie.duty.points import ruleset_for
 from zhengxie.duty.rules import ruleset_save
+from zhengxie.duty.tests.test_archive_pages import _page_form
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,21 @@ def test_archive_pages_leave_no_rule_table(org, client_for, name):
     assert staff.get(reverse(name, args=args), {"year": YEAR}).status_code == 200
     assert staff.get(reverse(name, args=args), {"year": "9999"}).status_code == 404
     assert not RuleSet.objects.exists()
+
+
+def test_the_rules_page_of_a_year_without_a_table_stores_it_only_when_saved(org, client_for):
+    admin = client_for(org.users["admin"])
+    url = f"{reverse('duty:rules')}?year={YEAR}"
+    page = admin.get(url)
+    assert page.status_code == 200
+    assert not RuleSet.objects.exists()
+    # a refused save leaves no table either
+    assert admin.post(url, {}).status_code == 422
+    assert not RuleSet.objects.exists()
+    # the page posted back as loaded makes the year's table, audited as one save
+    response = admin.post(url, _page_form(page.content.decode()))
+    assert response.status_code == 302, response.content.decode()
+    assert list(RuleSet.objects.values_list("year", "version")) == [(YEAR, 2)]
+    assert list(AuditEntry.objects.filter(object_type="duty.ruleset").values_list("action", flat=True)) == [
+        "duty.save_rules"
+    ]
