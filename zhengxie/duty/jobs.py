@@ -21,7 +21,7 @@ from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
 
 from .models import MemberYearScore
-from .points import _term_years, ensure_year, ruleset_for
+from .points import _term_years, ensure_year, rules_for
 
 DEFAULTS = {
     # The day from which members short of a minimum duty are warned (and the secretariat gets the list).
@@ -124,7 +124,7 @@ def flag_new_alerts(*, today: datetime.date | None = None) -> int:
         return 0
     created = 0
     for year in years:
-        periods = {a["code"]: a.get("period", "year") for a in ruleset_for(year).alerts}
+        periods = {a["code"]: a.get("period", "year") for a in rules_for(year).rs.alerts}
         rows = (
             MemberYearScore.objects.filter(year=year)
             .exclude(alerts=[])
