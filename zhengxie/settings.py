@@ -187,7 +187,8 @@ AXES_LOCKOUT_CALLABLE = "zhengxie.accounts.views.locked_out"
 # Throttling counts per client address as the sign-in history and the audit trail record it.
 AXES_CLIENT_IP_CALLABLE = "zhengxie.core.middleware.client_address"
 AXES_VERBOSE = False
-# Searches for a member by exact ID number or mobile (roles that see them unmasked): at most this many a minute per user.
+# Searches for a member by exact ID number or mobile (by roles that see them unmasked): at most this many a
+# minute per user.
 PEOPLE_PERSONAL_SEARCHES_PER_MINUTE = env.int("ZHENGXIE_PERSONAL_SEARCHES_PER_MINUTE", default=20)
 
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; none by default, so the direct peer is
