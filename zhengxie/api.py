@@ -26,6 +26,14 @@ class SessionCookie(APIKeyCookie):
     def __init__(self):
         super().__init__(csrf=True)
 
+    def __call__(self, request):
+        # CSRF protects a signed-in browser session; a request without one (say, a token client whose token has
+        # expired) has nothing to protect and must get the 401 that tells it to sign in again, not a CSRF 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
