@@ -8,6 +8,7 @@ from zhengxie.accounts.roles import STAFF_ROLES
 from zhengxie.accounts.services import api_token_user
 from zhengxie.core import api_errors
 from zhengxie.core.access import public, roles_of
+from zhengxie.core.api_body import CheckedParser
 
 
 class BearerToken(HttpBearer):
@@ -52,6 +53,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
+    parser=CheckedParser(),
     # The schema and its docs describe the endpoints and hold no data; marked public so the access matrix knows.
     docs_decorator=public,
 )

@@ -3,6 +3,7 @@
 from django.http import Http404
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from zhengxie.core.api_body import refusal_behind
 from zhengxie.core.exceptions import ActionRefused
 
 
@@ -59,6 +60,9 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
+        refusal = refusal_behind(exc)
+        if refusal is not None:
+            return _refused(request, refusal)
         body = {"message": str(exc)}
         if getattr(exc, "errors", None):
             body["errors"] = exc.errors

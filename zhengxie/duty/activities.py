@@ -23,7 +23,7 @@ from zhengxie.core.roles import Role
 from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Page, Text, Workflow, condition
 from zhengxie.notifications.services import notify
 from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import Member, SpecialCommittee
+from zhengxie.people.models import Member, Sector, SpecialCommittee
 
 from . import checkin
 from .choices import DutyKind
@@ -286,6 +286,15 @@ def _clean_invitees(spec) -> dict:
             out[key] = sorted({int(i) for i in spec.get(key) or []})
         except (TypeError, ValueError):
             raise InvalidInput(_("邀请范围格式错误。"), {f"invitees.{key}": _("应为编号列表")}) from None
+    # Unknown ids are refused now, when they are sent, not found missing (or failing) when the activity is published.
+    for key, model in (("sector_ids", Sector), ("special_committee_ids", SpecialCommittee), ("member_ids", Member)):
+        known = set(model.objects.filter(pk__in=[i for i in out[key] if 0 < i < 2**63]).values_list("pk", flat=True))
+        unknown = [i for i in out[key] if i not in known]
+        if unknown:
+            raise InvalidInput(
+                _("邀请范围含有不存在的编号：%(ids)s。") % {"ids": "、".join(map(str, unknown[:10]))},
+                {f"invitees.{key}": _("编号不存在")},
+            )
     if not any(
         [out["all"], out["standing_committee"], out["sector_ids"], out["special_committee_ids"], out["member_ids"]]
     ):

@@ -8,7 +8,6 @@ changes nothing.
 """
 
 import enum
-import json
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -18,7 +17,9 @@ from ninja.errors import ValidationError
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
+from zhengxie.core.api_body import read_json
 from zhengxie.core.api_errors import Invalid, NotFound
+from zhengxie.core.exceptions import InvalidInput
 
 from . import actions, read_models, selectors, services
 from . import workflow as wf
@@ -80,9 +81,11 @@ def _json_object(request) -> dict:
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise Invalid(_("请求体不是有效的 JSON。"), [{"field": None, "message": "invalid JSON"}]) from None
+        data = read_json(request.body)  # also refuses deep nesting, NUL and lone surrogates, naming the field
+    except InvalidInput as refusal:
+        if refusal.errors:
+            raise
+        raise Invalid(refusal.message, [{"field": None, "message": "invalid JSON"}]) from None
     if not isinstance(data, dict):
         raise Invalid(_("请求体须为 JSON 对象。"), [{"field": None, "message": "expected a JSON object"}])
     return data
