@@ -88,6 +88,15 @@ class CheckedParser(Parser):
     def parse_body(self, request):
         return read_json(request.body)
 
+    def parse_querydict(self, data, list_fields, request):
+        # Query and form fields are text too: a NUL in a search would reach the database (PostgreSQL refuses it).
+        for key, values in data.lists():
+            if any(isinstance(v, str) and _UNSTORABLE.search(v) for v in values):
+                raise InvalidInput(
+                    _("文本含有不允许的字符（空字符或不成对的代理字符）。"), {key: _("含有不允许的字符")}
+                )
+        return super().parse_querydict(data, list_fields, request)
+
 
 def refusal_behind(exc) -> InvalidInput | None:
     cause = exc.__cause__

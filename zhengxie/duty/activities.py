@@ -330,6 +330,14 @@ def activity_create(*, actor, data: dict) -> Activity:
     place = (data.get("place") or "").strip()
     if not place:
         errors["place"] = _("必填")
+    # Refused rather than cut: a title cut short without a word is not what the organiser wrote.
+    for key, text in (("title", title), ("place", place)):
+        limit = Activity._meta.get_field(key).max_length
+        if len(text) > limit:
+            errors[key] = _("最多 %(n)d 个字") % {"n": limit}
+    for key in ("half_days", "training_hours"):
+        if data.get(key) is not None and data[key] < 0:
+            errors[key] = _("不能为负数")
     if errors:
         raise InvalidInput(_("输入有误，请检查标记的项目。"), errors)
     start, end = _aware(data.get("start"), _("开始时间"), "start"), _aware(data.get("end"), _("结束时间"), "end")
@@ -340,10 +348,12 @@ def activity_create(*, actor, data: dict) -> Activity:
         raise InvalidInput(_("参加方式无效。"), {"attendance": _("无效")})
     capacity = data.get("capacity")
     closes = data.get("sign_up_closes")
+    closes = _aware(closes, _("报名截止"), "sign_up_closes") if closes else None
+    if closes and closes > end:
+        raise InvalidInput(_("报名截止应早于活动结束。"), {"sign_up_closes": _("无效")})
     if mode == AttendanceMode.SIGN_UP:
         if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
             raise InvalidInput(_("人数上限应为正整数。"), {"capacity": _("无效")})
-        closes = _aware(closes, _("报名截止"), "sign_up_closes") if closes else None
         if closes and closes > start:
             raise InvalidInput(_("报名截止应早于活动开始。"), {"sign_up_closes": _("无效")})
     else:
@@ -354,12 +364,12 @@ def activity_create(*, actor, data: dict) -> Activity:
         if organiser is None:
             raise InvalidInput(_("组织单位无效。"), {"organiser_id": _("无效")})
     activity = Activity.objects.create(
-        title=title[:200],
+        title=title,
         kind=kind,
         organiser=organiser,
         start=start,
         end=end,
-        place=place[:200],
+        place=place,
         description=(data.get("description") or "").strip(),
         attendance=mode,
         capacity=capacity,

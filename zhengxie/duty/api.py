@@ -52,6 +52,12 @@ class ActivityListFilters(Schema):
     offset: int = 0
 
 
+def _instant(value: datetime.datetime | None) -> str | None:
+    # Always in the committee's zone: a time read back from the database is in UTC, one just written keeps the
+    # zone it was sent in, and a client must not see the same activity in two zones.
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
 def _activity_out(activity: Activity, user) -> dict:
     """The activity's read model (``read_models.activity_detail``) as the API writes it."""
     detail = read_models.activity_detail(user, activity)
@@ -61,21 +67,21 @@ def _activity_out(activity: Activity, user) -> dict:
         "title": activity.title,
         "kind": activity.kind.code,
         "kind_name": activity.kind.name,
-        "start": activity.start.isoformat(),
-        "end": activity.end.isoformat(),
+        "start": _instant(activity.start),
+        "end": _instant(activity.end),
         "place": activity.place,
         "description": activity.description,
         "state": activity.state,
         "attendance": activity.attendance,
         "capacity": activity.capacity,
-        "sign_up_closes": activity.sign_up_closes.isoformat() if activity.sign_up_closes else None,
+        "sign_up_closes": _instant(activity.sign_up_closes),
         "organiser": str(activity.organiser) if activity.organiser_id else "机关",
         "allowed_actions": detail.allowed_actions,
         "my_invitation": None
         if mine is None
         else {
             "signed_up": mine.signed_up_at is not None,
-            "checked_in_at": mine.checked_in_at.isoformat() if mine.checked_in_at else None,
+            "checked_in_at": _instant(mine.checked_in_at),
             "status": mine.status or None,
             "leave": None if not hasattr(mine, "leave") else mine.leave.state,
         },
@@ -86,7 +92,7 @@ def _activity_out(activity: Activity, user) -> dict:
                 "member_id": i.member_id,
                 "name": i.member.name,
                 "signed_up": i.signed_up_at is not None,
-                "checked_in_at": i.checked_in_at.isoformat() if i.checked_in_at else None,
+                "checked_in_at": _instant(i.checked_in_at),
                 "status": i.status or None,
                 "leave": None if not hasattr(i, "leave") else {"state": i.leave.state, "reason": i.leave.reason},
             }
@@ -112,8 +118,8 @@ def list_activities(request, filters: Query[ActivityListFilters]):
             "id": a.pk,
             "title": a.title,
             "kind": a.kind.code,
-            "start": a.start.isoformat(),
-            "end": a.end.isoformat(),
+            "start": _instant(a.start),
+            "end": _instant(a.end),
             "place": a.place,
             "state": a.state,
         }
@@ -183,7 +189,7 @@ def check_in_code(request, activity_id: int):
     return {
         "code": code,
         "url": url,
-        "expires_at": datetime.datetime.fromtimestamp(expires, tz=datetime.UTC).isoformat(),
+        "expires_at": _instant(datetime.datetime.fromtimestamp(expires, tz=datetime.UTC)),
     }
 
 

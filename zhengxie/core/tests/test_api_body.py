@@ -128,3 +128,10 @@ def test_an_activity_inviting_unknown_ids_is_refused_when_sent(org, key):
     assert _fields(response) == [f"invitees.{key}"]
     assert "987654" in response.json()["message"]
     assert (Activity.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/proposals", "/api/v1/members", "/api/v1/activities"])
+def test_a_nul_in_a_query_field_is_refused_naming_it(org, path):
+    client, headers = _client(org.users["staff"].username)
+    field = "q" if path != "/api/v1/activities" else "kind"
+    assert _fields(client.get(path, {field: "a\x00b"}, **headers)) == [field]
