@@ -74,6 +74,17 @@ def test_a_session_write_without_the_csrf_token_is_still_refused(org):
     assert Activity.objects.count() == 0
 
 
+# Bodies that are not JSON --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["username=demo-member&password=x", "{not json", "\x00\x01"])
+def test_a_token_request_that_is_not_json_gets_422(org, body):
+    response = Client().post(TOKEN_URL, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["message"] == "请求体不是有效的 JSON。"
+    assert ApiToken.objects.count() == 0
+
+
 # Refused activity input ----------------------------------------------------------------------------------------
 
 
