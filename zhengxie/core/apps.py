@@ -5,4 +5,6 @@ class CoreConfig(AppConfig):
     name = "zhengxie.core"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import lookups, permissions  # noqa: F401
+
+        lookups.register()

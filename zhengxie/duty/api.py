@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import json_object
+from zhengxie.core.api_types import Count, Hours, Id, Instant, PageNumber, SmallCount, Year
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
 from . import activities, checkin, read_models
@@ -23,33 +24,33 @@ router = Router(tags=["activities and duty"])
 class InviteesIn(Schema):
     all: bool | None = None
     standing_committee: bool | None = None
-    sector_ids: list[int] | None = None
-    special_committee_ids: list[int] | None = None
-    member_ids: list[int] | None = None
+    sector_ids: list[Id] | None = None
+    special_committee_ids: list[Id] | None = None
+    member_ids: list[Id] | None = None
 
 
 class ActivityIn(Schema):
     title: str
     kind: str
-    start: datetime.datetime
-    end: datetime.datetime
+    start: Instant
+    end: Instant
     place: str
     description: str | None = None
     invitees: InviteesIn
     attendance: str = "required"
-    capacity: int | None = None
-    sign_up_closes: datetime.datetime | None = None
-    organiser_id: int | None = None
-    half_days: int | None = None
-    training_hours: float | None = None
+    capacity: Count | None = None
+    sign_up_closes: Instant | None = None
+    organiser_id: Id | None = None
+    half_days: SmallCount | None = None
+    training_hours: Hours | None = None
 
 
 class ActivityListFilters(Schema):
     state: str | None = None
     kind: str | None = None
-    year: int | None = None
-    limit: int = 50
-    offset: int = 0
+    year: Year | None = None
+    limit: PageNumber = 50
+    offset: PageNumber = 0
 
 
 def _instant(value: datetime.datetime | None) -> str | None:

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from zhengxie.core.access import roles_of
+from zhengxie.core.api_types import Id, PageNumber
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
 from . import personal_search, selectors
@@ -34,14 +35,14 @@ class MemberPage(Schema):
 
 
 class MemberFilters(Schema):
-    sector: int | None = None
-    party: int | None = None
-    special_committee: int | None = None
+    sector: Id | None = None
+    party: Id | None = None
+    special_committee: Id | None = None
     status: MemberStatus | None = None
     standing: bool | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: PageNumber = 50
+    offset: PageNumber = 0
 
 
 def _page(limit: int, offset: int) -> tuple[int, int]:
@@ -158,8 +159,8 @@ class UnitFilters(Schema):
     kind: UnitKind | None = None
     active: bool | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: PageNumber = 50
+    offset: PageNumber = 0
 
 
 @router.get("/units", response=UnitPage)

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from zhengxie.core.access import has_perm, require
+from zhengxie.core.params import id_param
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
 from . import personal_search, selectors
@@ -14,7 +15,10 @@ PAGE_SIZE = 50
 
 
 def _member_filters(request) -> dict:
-    return {k: request.GET.get(k, "") for k in ("sector", "party", "special_committee", "status", "standing", "q")}
+    filters = {k: request.GET.get(k, "") for k in ("sector", "party", "special_committee", "status", "standing", "q")}
+    for key in ("sector", "party", "special_committee"):
+        filters[key] = id_param(filters[key])
+    return filters
 
 
 @require("people.view_member_list")

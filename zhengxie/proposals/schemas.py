@@ -9,6 +9,8 @@ import datetime
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from zhengxie.core.api_types import Id, PageNumber, Year
+
 from .choices import ProposalState
 
 # Errors --------------------------------------------------------------------------------------------------------
@@ -47,29 +49,29 @@ class ProposalRef(Schema):
 
 class ProposalFilters(Schema):
     state: ProposalState | None = Field(None, description="Only proposals in this state.")
-    year: int | None = Field(None, description="Proposal year (年度).")
-    category: int | None = Field(None, description="Category id.")
-    unit: int | None = Field(None, description="Handling unit id: proposals assigned to it (not reassigned away).")
-    proposer: int | None = Field(None, description="Member id: proposals they lead or co-signed (confirmed).")
+    year: Year | None = Field(None, description="Proposal year (年度).")
+    category: Id | None = Field(None, description="Category id.")
+    unit: Id | None = Field(None, description="Handling unit id: proposals assigned to it (not reassigned away).")
+    proposer: Id | None = Field(None, description="Member id: proposals they lead or co-signed (confirmed).")
     key: bool | None = Field(None, description="true: key proposals (重点提案) only.")
     excellent: bool | None = Field(None, description="true: excellent proposals (优秀提案) only.")
     mine: bool | None = Field(None, description="true: proposals the caller filed or was invited to co-sign.")
     q: str | None = Field(None, description="Text in the title or suggestions, or an exact number.")
     # The statistics' breakdowns (GET /api/v1/proposals/statistics) give each figure these filters.
-    session: int | None = Field(None, description="Session id: its session proposals (大会提案).")
-    term: int | None = Field(None, description="Term id: proposals submitted during the term.")
+    session: Id | None = Field(None, description="Session id: its session proposals (大会提案).")
+    term: Id | None = Field(None, description="Term id: proposals submitted during the term.")
     received: bool | None = Field(None, description="true: received by the office (see the statistics).")
     registered: bool | None = Field(None, description="true: registered (立案), whatever happened since.")
     proposer_type: str | None = Field(None, description="individual | joint | collective | member")
-    collective: int | None = Field(None, description="Collective proposer id.")
-    sector: int | None = Field(None, description="Sector id of the lead proposer when submitted.")
-    party: int | None = Field(None, description="Party id of the lead proposer when submitted.")
+    collective: Id | None = Field(None, description="Collective proposer id.")
+    sector: Id | None = Field(None, description="Sector id of the lead proposer when submitted.")
+    party: Id | None = Field(None, description="Party id of the lead proposer when submitted.")
     filing: str | None = Field(None, description="session | ordinary")
     grade: str | None = Field(None, description="Final grade of a current reply: A | B | C.")
     satisfaction: str | None = Field(None, description="satisfied | basically_satisfied | dissatisfied | not_rated")
     handling: str | None = Field(None, description="owes | replied | on_time | overdue (with unit: that unit's).")
-    limit: int = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
-    offset: int = Field(0, description="Items to skip.")
+    limit: PageNumber = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
+    offset: PageNumber = Field(0, description="Items to skip.")
 
 
 class ProposerSummary(Schema):
@@ -111,10 +113,10 @@ class ProposalDraftIn(Schema):
     title: str = Field("", description="案由: at most 50 characters when submitted.")
     analysis: str = Field("", description="情况分析.")
     suggestions: str = Field("", description="具体建议.")
-    category: int | None = Field(None, description="Category id (提案类别).")
-    cosigner_ids: list[int] = Field(default_factory=list, description="Member ids invited to co-sign (联名).")
-    suggested_unit_ids: list[int] = Field(default_factory=list, description="Suggested handling unit ids.")
-    collective_id: int | None = Field(
+    category: Id | None = Field(None, description="Category id (提案类别).")
+    cosigner_ids: list[Id] = Field(default_factory=list, description="Member ids invited to co-sign (联名).")
+    suggested_unit_ids: list[Id] = Field(default_factory=list, description="Suggested handling unit ids.")
+    collective_id: Id | None = Field(
         None, description="File in the name of this collective proposer (the caller must be its contact)."
     )
 
@@ -127,9 +129,9 @@ class ProposalDraftPatch(Schema):
     title: str | None = None
     analysis: str | None = None
     suggestions: str | None = None
-    category: int | None = None
-    cosigner_ids: list[int] | None = None
-    suggested_unit_ids: list[int] | None = None
+    category: Id | None = None
+    cosigner_ids: list[Id] | None = None
+    suggested_unit_ids: list[Id] | None = None
 
 
 # Detail --------------------------------------------------------------------------------------------------------

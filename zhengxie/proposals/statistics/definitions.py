@@ -48,6 +48,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxie.core.params import db_int
 from zhengxie.people.models import Session, Term
 
 from ..choices import LIVE_ASSIGNMENT_STATES, AssignmentRole, AssignmentState, CosignState, ReplyState, Satisfaction
@@ -137,10 +138,8 @@ class ScopeNotFound(ScopeError):
 
 
 def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    # Beyond 64 bits is no id and no year: treated as text, so a filter by it matches nothing.
+    return db_int(value)
 
 
 def resolve_scope(*, year=None, session=None, term=None, today: datetime.date | None = None) -> Scope:
