@@ -173,6 +173,13 @@ API: dict[str, tuple[int, ...]] = {
     "GET /api/v1/members/{member_id}":    (401, 200,  200,  200,  200,  404,   404,  404,  404,  404,   200),
     "GET /api/v1/units":                  (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "GET /api/v1/units/{unit_id}":        (401, 200,  200,  200,  200,  200,   200,  200,  404,  200,   200),
+    # Reference lists for clients' forms: anyone signed in.
+    "GET /api/v1/categories":             (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "GET /api/v1/sectors":                (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "GET /api/v1/parties":                (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "GET /api/v1/special-committees":     (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "GET /api/v1/collective-proposers":   (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "GET /api/v1/leaders":                (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     # Activities: the secretariat organises and sees all; a member sees those they are invited to (member2 here).
     # The list is for those who take part in or organise activities (duty.activities).
     "GET /api/v1/activities":             (401, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),

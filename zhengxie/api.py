@@ -62,11 +62,15 @@ api_errors.install(api)
 from zhengxie.accounts.api import router as accounts_router  # noqa: E402
 from zhengxie.duty.api import router as duty_router  # noqa: E402
 from zhengxie.people.api import router as people_router  # noqa: E402
+from zhengxie.people.api_reference import router as people_reference_router  # noqa: E402
 from zhengxie.proposals.api import router as proposals_router  # noqa: E402
+from zhengxie.proposals.api_reference import router as proposal_reference_router  # noqa: E402
 from zhengxie.proposals.api_reports import router as proposal_reports_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", people_reference_router)
+api.add_router("/", proposal_reference_router)
 # Reports first: "/proposals/statistics" must not be read as "/proposals/{id}".
 api.add_router("/", proposal_reports_router)
 api.add_router("/", proposals_router)
