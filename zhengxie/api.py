@@ -9,6 +9,7 @@ from zhengxie.accounts.services import api_token_user
 from zhengxie.core import api_errors
 from zhengxie.core.access import public, roles_of
 from zhengxie.core.api_body import CheckedParser
+from zhengxie.core.request_size import api_request_ceiling
 
 
 class BearerToken(HttpBearer):
@@ -58,6 +59,8 @@ api = NinjaAPI(
     docs_decorator=public,
 )
 api_errors.install(api)
+# Before an operation reads its parameters: a request declaring a body larger than it accepts is refused with 413.
+api.add_decorator(api_request_ceiling, mode="view")
 
 from zhengxie.accounts.api import router as accounts_router  # noqa: E402
 from zhengxie.duty.api import router as duty_router  # noqa: E402

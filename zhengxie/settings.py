@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads a form's fields and so the whole body: see zhengxie/core/request_size.py.
+    "zhengxie.core.request_size.RequestSizeMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -288,6 +290,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="zhengxie@localhost")
 # Import uploads.
 IMPORT_MAX_BYTES = env.int("ZHENGXIE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("ZHENGXIE_IMPORT_MAX_ROWS", default=50000)
+# The most any request may declare (Content-Length); views receiving a file accept their file's own limit instead
+# (zhengxie/core/request_size.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 LOGGING = {

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
+from zhengxie.core.request_size import accepts_upload
 from zhengxie.people.models import Sector, SpecialCommittee
 
 from . import activities, checkin, exports, materials, read_models
@@ -316,6 +317,7 @@ def activity_act(request, pk: int, action: str):
 # Materials ----------------------------------------------------------------------------------------------------
 
 
+@accepts_upload(materials.max_bytes)
 @require("duty.manage_activities")
 @require_POST
 def material_upload(request, pk: int):

@@ -4,6 +4,7 @@ downloads. Each view checks the input's shape, calls one service and renders."""
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhengxie.core.access import require
+from zhengxie.core.request_size import accepts_upload
 
 from . import exports, imports, personal_search, selectors, services
 from .forms import (
@@ -230,6 +232,10 @@ ACTION_LABELS = {
 }
 
 
+def _import_max_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES
+
+
 def _import_start(request, kind: str):
     """Upload form; a valid upload is kept and the user sent to its preview (``?batch=<token>``)."""
     page = IMPORT_PAGES[kind]
@@ -316,6 +322,7 @@ def _import_confirm(request, kind: str):
     return redirect(page.list_url)
 
 
+@accepts_upload(_import_max_bytes)
 @require("people.manage_members")
 def member_import(request):
     return _import_start(request, "member")
@@ -327,6 +334,7 @@ def member_import_confirm(request):
     return _import_confirm(request, "member")
 
 
+@accepts_upload(_import_max_bytes)
 @require("people.manage_units")
 def unit_import(request):
     return _import_start(request, "unit")

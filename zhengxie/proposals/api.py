@@ -13,6 +13,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -20,6 +21,7 @@ from pydantic import ValidationError as PydanticValidationError
 from zhengxie.core.api_body import read_json
 from zhengxie.core.api_errors import Invalid, NotFound
 from zhengxie.core.exceptions import InvalidInput
+from zhengxie.core.request_size import api_accepts_upload
 
 from . import actions, read_models, selectors, services
 from . import workflow as wf
@@ -480,16 +482,19 @@ def assignment_action(request, assignment_id: int, action: AssignmentAction):
 
 @router.post(
     "/proposals/{proposal_id}/attachments",
-    response={201: AttachmentOut, **ERRORS},
+    response={201: AttachmentOut, **ERRORS, 413: ErrorOut},
     operation_id="proposals_attach",
     summary="Upload an attachment (上传附件)",
     description=(
         "Multipart upload: `file`, and `reply_id` to attach to a draft reply (staff of that reply's unit) instead "
         "of to the draft proposal itself (its author). The type is judged from the content — PDF, Word, Excel or an "
-        "image — whatever the name says; the size limit is the PROPOSALS ATTACHMENT_MAX_BYTES setting (default "
-        "20 MB). The SHA-256 checksum is stored. 409 once the proposal or reply is submitted."
+        "image — and the name's extension must match it (a PDF named `.html` is refused). The size limit is the "
+        "PROPOSALS ATTACHMENT_MAX_BYTES setting (default 20 MB); a request declaring a larger body (Content-Length) "
+        "is refused with 413 before it is read. The SHA-256 checksum is stored. 409 once the proposal or reply is "
+        "submitted."
     ),
 )
+@decorate_view(api_accepts_upload(lambda: conf("ATTACHMENT_MAX_BYTES")))
 def upload_attachment(request, proposal_id: int, file: File[UploadedFile], reply_id: Form[int | None] = None):
     # Read at most one byte past the limit: enough for the service to refuse an oversize file (after checking
     # who may upload), never a whole huge upload in memory.

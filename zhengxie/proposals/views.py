@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST, require_safe
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import has_perm, require, roles_of
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
+from zhengxie.core.request_size import accepts_upload
 from zhengxie.people.models import HandlingUnit
 
 from . import read_models, selectors, services
@@ -813,6 +814,7 @@ def _back_after_attachment(request, proposal_id: int, *, reply: bool) -> str:
     return reverse("proposals:edit", args=[proposal_id])
 
 
+@accepts_upload(lambda: conf("ATTACHMENT_MAX_BYTES"))
 @require("proposals.view")
 @require_POST
 def attachment_upload(request, pk: int):
