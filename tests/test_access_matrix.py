@@ -106,8 +106,9 @@ PAGES: dict[str, tuple[int, ...]] = {
     "proposals:detail":             (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
     # Editing is the author's, and only while a draft: member2 gets 409, everyone else who may write 403.
     "proposals:edit":               (302, 403,  403,  403,  403,  403,   403,  403,  403,  403,   409),
-    "proposals:act":                (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
-    "proposals:assignment_act":     (302, 403,  405,  403,  405,  405,   405,  405,  405,  405,   405),
+    # An action's address opened rather than posted leads to the proposal's page (the one who may see it).
+    "proposals:act":                (302, 403,  302,  403,  302,  302,   302,  302,  404,  302,   302),
+    "proposals:assignment_act":     (302, 403,  302,  403,  302,  302,   302,  302,  404,  302,   302),
     # An action's form, fetched when its button is pressed: refused as the action itself would be (propose_key is
     # the office's; record_contact the accepting unit's, its leader included).
     "proposals:action_form":        (302, 403,  200,  403,  403,  403,   403,  403,  404,  403,   403),
@@ -141,7 +142,7 @@ PAGES: dict[str, tuple[int, ...]] = {
     "duty:activity_new":            (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     "duty:check_in":                (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),
     "duty:activity_detail":         (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   404),
-    "duty:activity_act":            (302, 403,  403,  405,  403,  403,   403,  403,  403,  405,   405),
+    "duty:activity_act":            (302, 403,  403,  302,  403,  403,   403,  403,  403,  302,   404),
     "duty:activity_qr":             (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     "duty:activity_qr_fragment":    (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     "duty:material_upload":         (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),

@@ -3,7 +3,8 @@
 An action is declared once (``Workflow.action``): its name and label, the states it starts from and may move to, who
 may take it (relations of the person to the object), its conditions (named predicates returning the reason a person
 is shown when they fail), its input as one typed schema, whether it is irreversible (the confirmation text), who acts
-next while the object waits for it (``Due``), and its handler (attached with ``Workflow.handler``).
+next while the object waits for it (``Due``), what the person is told once it is done (``done``), and its handler
+(attached with ``Workflow.handler``).
 ``Workflow.perform`` is the one entry point that takes an action: it locks the row, refuses with 404 (not visible),
 403 (not theirs), 409 (state or a condition, with its reason) or 422 (input), runs the handler, and writes the audit
 row — all in one transaction, so a refusal writes nothing. ``Workflow.move`` is the only code that assigns a workflow
@@ -209,7 +210,18 @@ class Action:
     style: str = "primary"  # how a page shows its button
     example: dict = field(default_factory=dict)  # an example body for the API's documentation
     due: Due | None = None  # who must act next, and by when, while the object waits for this action
+    # What happened, in words, once it is done ("已立案，案号 %(number)s"): a text whose %(name)s are read from the
+    # input sent, then the object's attributes; or a function (obj, input dict) -> text.
+    done: Any = ""
     handler: Callable | None = None
+
+    def done_message(self, obj, payload: dict | None = None) -> str:
+        """The success message a person reads after taking the action on ``obj`` (as it is after the action)."""
+        if callable(self.done):
+            return str(self.done(obj, payload or {}))
+        if not self.done:
+            return _("已完成：%(a)s。") % {"a": self.label}
+        return str(self.done) % _Words(obj, payload or {})
 
     @property
     def takes_input(self) -> bool:
@@ -221,6 +233,18 @@ class Action:
             if reason:
                 return str(reason)
         return None
+
+
+class _Words(dict):
+    """The values a ``done`` text names: the input sent first, then the object's attributes (as text)."""
+
+    def __init__(self, obj, payload: dict):
+        super().__init__(payload)
+        self.obj = obj
+
+    def __missing__(self, key):
+        value = getattr(self.obj, key, "")
+        return "" if value is None else value
 
 
 class Context:
@@ -340,6 +364,7 @@ class Workflow:
             self.audit_action = audit_action
         if audit_object is not None:
             self.audit_object = audit_object
+        _CONFIGURED[self.name] = self
 
     # Declaring ------------------------------------------------------------------------------------------------
 
@@ -357,6 +382,7 @@ class Workflow:
         style: str = "primary",
         example: dict | None = None,
         due: Due | None = None,
+        done="",
     ) -> Action:
         if name in self.actions:
             raise ValueError(f"{self.name}: action {name!r} declared twice")
@@ -373,6 +399,7 @@ class Workflow:
             style=style,
             example=example or {},
             due=due,
+            done=done,
         )
         self.actions[name] = step
         self.labels[name] = label
@@ -530,6 +557,16 @@ class Workflow:
             if source != target:
                 lines.append(f"    {source} --> {target}: {name}")
         return "\n".join(lines)
+
+
+# The workflows that take actions (configured), by name: the audit trail names their actions with their labels.
+_CONFIGURED: dict[str, Workflow] = {}
+
+
+def audit_action_labels() -> dict[str, Any]:
+    """The audit trail's code of every action of every configured workflow (``proposal.register``), with the
+    action's label (立案): the audit page shows the words the buttons show, from the one declaration."""
+    return {flow.audit_action(step): step.label for flow in _CONFIGURED.values() for step in flow.actions.values()}
 
 
 def _move(obj, target: str) -> str:

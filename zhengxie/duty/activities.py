@@ -182,6 +182,11 @@ class SpeechInput(ActionInput):
     written: Annotated[bool, Page(label=gettext_lazy("书面发言"))] = False
 
 
+def _leave_decided(activity, data):
+    approved = data.get("approve") is True or str(data.get("approve")).lower() in ("1", "on", "true")
+    return _("已批准请假") if approved else _("已不批准请假")
+
+
 # The activity workflow ------------------------------------------------------------------------------------------
 
 ACTIVITY = Workflow(
@@ -190,10 +195,18 @@ ACTIVITY = Workflow(
     state_refusal=gettext_lazy("活动当前状态（%(s)s）不能%(a)s。"),
 )
 act = ACTIVITY.action
-act("publish", gettext_lazy("发布"), sources=[S.DRAFT], targets=[S.PUBLISHED], who=[ORGANISER])
+act(
+    "publish",
+    gettext_lazy("发布"),
+    sources=[S.DRAFT],
+    targets=[S.PUBLISHED],
+    who=[ORGANISER],
+    done=gettext_lazy("已发布，已通知受邀委员"),
+)
 act(
     "cancel",
     gettext_lazy("取消活动"),
+    done=gettext_lazy("已取消活动，已通知受邀委员"),
     sources=[S.DRAFT, S.PUBLISHED],
     targets=[S.CANCELLED],
     who=[ORGANISER],
@@ -201,10 +214,18 @@ act(
     confirm=gettext_lazy("确定取消本活动？受邀委员将收到通知。"),
     style="danger",
 )
-act("sign_up", gettext_lazy("报名"), sources=[S.PUBLISHED], who=[INVITEE], conditions=[_sign_up_open])
+act(
+    "sign_up",
+    gettext_lazy("报名"),
+    sources=[S.PUBLISHED],
+    who=[INVITEE],
+    conditions=[_sign_up_open],
+    done=gettext_lazy("已报名"),
+)
 act(
     "request_leave",
     gettext_lazy("请假"),
+    done=gettext_lazy("已提交请假申请，等待审批"),
     sources=[S.PUBLISHED],
     who=[EXPECTED],
     conditions=[_may_ask_leave],
@@ -214,6 +235,7 @@ act(
 act(
     "decide_leave",
     gettext_lazy("审批请假"),
+    done=_leave_decided,
     sources=[S.PUBLISHED],
     who=[ORGANISER],
     schema=DecideLeaveInput,
@@ -222,6 +244,7 @@ act(
 act(
     "check_in",
     gettext_lazy("签到"),
+    done=gettext_lazy("已签到"),
     sources=[S.PUBLISHED],
     who=[EXPECTED],
     conditions=[_not_checked_in, _checkin_window],
@@ -231,6 +254,7 @@ act(
 act(
     "mark_attendance",
     gettext_lazy("登记考勤"),
+    done=gettext_lazy("已登记考勤"),
     sources=[S.PUBLISHED, S.CLOSED],
     who=[ORGANISER],
     schema=AttendanceInput,
@@ -239,6 +263,7 @@ act(
 act(
     "record_speech",
     gettext_lazy("登记发言"),
+    done=gettext_lazy("已登记发言"),
     sources=[S.PUBLISHED, S.CLOSED],
     who=[ORGANISER],
     schema=SpeechInput,
@@ -247,6 +272,7 @@ act(
 act(
     "close",
     gettext_lazy("结束并确认考勤"),
+    done=gettext_lazy("活动已结束，考勤已记入履职档案"),
     sources=[S.PUBLISHED],
     targets=[S.CLOSED],
     who=[ORGANISER],

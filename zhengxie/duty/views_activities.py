@@ -298,19 +298,23 @@ def activity_detail(request, pk: int):
 
 
 @require("duty.activities")
-@require_POST
 def activity_act(request, pk: int, action: str):
     user = request.user
     _visible_or_404(user, pk)
+    if request.method in ("GET", "HEAD"):  # the address opened rather than posted: the activity's page
+        return redirect("duty:activity_detail", pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
-        activities.activity_act(activity_id=pk, action=action, actor=user, payload=action_payload(action, request.POST))
+        payload = action_payload(action, request.POST)
+        done = activities.activity_act(activity_id=pk, action=action, actor=user, payload=payload)
     except NotVisible as exc:
         raise Http404(exc.message) from None
     except ActionRefused as exc:
         return _render_detail(
             request, _visible_or_404(user, pk), refusal=exc, posted=(action, request.POST), status=exc.status
         )
-    messages.success(request, _("已完成：%(a)s。") % {"a": activities.ACTIONS[action].label})
+    messages.success(request, activities.ACTIONS[action].done_message(done, payload))
     return redirect("duty:activity_detail", pk=pk)
 
 

@@ -243,8 +243,8 @@ def _session_for(day: datetime.date):
     return Session.objects.filter(proposal_window_opens__lte=day, proposal_deadline__gte=day).first()
 
 
-def _to_office(ctx: Ctx) -> None:
-    ctx.move(P.SUBMITTED)
+def _to_office(ctx: Ctx, *, note: str = "") -> None:
+    ctx.move(P.SUBMITTED, note=note)
     _tell(office_users(), ctx.proposal, "submitted", _("新提案待审查：%(t)s") % {"t": ctx.proposal.title})
 
 
@@ -302,9 +302,8 @@ def _answer_cosign(ctx: Ctx, state: str) -> None:
     ctx.changes["cosigner"] = [None, f"{sig.member}:{state}"]
     if p.cosignatures.filter(state=CosignState.INVITED).exists():
         ctx.move(P.COSIGNING, note=str(sig.member))
-    else:
-        ctx.log(note=str(sig.member))
-        _to_office(ctx)
+    else:  # the last answer sends the proposal to the office: one timeline entry, the move
+        _to_office(ctx, note=str(sig.member))
 
 
 @handles("cosign")

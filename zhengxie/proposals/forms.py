@@ -548,13 +548,22 @@ class DecideExtensionForm(schema_form(i.DecideExtension)):
         return {"approve": self.cleaned_data["decision"] == "approve", "comment": self.cleaned_data["comment"]}
 
 
+class RatingForm(schema_form(i.Evaluate, prepare=_offer_replies_awaiting)):
+    """测评: the form sits after the reply it rates (one form per reply awaiting the person's rating), so the reply
+    is given, not chosen; it must still be one awaiting their rating."""
+
+    def setup(self):
+        super().setup()
+        self.fields["reply_id"].widget = forms.HiddenInput()
+
+
 # Each schema's page form; the schemas several actions share have one form.
 _FORMS = {
     i.Merge: MergeForm,
     i.Assign: AssignForm,
     i.ResolveDispute: ResolveDisputeForm,
     i.DecideExtension: DecideExtensionForm,
-    i.Evaluate: schema_form(i.Evaluate, prepare=_offer_replies_awaiting),
+    i.Evaluate: RatingForm,
     i.ProposeKey: schema_form(i.ProposeKey, prepare=_offer_leaders),
     i.ApproveKey: schema_form(i.ApproveKey, prepare=_offer_leaders_keeping_the_proposed),
     i.DraftReply: schema_form(i.DraftReply, prepare=_start_from_the_draft),

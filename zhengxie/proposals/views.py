@@ -48,6 +48,8 @@ PAGE_SIZE = 20
 REVIEW_PAGE_SIZE = 30
 # The review queue offers these of the actions the table allows on a submitted proposal.
 REVIEW_ACTIONS = ("register", "return_for_revision", "reject", "merge", "convert")
+# The rating of replies: its form sits after each reply it rates, not among the buttons at the top.
+RATE = "evaluate"
 MERGE_CANDIDATES = 300
 
 # The units offered when the text typed in the list's unit filter names several (without JavaScript).
@@ -221,6 +223,7 @@ class ActionItem:
     assignment_id: int | None = None
     form_url: str = ""  # the form is fetched from here when the button is pressed (the detail page)
     confirm: str = ""  # an irreversible step: the question asked before it is sent
+    anchor: str = ""  # the form sits elsewhere on the page (a rating after the reply it rates): the button leads there
 
 
 @dataclass
@@ -238,7 +241,7 @@ class AssignmentView:
     part: read_models.AssignmentPart
     contacts: list = field(default_factory=list)  # the unit's contacts with the proposers
     replies: list = field(default_factory=list)  # each reply the reader may read, as the page writes it
-    actions: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # shown at the top of the page, under the unit's name
     reply_upload: object = None  # (reply, AttachmentForm) when the unit may attach files to its draft reply
     shown: dict = field(default_factory=dict)  # the assignment's labels and dates as the page writes them
 
@@ -248,11 +251,20 @@ class AssignmentView:
 
 
 def _action_items(
-    request, proposal, *, assignment=None, allowed, bound, suffix: str = "", lazy: bool = False
+    request,
+    proposal,
+    *,
+    assignment=None,
+    allowed,
+    bound,
+    suffix: str = "",
+    lazy: bool = False,
+    placed: dict | None = None,
 ) -> list[ActionItem]:
     """``suffix`` keeps element ids unique when several proposals' buttons share a page (the review queue).
     ``lazy``: an action's form is not built here but fetched when its button is pressed (``action_form``), except
-    the one ``bound`` (a refused POST, or the form asked for without JavaScript), which is shown open."""
+    the one ``bound`` (a refused POST, or the form asked for without JavaScript), which is shown open. ``placed``:
+    actions whose forms sit elsewhere on the page, by the anchor their button leads to."""
     items = []
     for name in allowed:
         if assignment is None:
@@ -275,7 +287,9 @@ def _action_items(
             confirm=str(step.confirm),
         )
         form_class = action_form_class(flow, name)
-        if bound is not None and bound[0] == name and bound[1] == item.assignment_id:
+        if placed and name in placed:
+            item.anchor = placed[name]
+        elif bound is not None and bound[0] == name and bound[1] == item.assignment_id:
             item.form, item.open = bound[2], True
         elif form_class is not None and lazy:
             item.form_url = _action_form_url(proposal, assignment, name)
@@ -368,13 +382,14 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
     user = request.user
     today = timezone.localdate()
     detail = read_models.proposal_detail(user, proposal, today=today)
+    rating = _rating_forms(request, proposal, detail, bound)
     views = []
     for part in detail.assignments:
         a = part.assignment
         view = AssignmentView(
             part=part,
             contacts=detail.contacts.get(a.pk, []),
-            replies=[_reply_view(r) for r in part.replies],
+            replies=[_reply_view(r, rating.get(r.reply.pk)) for r in part.replies],
             actions=_action_items(
                 request, proposal, assignment=a, allowed=part.allowed_actions, bound=bound, lazy=True
             ),
@@ -399,7 +414,9 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
                 )
         views.append(view)
 
-    actions = _action_items(request, proposal, allowed=detail.allowed_actions, bound=bound, lazy=True)
+    # The rating button leads to the form after the first reply awaiting the reader's rating.
+    placed = {RATE: f"#{next(iter(rating.values())).dom_id}"} if rating else None
+    actions = _action_items(request, proposal, allowed=detail.allowed_actions, bound=bound, lazy=True, placed=placed)
     merge_open = bound is not None and bound[0] == "merge"
     merge_candidates = _merge_candidates(user, exclude=proposal.pk) if merge_open else []
 
@@ -436,6 +453,7 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         "merged": detail.merged,
         "actions": actions,
         "action_names": [a.name for a in actions],
+        "has_actions": bool(actions) or any(v.actions for v in views),
         "merge_candidates": merge_candidates,
         "timeline": timeline,
         "due_next": _due_next(detail, today),
@@ -452,10 +470,35 @@ def _minute(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _reply_view(part: read_models.ReplyPart) -> dict:
+def _rating_forms(request, proposal, detail: read_models.ProposalDetail, bound) -> dict[int, ActionItem]:
+    """The rating form of each reply awaiting the reader's rating, by reply id: shown after the reply it rates. A
+    refused rating comes back with its errors under its reply."""
+    if RATE not in detail.allowed_actions:
+        return {}
+    step = wf.PROPOSAL_ACTIONS[RATE]
+    url = reverse("proposals:act", args=[proposal.pk, RATE])
+    form_class = action_form_class(wf.PROPOSAL, RATE)
+    bound_form = bound[2] if bound is not None and bound[0] == RATE and bound[1] is None else None
+    items: dict[int, ActionItem] = {}
+    for reply, _on_behalf in selectors.replies_awaiting_evaluation(proposal, request.user):
+        if reply.pk in items:
+            continue
+        item = ActionItem(RATE, str(step.label), step.style, url, f"rate-{reply.pk}")
+        if bound_form is not None and bound_form.is_bound and bound_form.data.get("reply_id") == str(reply.pk):
+            item.form, item.open = bound_form, True
+        else:
+            item.form = form_class(
+                proposal=proposal, user=request.user, initial={"reply_id": reply.pk}, auto_id=f"id_rate{reply.pk}_%s"
+            )
+        items[reply.pk] = item
+    return items
+
+
+def _reply_view(part: read_models.ReplyPart, rate: ActionItem | None = None) -> dict:
     reply = part.reply
     return {
         "reply": reply,
+        "rate": rate,  # the reader's rating form, after the reply
         "grade": grade_label(reply.final_grade),
         "original_grade": grade_label(reply.grade) if reply.office_grade and reply.office_grade != reply.grade else "",
         "attachments": part.files,
@@ -503,11 +546,20 @@ def proposal_detail(request, pk: int):
 # Actions ----------------------------------------------------------------------------------------------------------
 
 
+def _not_posted(request, proposal_pk: int):
+    """An action's address opened rather than posted (reloaded after a refused form, typed or bookmarked): the
+    proposal's page, where the action's button is; 405 only for other methods."""
+    if request.method in ("GET", "HEAD"):
+        return redirect("proposals:detail", pk=proposal_pk)
+    return HttpResponseNotAllowed(["POST"])
+
+
 @require("proposals.view")
-@require_POST
 def proposal_act_view(request, pk: int, action: str):
     user = request.user
     proposal = _visible_or_404(user, pk)
+    if request.method != "POST":
+        return _not_posted(request, proposal.pk)
     form_class = action_form_class(wf.PROPOSAL, action)
     form = form_class(request.POST, proposal=proposal, user=user, auto_id=f"id_act-{action}_%s") if form_class else None
     form_ok = form is None or form.is_valid()
@@ -515,7 +567,8 @@ def proposal_act_view(request, pk: int, action: str):
         if not form_ok:
             _precheck(action, proposal, None, user)
             raise InvalidInput(_("请检查填写的内容。"))
-        proposal_act(proposal_id=proposal.pk, action=action, actor=user, payload=form.payload() if form else {})
+        payload = form.payload() if form else {}
+        done = proposal_act(proposal_id=proposal.pk, action=action, actor=user, payload=payload)
     except NotVisible as exc:
         raise Http404(exc.message) from None
     except ActionRefused as exc:
@@ -524,19 +577,19 @@ def proposal_act_view(request, pk: int, action: str):
         return _render_detail(
             request, _visible_or_404(user, pk), bound=(action, None, form), refusal=exc, status=exc.status
         )
-    step = wf.PROPOSAL_ACTIONS[action]
-    messages.success(request, _("已完成：%(a)s。") % {"a": step.label})
+    messages.success(request, wf.PROPOSAL_ACTIONS[action].done_message(done, payload))
     return redirect(_next_url(request) or reverse("proposals:detail", args=[pk]))
 
 
 @require("proposals.view")
-@require_POST
 def assignment_act_view(request, pk: int, action: str):
     user = request.user
     assignment = Assignment.objects.select_related("unit").filter(pk=pk).first()
     if assignment is None:
         raise Http404(_("交办记录不存在或您无权查看。"))
     proposal = _visible_or_404(user, assignment.proposal_id)
+    if request.method != "POST":
+        return _not_posted(request, proposal.pk)
     assignment.proposal = proposal
     form_class = action_form_class(wf.ASSIGNMENT, action)
     form = (
@@ -551,7 +604,8 @@ def assignment_act_view(request, pk: int, action: str):
         if not form_ok:
             _precheck(action, proposal, assignment, user)
             raise InvalidInput(_("请检查填写的内容。"))
-        assignment_act(assignment_id=pk, action=action, actor=user, payload=form.payload() if form else {})
+        payload = form.payload() if form else {}
+        done = assignment_act(assignment_id=pk, action=action, actor=user, payload=payload)
     except NotVisible as exc:
         raise Http404(exc.message) from None
     except ActionRefused as exc:
@@ -560,8 +614,8 @@ def assignment_act_view(request, pk: int, action: str):
         return _render_detail(
             request, _visible_or_404(user, proposal.pk), bound=(action, pk, form), refusal=exc, status=exc.status
         )
-    step = wf.ASSIGNMENT_ACTIONS[action]
-    messages.success(request, _("已完成：%(a)s（%(u)s）。") % {"a": step.label, "u": assignment.unit})
+    message = wf.ASSIGNMENT_ACTIONS[action].done_message(done, payload)
+    messages.success(request, _("%(m)s（%(u)s）") % {"m": message, "u": assignment.unit})
     return redirect(_next_url(request) or reverse("proposals:detail", args=[proposal.pk]))
 
 

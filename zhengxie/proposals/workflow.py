@@ -227,15 +227,41 @@ def _s(*states):
 IN_HANDLING = _s(P.REGISTERED, P.ASSIGNED, P.REPLIED, P.EVALUATING, P.REHANDLING)
 AFTER_REGISTRATION = IN_HANDLING | {P.CLOSED}
 
+# What a person is told once an action is done, where it depends on how it went ----------------------------------
+
+
+def _submitted(p, data):
+    return _("已提交，等待联名人确认") if p.state == P.COSIGNING else _("已提交，等待提案委审查")
+
+
+def _merged(p, data):
+    return _("已并案：并入《%(t)s》办理") % {"t": p.merged_into.title if p.merged_into_id else ""}
+
+
+def _converted(p, data):
+    return _("已转为%(k)s") % {"k": p.get_converted_kind_display()}
+
+
+def _dispute_resolved(a, data):
+    return _("已改交其他单位办理") if a.state == A.REASSIGNED else _("已维持交办")
+
+
+def _extension_decided(a, data):
+    if data.get("approve"):
+        return _("已同意延期，办理期限改为 %(d)s") % {"d": a.due_date}
+    return _("已不同意延期")
+
+
 # The proposal workflow -------------------------------------------------------------------------------------------
 
 PROPOSAL = Workflow("proposal", relations=relations_to_proposal)
 act = PROPOSAL.action
 
-act("edit", _("修改"), sources=[P.DRAFT], who=[AUTHOR], style="secondary")
+act("edit", _("修改"), sources=[P.DRAFT], who=[AUTHOR], style="secondary", done=_("草稿已保存"))
 act(
     "submit",
     _("提交"),
+    done=_submitted,
     sources=[P.DRAFT],
     targets=[P.COSIGNING, P.SUBMITTED],
     who=[AUTHOR],
@@ -245,6 +271,7 @@ act(
 act(
     "cosign",
     _("同意联名"),
+    done=_("已同意联名"),
     sources=[P.COSIGNING],
     targets=[P.COSIGNING, P.SUBMITTED],
     who=[INVITED],
@@ -253,15 +280,24 @@ act(
 act(
     "decline_cosign",
     _("谢绝联名"),
+    done=_("已谢绝联名"),
     sources=[P.COSIGNING],
     targets=[P.COSIGNING, P.SUBMITTED],
     who=[INVITED],
     style="secondary",
 )
-act("lapse_cosign", _("联名期满"), sources=[P.COSIGNING], targets=[P.SUBMITTED], who=[SYSTEM])
+act(
+    "lapse_cosign",
+    _("联名期满"),
+    sources=[P.COSIGNING],
+    targets=[P.SUBMITTED],
+    who=[SYSTEM],
+    done=_("联名期满，已送提案委审查"),
+)
 act(
     "withdraw",
     _("撤回"),
+    done=_("已撤回"),
     sources=[P.DRAFT, P.COSIGNING, P.SUBMITTED],
     targets=[P.WITHDRAWN],
     who=[AUTHOR],
@@ -272,6 +308,7 @@ act(
 act(
     "return_for_revision",
     _("退回修改"),
+    done=_("已退回修改"),
     sources=[P.SUBMITTED],
     targets=[P.DRAFT],
     who=[OFFICE],
@@ -282,6 +319,7 @@ act(
 act(
     "register",
     _("立案"),
+    done=_("已立案，案号 %(number)s"),
     sources=[P.SUBMITTED],
     targets=[P.REGISTERED],
     who=[OFFICE],
@@ -291,6 +329,7 @@ act(
 act(
     "merge",
     _("并案"),
+    done=_merged,
     sources=[P.SUBMITTED],
     targets=[P.MERGED],
     who=[OFFICE],
@@ -301,6 +340,7 @@ act(
 act(
     "convert",
     _("转为意见建议"),
+    done=_converted,
     sources=[P.SUBMITTED],
     targets=[P.CONVERTED],
     who=[OFFICE],
@@ -311,6 +351,7 @@ act(
 act(
     "reject",
     _("不予立案"),
+    done=_("已决定不予立案"),
     sources=[P.SUBMITTED],
     targets=[P.REJECTED],
     who=[OFFICE],
@@ -321,6 +362,7 @@ act(
 act(
     "assign",
     _("交办"),
+    done=_("已交办"),
     sources=[P.REGISTERED],
     targets=[P.ASSIGNED],
     who=[OFFICE],
@@ -335,6 +377,7 @@ act(
 act(
     "evaluate",
     _("测评"),
+    done=_("已提交测评"),
     sources=[P.EVALUATING],
     who=[EVALUATOR],
     conditions=[_has_something_to_evaluate],
@@ -345,6 +388,7 @@ act(
 act(
     "request_rehandling",
     _("要求重新办理"),
+    done=_("已要求重新办理"),
     sources=[P.EVALUATING],
     targets=[P.REHANDLING],
     who=[OFFICE],
@@ -356,6 +400,7 @@ act(
 act(
     "close",
     _("办结"),
+    done=_("已办结"),
     sources=[P.EVALUATING],
     targets=[P.CLOSED],
     who=[OFFICE],
@@ -367,6 +412,7 @@ act(
 act(
     "schedule_followup",
     _("安排回头看"),
+    done=_("已安排回头看，日期 %(followup_on)s"),
     sources=[P.CLOSED],
     who=[OFFICE],
     conditions=[_has_grade_b],
@@ -377,6 +423,7 @@ act(
 act(
     "propose_key",
     _("拟定为重点提案"),
+    done=_("已拟定为重点提案"),
     sources=IN_HANDLING,
     who=[OFFICE],
     conditions=[_key_none],
@@ -387,6 +434,7 @@ act(
 act(
     "approve_key",
     _("批准重点提案"),
+    done=_("已批准为重点提案"),
     sources=IN_HANDLING,
     who=[LEADER],
     conditions=[_key_proposed],
@@ -396,6 +444,7 @@ act(
 act(
     "decline_key",
     _("不列为重点提案"),
+    done=_("已决定不列为重点提案"),
     sources=IN_HANDLING,
     who=[LEADER],
     conditions=[_key_proposed],
@@ -405,6 +454,7 @@ act(
 act(
     "record_supervision",
     _("记录督办"),
+    done=_("已记录督办"),
     sources=AFTER_REGISTRATION,
     who=[SUPERVISOR, OFFICE],
     conditions=[_key_approved],
@@ -415,6 +465,7 @@ act(
 act(
     "nominate_excellent",
     _("提名优秀提案"),
+    done=_("已提名为优秀提案"),
     sources=AFTER_REGISTRATION,
     who=[OFFICE],
     conditions=[_excellent_none],
@@ -424,6 +475,7 @@ act(
 act(
     "approve_excellent",
     _("评定为优秀提案"),
+    done=_("已评定为优秀提案"),
     sources=AFTER_REGISTRATION,
     who=[LEADER],
     conditions=[_excellent_nominated],
@@ -432,6 +484,7 @@ act(
 act(
     "decline_excellent",
     _("不评为优秀提案"),
+    done=_("已决定不评为优秀提案"),
     sources=AFTER_REGISTRATION,
     who=[LEADER],
     conditions=[_excellent_nominated],
@@ -441,6 +494,7 @@ act(
 act(
     "consent_publication",
     _("同意公开"),
+    done=_("已同意公开"),
     sources=[P.CLOSED],
     who=[AUTHOR],
     conditions=[_publication_enabled],
@@ -460,6 +514,7 @@ HANDLING = [_proposal_in_handling]
 act(
     "accept_assignment",
     _("签收"),
+    done=_("已签收"),
     sources=[A.PENDING],
     targets=[A.ACCEPTED],
     who=[UNIT],
@@ -469,10 +524,18 @@ act(
         _("签收（如不属于本单位职责，在期限内申请调整）"), todo=_("签收交办"), deadline=lambda a: a.dispute_deadline
     ),
 )
-act("auto_accept", _("逾期视为签收"), sources=[A.PENDING], targets=[A.ACCEPTED], who=[SYSTEM])
+act(
+    "auto_accept",
+    _("逾期视为签收"),
+    sources=[A.PENDING],
+    targets=[A.ACCEPTED],
+    who=[SYSTEM],
+    done=_("逾期未签收，已视为签收"),
+)
 act(
     "dispute_assignment",
     _("申请调整"),
+    done=_("已申请调整，等待提案委处理"),
     sources=[A.PENDING],
     targets=[A.DISPUTED],
     who=[UNIT],
@@ -484,6 +547,7 @@ act(
 act(
     "resolve_dispute",
     _("处理调整申请"),
+    done=_dispute_resolved,
     sources=[A.DISPUTED],
     targets=[A.ACCEPTED, A.REASSIGNED],
     who=[OFFICE],
@@ -495,6 +559,7 @@ act(
 act(
     "record_contact",
     _("记录办前沟通"),
+    done=_("已记录办前沟通"),
     sources=[A.ACCEPTED],
     who=[UNIT],
     conditions=HANDLING,
@@ -505,6 +570,7 @@ act(
 act(
     "submit_co_opinion",
     _("提交会办意见"),
+    done=_("已提交会办意见"),
     sources=[A.ACCEPTED],
     targets=[A.OPINION_SENT],
     who=[UNIT],
@@ -516,6 +582,7 @@ act(
 act(
     "request_extension",
     _("申请延期"),
+    done=_("已申请延期，等待提案委审批"),
     sources=[A.ACCEPTED],
     who=[UNIT],
     conditions=[*HANDLING, _no_pending_extension],
@@ -526,6 +593,7 @@ act(
 act(
     "decide_extension",
     _("审批延期"),
+    done=_extension_decided,
     sources=LIVE_ASSIGNMENT_STATES,
     who=[OFFICE],
     conditions=[*HANDLING, _has_pending_extension],
@@ -536,6 +604,7 @@ act(
 act(
     "draft_reply",
     _("起草答复"),
+    done=_("答复稿已保存，待单位领导签发"),
     sources=[A.ACCEPTED],
     who=[UNIT],
     conditions=[*HANDLING, _owes_reply],
@@ -546,6 +615,7 @@ act(
 act(
     "sign_reply",
     _("签发答复"),
+    done=_("已签发答复，报送提案委审核"),
     sources=[A.ACCEPTED],
     targets=[A.REPLY_SIGNED],
     who=[UNIT_LEADER],
@@ -556,6 +626,7 @@ act(
 act(
     "approve_reply",
     _("审核通过答复"),
+    done=_("已审核通过答复"),
     sources=[A.REPLY_SIGNED],
     targets=[A.REPLIED],
     who=[OFFICE],
@@ -566,6 +637,7 @@ act(
 act(
     "return_reply",
     _("退回答复"),
+    done=_("已退回答复"),
     sources=[A.REPLY_SIGNED],
     targets=[A.ACCEPTED],
     who=[OFFICE],
@@ -576,6 +648,7 @@ act(
 act(
     "urge",
     _("催办"),
+    done=_("已催办"),
     sources=[A.PENDING, A.ACCEPTED],
     who=[OFFICE, OVERSEER],
     conditions=[*HANDLING, _overdue],

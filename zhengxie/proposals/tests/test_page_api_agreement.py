@@ -214,7 +214,10 @@ def _page_parts(body: str) -> dict:
     pending = str(ExtensionState.PENDING.label)
     for article in doc.xpath("//article[@data-testid='assignment']"):
         replies = article.xpath(".//*[@data-testid='reply']")
-        buttons = article.xpath(".//*[@data-testid='assignment-actions']")
+        # An assignment's buttons are at the top of the page, under the unit's name.
+        buttons = doc.xpath(
+            f"//*[@data-testid='assignment-actions'][@data-assignment='{article.get('data-assignment')}']"
+        )
         extensions = article.xpath(".//*[@data-testid='extensions']/li")
         parts["assignments"][int(article.get("data-assignment"))] = {
             "actions": _actions(buttons[0]) if buttons else [],

@@ -188,10 +188,13 @@ def test_refused_proposal_actions_keep_their_status_and_change_nothing(org, cate
     assert client_for(u["member2"]).post(act("register")).status_code == 403
     # a unit does not see it at all (404)
     assert client_for(u["unit"]).post(act("register")).status_code == 404
-    # no such action, and "edit" is not an action to post (404); GET is not allowed (405)
+    # no such action, and "edit" is not an action to post (404); an action's address opened rather than posted
+    # leads to the proposal's page, and a unit that may not see it gets 404 there too
     assert client_for(u["member"]).post(act("fly")).status_code == 404
     assert client_for(u["member"]).post(act("edit")).status_code == 404
-    assert client_for(u["member"]).get(act("withdraw")).status_code == 405
+    assert client_for(u["member"]).get(act("withdraw"))["Location"] == reverse("proposals:detail", args=[p.pk])
+    assert client_for(u["unit"]).get(act("withdraw")).status_code == 404
+    assert client_for(u["member"]).put(act("withdraw")).status_code == 405
     assert _snapshot(p) == before
 
     make.act(p, "cosign", org.users["member2"])
