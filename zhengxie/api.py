@@ -9,6 +9,7 @@ from zhengxie.accounts.services import api_token_user
 from zhengxie.core import api_errors
 from zhengxie.core.access import public, roles_of
 from zhengxie.core.api_body import CheckedParser
+from zhengxie.core.api_render import CommitteeTimeRenderer
 from zhengxie.core.request_size import api_request_ceiling
 
 
@@ -55,6 +56,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
     parser=CheckedParser(),
+    renderer=CommitteeTimeRenderer(),
     # The schema and its docs describe the endpoints and hold no data; marked public so the access matrix knows.
     docs_decorator=public,
 )

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from ninja import Router, Schema, Status
@@ -21,7 +23,7 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"
-    expires_at: str
+    expires_at: datetime.datetime
 
 
 class MessageOut(Schema):
@@ -65,7 +67,7 @@ def issue_token(request, payload: TokenIn):
     services.sign_in_record(
         request=request, user=user, identifier=payload.username, succeeded=True, method=SignInEvent.Method.TOKEN
     )
-    return Status(200, {"token": raw, "expires_at": token.expires_at.isoformat()})
+    return Status(200, {"token": raw, "expires_at": token.expires_at})
 
 
 @router.delete("/auth/token", response={200: MessageOut})

@@ -1,0 +1,101 @@
+"""Every instant the API returns is in the committee's zone (Asia/Shanghai, ``+08:00``), whether just written or read
+back from the database: the test walks the answers of every readable operation of the OpenAPI, as each role."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.builders import proposals as make
+from tests.builders.activities import published_activity
+from zhengxie.accounts.services import api_token_issue
+from zhengxie.api import api
+from zhengxie.proposals.services import attachment_add
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+ROLES = ("member", "office", "unit", "staff", "leader")
+
+
+def instants(value, where: str = "$"):
+    """(json path, text) of every date-and-time string in ``value``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from instants(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from instants(item, f"{where}[{i}]")
+    elif isinstance(value, str) and INSTANT.match(value):
+        yield where, value
+
+
+def off_zone(body) -> list:
+    return [(where, text) for where, text in instants(body) if not text.endswith("+08:00")]
+
+
+@pytest.fixture
+def world(org, category, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    replied = make.reply_approved(org, category)
+    draft = make.draft(org, category, title="关于社区养老服务的建议")
+    attachment = attachment_add(proposal_id=draft.pk, actor=org.users["member"], name="调研.pdf", data=PDF)
+    activity = published_activity(org, attendance="sign_up", sign_up_closes=timezone.now() + datetime.timedelta(days=1))
+    return {
+        "proposal_id": replied.pk,
+        "draft_id": draft.pk,
+        "attachment_id": attachment.pk,
+        "activity_id": activity.pk,
+        "member_id": org.member.pk,
+        "unit_id": org.unit.pk,
+    }
+
+
+def readable_paths(ids: dict) -> list[str]:
+    paths = []
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        if "get" not in operations or "attachment_id" in path:  # an attachment answers with the file itself
+            continue
+        filled = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+        paths.append(filled)
+    return paths
+
+
+def test_every_instant_the_api_returns_is_in_the_committees_zone(org, world):
+    seen, wrong = 0, []
+    for role in ROLES:
+        raw, _token = api_token_issue(user=org.users[role])
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+        for path in readable_paths(world):
+            response = client.get(path)
+            if response.status_code != 200 or not response["Content-Type"].startswith("application/json"):
+                continue
+            body = json.loads(response.content)
+            seen += sum(1 for _ in instants(body))
+            wrong += [(role, path, *w) for w in off_zone(body)]
+        proposal = client.get(f"/api/v1/proposals/{world['proposal_id']}").json()
+        if role == "office":
+            assert proposal["submitted_at"].endswith("+08:00")
+    assert wrong == []
+    assert seen > 50  # the walk did reach the timestamps: replies, assignments, the history, the activity
+
+
+def test_instants_just_written_come_back_in_the_committees_zone(org, category):
+    token = Client().post(
+        "/api/v1/auth/token", {"username": "demo-member", "password": "zhengxie-demo"}, content_type="application/json"
+    )
+    assert token.status_code == 200 and token.json()["expires_at"].endswith("+08:00")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['token']}"}
+    created = Client().post(
+        "/api/v1/proposals",
+        {"title": "关于公交线路的建议", "category": category.pk},
+        content_type="application/json",
+        **bearer,
+    )
+    assert created.status_code == 201
+    assert created.json()["created_at"].endswith("+08:00")
+    assert off_zone(created.json()) == []
