@@ -102,6 +102,9 @@ PAGES: dict[str, tuple[int, ...]] = {
     "proposals:new":                (302, 403,  403,  403,  403,  403,   403,  403,  403,  200,   200),
     "proposals:autosave":           (302, 403,  405,  403,  403,  403,   403,  403,  403,  405,   405),
     "proposals:review":             (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    # The office's queue of registered proposals to assign, and its batch actions (POST only: 立案 or 交办 many).
+    "proposals:review_assign":      (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:batch":              (302, 403,  405,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:categories":         (302, 200,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:detail":             (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
     # Editing is the author's, and only while a draft: member2 gets 409, everyone else who may write 403.
@@ -212,6 +215,9 @@ API: dict[str, tuple[int, ...]] = {
     # record_contact is the assigned unit's (staff and leader); it changes no state, so both succeed.
     "POST /api/v1/assignments/{assignment_id}/actions/{action}":
                                           (401, 404,  403,  404,  403,  403,   200,  200,  404,  403,   403),
+    # Batch 立案/交办 is the office's: it answers 200 with each proposal's outcome (here refused: already assigned).
+    "POST /api/v1/proposals/batch-actions/{action}":
+                                          (401, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     # Attaching to the proposal itself is its author's while a draft: member2 gets 409 now it is submitted.
     "POST /api/v1/proposals/{proposal_id}/attachments":
                                           (401, 404,  403,  404,  403,  403,   403,  403,  404,  403,   409),
@@ -324,6 +330,7 @@ URL_KWARGS: dict[str, Callable[[Objects], dict]] = {
     "proposals:detail": lambda o: {"pk": o.proposal.pk},
     "proposals:edit": lambda o: {"pk": o.proposal.pk},
     "proposals:act": lambda o: {"pk": o.proposal.pk, "action": "close"},
+    "proposals:batch": lambda o: {"action": "register"},
     "proposals:attachment_upload": lambda o: {"pk": o.proposal.pk},
     "proposals:assignment_act": lambda o: {"pk": o.assignment.pk, "action": "record_contact"},
     "proposals:action_form": lambda o: {"pk": o.proposal.pk, "action": "propose_key"},
@@ -363,6 +370,7 @@ API_PATH_PARAMS: dict[str, dict] = {
     # Asking leave is the invitee's action; the organiser and everyone else must be refused.
     "POST /api/v1/activities/{activity_id}/actions/{action}": {"action": "request_leave"},
     "POST /api/v1/proposals/{proposal_id}/actions/{action}": {"action": "propose_key"},
+    "POST /api/v1/proposals/batch-actions/{action}": {"action": "register"},
     "POST /api/v1/assignments/{assignment_id}/actions/{action}": {"action": "record_contact"},
 }
 
@@ -391,6 +399,8 @@ def _api_body(op: str, org, objects: Objects) -> dict | None:
             "category": objects.category.pk,
             "suggested_unit_ids": [org.unit.pk],
         }
+    if op == "POST /api/v1/proposals/batch-actions/{action}":
+        return {"ids": [objects.proposal.pk]}
     if op == "PATCH /api/v1/proposals/{proposal_id}":
         return {"title": "关于加快充电桩建设的建议（修改）"}
     if op == "POST /api/v1/proposals/{proposal_id}/actions/{action}":

@@ -69,6 +69,7 @@ from zhengxie.duty.api import router as duty_router  # noqa: E402
 from zhengxie.people.api import router as people_router  # noqa: E402
 from zhengxie.people.api_reference import router as people_reference_router  # noqa: E402
 from zhengxie.proposals.api import router as proposals_router  # noqa: E402
+from zhengxie.proposals.api_batch import router as proposal_batch_router  # noqa: E402
 from zhengxie.proposals.api_reference import router as proposal_reference_router  # noqa: E402
 from zhengxie.proposals.api_reports import router as proposal_reports_router  # noqa: E402
 
@@ -78,5 +79,6 @@ api.add_router("/", people_reference_router)
 api.add_router("/", proposal_reference_router)
 # Reports first: "/proposals/statistics" must not be read as "/proposals/{id}".
 api.add_router("/", proposal_reports_router)
+api.add_router("/", proposal_batch_router)
 api.add_router("/", proposals_router)
 api.add_router("/", duty_router)
