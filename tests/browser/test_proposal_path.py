@@ -98,6 +98,11 @@ def _assignment(page, unit):
     return page.locator(f'[data-testid=assignment][data-unit="{unit.pk}"]')
 
 
+def _unit_actions(page, unit):
+    """The buttons for the unit's assignment: at the top of the page, under the unit's name."""
+    return page.locator(f'[data-testid=assignment-actions][data-unit="{unit.pk}"]')
+
+
 def test_joint_proposal_through_every_step(live_org, category, page, live_server, switch_to, confirms):
     org = live_org
 
@@ -153,26 +158,33 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     switch_to("demo-unit2")
     _open(page, live_server, proposal.pk)
     co = _assignment(page, org.other_unit)
-    _act(page, "accept_assignment", scope=co)
-    _act(page, "submit_co_opinion", {"会办意见": "同意主办单位意见，配合做好电力接入。"}, scope=co)
+    _act(page, "accept_assignment", scope=_unit_actions(page, org.other_unit))
+    _act(
+        page,
+        "submit_co_opinion",
+        {"会办意见": "同意主办单位意见，配合做好电力接入。"},
+        scope=_unit_actions(page, org.other_unit),
+    )
     expect(co.get_by_test_id("assignment-state")).to_have_text("已提交会办意见")
 
     # The lead unit accepts, sees the co-opinion and drafts the reply; its leader signs; the office approves.
     switch_to("demo-unit")
     _open(page, live_server, proposal.pk)
-    lead = _assignment(page, org.unit)
-    _act(page, "accept_assignment", scope=lead)
+    _act(page, "accept_assignment", scope=_unit_actions(page, org.unit))
     expect(page.get_by_test_id("co-opinion")).to_contain_text("配合做好电力接入")
     _act(
-        page, "draft_reply", {"答复内容": "已列入明年计划，正在编制专项规划。", "答复类别": ("select", "B")}, scope=lead
+        page,
+        "draft_reply",
+        {"答复内容": "已列入明年计划，正在编制专项规划。", "答复类别": ("select", "B")},
+        scope=_unit_actions(page, org.unit),
     )
     switch_to("demo-unit-leader")
     _open(page, live_server, proposal.pk)
-    _act(page, "sign_reply", scope=_assignment(page, org.unit))
+    _act(page, "sign_reply", scope=_unit_actions(page, org.unit))
     expect(_assignment(page, org.unit).get_by_test_id("assignment-state")).to_have_text("答复待审核")
     switch_to("demo-office")
     _open(page, live_server, proposal.pk)
-    _act(page, "approve_reply", {}, scope=_assignment(page, org.unit))
+    _act(page, "approve_reply", {}, scope=_unit_actions(page, org.unit))
     _expect_state(page, "测评中")
 
     # The proposer is dissatisfied; the office asks for handling again.
@@ -195,14 +207,14 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
         page,
         "draft_reply",
         {"答复内容": "明年6月底前完成50个小区充电桩建设。", "答复类别": ("select", "A")},
-        scope=_assignment(page, org.unit),
+        scope=_unit_actions(page, org.unit),
     )
     switch_to("demo-unit-leader")
     _open(page, live_server, proposal.pk)
-    _act(page, "sign_reply", scope=_assignment(page, org.unit))
+    _act(page, "sign_reply", scope=_unit_actions(page, org.unit))
     switch_to("demo-office")
     _open(page, live_server, proposal.pk)
-    _act(page, "approve_reply", {}, scope=_assignment(page, org.unit))
+    _act(page, "approve_reply", {}, scope=_unit_actions(page, org.unit))
     _expect_state(page, "测评中")
 
     # Satisfied this time; the office closes the proposal.
@@ -220,7 +232,7 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     office, unit, unit2, leader = "演示提案委", "区住建局unit", "区教体局unit2", "区住建局unit-leader"
     steps = [
         ("submit", "张委员", 1),
-        ("cosign", "李委员", 2),  # the answer, then the move to the office when it was the last one
+        ("cosign", "李委员", 1),  # the last answer is the move to the office: one entry
         ("register", office, 1),
         ("assign", office, 1),
         ("accept_assignment", unit2, 1),
