@@ -5,4 +5,4 @@ class WorkdaysConfig(AppConfig):
     name = "zhengxie.workdays"
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions, todo  # noqa: F401  (registers the rules and the to-do provider)

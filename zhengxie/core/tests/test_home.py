@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django_otp.oath import totp
 
 from tests.builders.org import ROLE_KEYS
@@ -11,6 +12,7 @@ from zhengxie.core.access import all_rules, roles_of
 from zhengxie.core.navigation import NAV
 from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoItem
+from zhengxie.workdays.todo import years_without_holidays
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +147,11 @@ def test_the_organisation_figures_count_serving_members(org, client_for):
 @pytest.mark.parametrize("role_key", SIGNED_IN_KEYS)
 def test_the_todo_section_asks_staff_to_enable_two_factor(org, client_for, role_key):
     html = _home(client_for, org.users[role_key])
-    if role_key in STAFF_KEYS:
+    if role_key == "admin":  # and, with nothing else set up yet, the year's rule table and maybe the calendar
+        year = timezone.localdate().year
+        calendar = [f"录入 {y} 年法定节假日和调休安排" for y in years_without_holidays()]
+        assert sorted(_todo_titles(html)) == sorted([TWO_FACTOR_TODO, f"确认 {year} 年度履职积分规则", *calendar])
+    elif role_key in STAFF_KEYS:
         assert _todo_titles(html) == [TWO_FACTOR_TODO]
         assert 'data-testid="todo-empty"' not in html
     else:
@@ -200,3 +206,19 @@ def test_anonymous_is_sent_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_a_todo_item_past_its_date_is_marked_overdue(org, client_for, monkeypatch):
+    member = org.users["member"]
+    today = timezone.localdate()
+
+    def provider(user):
+        return [
+            TodoItem(title="已过期限", url="/p/1/", kind="提案", due=today - datetime.timedelta(days=1)),
+            TodoItem(title="今天到期", url="/p/2/", kind="提案", due=today),
+        ]
+
+    monkeypatch.setattr(todo, "_PROVIDERS", [*todo._PROVIDERS, provider])
+    html = _home(client_for, member)
+    assert re.findall(r'data-overdue="1">已逾期 ([0-9-]+)<', html) == [str(today - datetime.timedelta(days=1))]
+    assert f"截止 {today}" in html

@@ -150,21 +150,3 @@ def test_sign_up_with_capacity(org, third):
         org.member.pk: "",
     }
     assert timezone.is_aware(activity.start)
-
-
-def test_to_do_lists_leave_to_decide_and_activities_to_close(org, third):
-    from zhengxie.core.todo import todo_for
-
-    staff = org.users["staff"]
-    now = timezone.now()
-    activity = draft_activity(org, start=now + datetime.timedelta(hours=1), hours=2)
-    activity_act(activity_id=activity.pk, action="publish", actor=staff)
-    activity_act(activity_id=activity.pk, action="request_leave", actor=third.user, payload={"reason": "出差"})
-    assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["审批请假：王委员（经济界别调研活动）"]
-    activity_act(
-        activity_id=activity.pk, action="decide_leave", actor=staff, payload={"member_id": third.pk, "approve": True}
-    )
-    assert [i for i in todo_for(staff) if i.kind == "活动"] == []
-    past = draft_activity(org, title="已结束的活动", start=now - datetime.timedelta(hours=3), hours=2)
-    activity_act(activity_id=past.pk, action="publish", actor=staff, now=now - datetime.timedelta(days=1))
-    assert [i.title for i in todo_for(staff) if i.kind == "活动"] == ["结束活动并确认考勤：已结束的活动"]
