@@ -92,11 +92,6 @@ def proposals_batch_act(*, ids, action: str, actor, payload: dict | None = None)
         except ActionRefused as exc:
             outcomes.append(Outcome(pk, title, number, False, exc.status, str(exc.message)))
             continue
-        outcomes.append(Outcome(pk, title, proposal.number or number, True, 200, _done_words(action, proposal)))
+        done = wf.PROPOSAL[action].done_message(proposal, payload)  # the words the single action's page shows
+        outcomes.append(Outcome(pk, title, proposal.number or number, True, 200, done))
     return outcomes
-
-
-def _done_words(action: str, proposal) -> str:
-    if action == "register":
-        return _("已立案，案号 %(n)s") % {"n": proposal.number}
-    return _("已交办")
