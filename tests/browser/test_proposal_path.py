@@ -41,7 +41,7 @@ def switch_to(page, sign_in):
 
 @pytest.fixture
 def confirms(page):
-    """The questions irreversible steps ask (立案, 签收, 签发, 办结 …), each answered yes."""
+    """The questions irreversible steps ask (提交, 立案, 签收, 签发, 办结 …), each answered yes."""
     asked = []
 
     def answer(dialog):
@@ -258,6 +258,7 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     expect(timeline.locator("li").last).to_have_attribute("data-step", "close")
     # Each irreversible step asked first, in its own words.
     assert confirms == [
+        "提交后不能再修改（除非被退回）。确定提交？",
         "立案将占用本年度的下一个案号。确定立案？",
         "签收后由本单位办理，不能再申请调整。确定签收？",
         "签收后由本单位办理，不能再申请调整。确定签收？",
@@ -288,6 +289,31 @@ def test_an_irreversible_step_declined_at_its_question_changes_nothing(
     assert asked == ["立案将占用本年度的下一个案号。确定立案？"]
     waiting.refresh_from_db()
     assert (waiting.state, waiting.number) == ("submitted", "")
+
+
+def test_submitting_from_the_editor_asks_first_and_a_no_keeps_the_draft(
+    live_org, category, page, live_server, switch_to
+):
+    # given a member's draft open in the editor
+    draft = proposal_create_draft(
+        author=live_org.users["member"],
+        data={"title": "关于增设公交站点的建议", "analysis": "现状", "suggestions": "建议", "category_id": category.pk},
+    )
+    switch_to("demo-member")
+    assert page.goto(f"{live_server.url}/proposals/{draft.pk}/edit/").status == 200
+    asked = []
+    # when the member presses 保存并提交 and answers no to the question
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("submit-proposal").click()
+    # then the question was the submit step's own, the editor stays open and the proposal is still a draft
+    expect(page).to_have_url(f"{live_server.url}/proposals/{draft.pk}/edit/")
+    assert asked == ["提交后不能再修改（除非被退回）。确定提交？"]
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    # and 保存草稿 asks nothing: it can be undone
+    with page.expect_navigation():
+        page.get_by_test_id("save-draft").click()
+    assert asked == ["提交后不能再修改（除非被退回）。确定提交？"]
 
 
 def test_unit_opening_a_proposal_not_assigned_to_it_is_refused(live_org, category, page, live_server, switch_to):

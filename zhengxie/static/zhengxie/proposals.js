@@ -37,6 +37,7 @@
         var submitter = queued;
         queued = null;
         if (submitter && submitter.form === editor) {
+          submitter.dataset.confirmed = "yes"; // its question was answered when it was first pressed
           editor.requestSubmit(submitter);
         } else {
           editor.requestSubmit();
