@@ -8,7 +8,7 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from zhengxie.duty.services import source_links_add
 
-        from . import permissions, selectors, todo, workflow  # noqa: F401
+        from . import audit_words, permissions, selectors, todo, workflow  # noqa: F401
         from .links import proposal_links
 
         workflow.reads.facts_of = selectors.facts_of
@@ -16,3 +16,5 @@ class ProposalsConfig(AppConfig):
 
         # The duty ledger links its rows to their proposals through this (duty depends on no domain app above it).
         source_links_add("proposals.proposal", proposal_links)
+        # The audit page words the values only this app can read (units with their ways of handling).
+        audit_words.register()

@@ -1,0 +1,344 @@
+"""The audit page shows every kind of row the platform writes, in words.
+
+One trail holds a row of every action: each action of each workflow a person takes (proposals, assignments,
+activities, the system's own), and every service's audited change (drafts, attachments, categories, awards, rule
+tables, "other" duty, members, units, imports, searches by personal data, accounts, roles, passwords, tokens,
+two-factor, the working-day calendar, notification settings). The page, unfiltered (every page of it) and filtered
+by each action, answers 200 to the admin and shows no code: no action code, no field name, no role code, no object
+type. A source scan finds every action written anywhere, so a new one without words fails.
+"""
+
+import ast
+import datetime
+import html
+import pathlib
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from tests.builders import proposals as make
+from tests.builders.activities import day_of_year, draft_activity, duty_year
+from tests.builders.org import make_mobile, member_with_account
+from tests.builders.people import UNIT_HEADER, member_data, unit_row, xlsx_upload
+from zhengxie.accounts.services import (
+    account_set_password,
+    account_sign_out_everywhere,
+    api_token_issue,
+    api_token_revoke,
+    role_revoke,
+    totp_device_confirm,
+    totp_device_pending,
+)
+from zhengxie.audit import labels
+from zhengxie.audit.models import AuditEntry
+from zhengxie.core.roles import Role
+from zhengxie.duty import activities, checkin
+from zhengxie.duty.activities import activity_act
+from zhengxie.duty.materials import material_add
+from zhengxie.duty.rules import ruleset_save
+from zhengxie.duty.services import duty_add_other
+from zhengxie.notifications.services import preference_set
+from zhengxie.people import services as people
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.imports import KINDS as IMPORT_KINDS
+from zhengxie.people.models import HandlingUnit
+from zhengxie.people.personal_search import AUDIT_ACTION as PERSONAL_SEARCH
+from zhengxie.people.personal_search import personal_search_record
+from zhengxie.proposals import reminders
+from zhengxie.proposals import workflow as wf
+from zhengxie.proposals.services import (
+    attachment_add,
+    attachment_remove,
+    category_create,
+    category_update,
+    excellent_unit_award,
+)
+from zhengxie.proposals.tests import test_api_matrix as matrix
+from zhengxie.workdays.services import correction_delete, correction_set
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ROOT = pathlib.Path(django_settings.BASE_DIR) / "zhengxie"
+# "edit" is the draft editor's (PATCH), recorded as proposal.save_draft: the engine never performs it.
+NEVER_PERFORMED = {"proposal.edit"}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _code_for(device) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def _workflow_actions(org, category, settings) -> None:
+    """Every action of the proposal and assignment workflows a person takes, on a proposal brought to its source
+    state, by the first role allowed (the API matrix's scenarios); then the system's own two."""
+    settings.PROPOSALS = {"PUBLICATION_ENABLED": True}
+    outsider = member_with_account(org, username="demo-member3", name="王委员", seq=3).user
+    unit3 = HandlingUnit.objects.create(name="新建区发展和改革委员会", short_name="区发改委")
+    keys = {"proposer": "member", "cosigner": "member2"}
+    users = {r: org.users[keys.get(r, r)] for r in matrix.ROLES if r not in ("anonymous", "outsider")}
+    users["outsider"] = outsider
+    w = matrix.World(org=org, category=category, users=users, tokens={}, unit3=unit3)
+    for table, scenarios in (
+        (matrix.PROPOSAL_MATRIX, matrix.PROPOSAL_SCENARIOS),
+        (matrix.ASSIGNMENT_MATRIX, matrix.ASSIGNMENT_SCENARIOS),
+    ):
+        for action, row in table.items():
+            if action == "edit":
+                continue
+            role = next(r for r, status in zip(matrix.ROLES, row, strict=True) if status in (200, 204))
+            target = scenarios[action](w)
+            make.act(target.assignment or target.proposal, action, users[role], **target.body)
+    for action in set(wf.PROPOSAL.actions) - set(matrix.PROPOSAL_MATRIX):
+        if action == "delete_draft":  # a draft never submitted, deleted by its author
+            make.act(w.draft(), action, users["proposer"])
+    later = timezone.now() + datetime.timedelta(days=90)
+    w.cosigning()
+    assert reminders.lapse_cosign_invitations(now=later) >= 1
+    w.assigned()
+    assert reminders.auto_accept_assignments(today=later.date()) >= 1
+
+
+def _activities(org, category) -> None:
+    """Create, publish, mark, correct, speak, close (a year of duty); leave asked and granted, a check-in, a sign-up;
+    a cancellation; a material."""
+    staff, member = org.users["staff"], org.users["member"]
+    third = member_with_account(org, username="m-third", name="赵委员", seq=4, term=False, display_name="")
+    duty_year(org, third, category)
+    start = day_of_year(6, 1)
+    a = draft_activity(org, start=start, hours=3)
+    activity_act(activity_id=a.pk, action="publish", actor=staff, now=start - datetime.timedelta(days=3))
+    activity_act(
+        activity_id=a.pk,
+        action="request_leave",
+        actor=member,
+        payload={"reason": "出差"},
+        now=start - datetime.timedelta(days=2),
+    )
+    activity_act(
+        activity_id=a.pk,
+        action="decide_leave",
+        actor=staff,
+        payload={"member_id": org.member.pk, "approve": True},
+        now=start - datetime.timedelta(days=1),
+    )
+    at = start - datetime.timedelta(minutes=10)
+    code, _expires = checkin.make_code(a, at=at.timestamp())
+    activity_act(activity_id=a.pk, action="check_in", actor=third.user, payload={"code": code}, now=at)
+    open_start = day_of_year(7, 1)
+    b = draft_activity(
+        org,
+        start=open_start,
+        hours=3,
+        attendance="sign_up",
+        capacity=5,
+        sign_up_closes=(open_start - datetime.timedelta(days=1)).isoformat(),
+    )
+    activity_act(activity_id=b.pk, action="publish", actor=staff, now=open_start - datetime.timedelta(days=5))
+    activity_act(activity_id=b.pk, action="sign_up", actor=third.user, now=open_start - datetime.timedelta(days=4))
+    material_add(activity_id=b.pk, actor=staff, name="调研提纲.pdf", data=PDF)
+    c = draft_activity(org)
+    if "edit" in activities.ACTIVITY:  # a draft edited through its form (not performed by the engine)
+        activities.activity_update_draft(
+            activity_id=c.pk, actor=staff, data={"title": "经济界别专题调研", "kind": "research"}
+        )
+    activity_act(activity_id=c.pk, action="cancel", actor=staff, payload={"comment": "时间冲突"})
+    duty_add_other(
+        actor=staff, member=org.member, occurred_on=timezone.localdate(), description="参加区委专项督查", reason="受托"
+    )
+
+
+def _services(org, category, client_for) -> None:
+    """Every audited change a service makes outside the workflows."""
+    u = org.users
+    admin, office, staff = u["admin"], u["office"], u["staff"]
+    # proposals: a draft with an attachment added and removed, categories, an award
+    p = make.draft(org, category)
+    attachment = attachment_add(proposal_id=p.pk, actor=u["member"], name="调研报告.pdf", data=PDF)
+    attachment_remove(attachment_id=attachment.pk, actor=u["member"])
+    social = category_create(actor=office, data={"name": "社会建设", "sort_order": 2})
+    category_update(actor=office, category_id=social.pk, data={"name": "社会事业", "sort_order": 3, "is_active": False})
+    excellent_unit_award(actor=office, year=timezone.localdate().year, unit_id=org.unit.pk, note="办理认真")
+    # the rule table (its rows once made the page fail)
+    year = timezone.localdate().year
+    ruleset_save(
+        actor=admin,
+        year=year,
+        data={
+            "base_points": "60",
+            "items": [
+                {"kind": "attended.plenary", "label": "出席全体会议", "points": "5", "yearly_cap": "20"},
+                {"kind": "absent.*", "label": "缺席", "points": "-10"},
+                {"kind": "proposal_registered_lead", "label": "提案立案", "points": "10", "joint_points": "12"},
+            ],
+            "grades": [["优秀", 90], ["称职", 60], ["不称职", 0]],
+            "minimums": [{"code": "plenary", "label": "出席全体会议", "kinds": ["attended.plenary"], "count": 1}],
+            "alerts": [
+                {"code": "absent", "label": "两次缺席", "kinds": ["absent.plenary"], "count": 2, "period": "term"}
+            ],
+        },
+    )
+    # members and units
+    member = people.member_create(actor=staff, data=member_data(org, 21))
+    people.member_update(actor=staff, member=member, data={"work_unit": "新建区第一中学"})
+    people.member_set_status(actor=staff, member=member, status=MemberStatus.RESIGNED)
+    unit = people.unit_create(actor=office, data={"name": "新建区人民法院", "kind": "judicial"})
+    people.unit_update(actor=office, unit=unit, data={"name": "新建区人民法院", "kind": "judicial", "address": "长堎"})
+    post = people.unit_staff_add(
+        actor=office,
+        unit=unit,
+        username="fayuan-li",
+        display_name="李科长",
+        mobile=make_mobile(77),
+        is_leader=True,
+        position="办公室主任",
+    )
+    people.unit_staff_remove(actor=office, staff=post)
+    client = client_for(office)
+    upload = xlsx_upload([unit_row("新建区审计局")], header=UNIT_HEADER, name="承办单位.xlsx")
+    response = client.post("/people/units/import/", {"file": upload})
+    batch = re.search(r"batch=([^&\"']+)", response["Location"]).group(1)
+    assert client.post("/people/units/import/confirm/", {"batch": batch}).status_code == 302
+    client = client_for(staff)
+    from tests.builders.people import member_row
+
+    response = client.post("/people/members/import/", {"file": xlsx_upload([member_row(org, 22)])})
+    batch = re.search(r"batch=([^&\"']+)", response["Location"]).group(1)
+    assert client.post("/people/members/import/confirm/", {"batch": batch}).status_code == 302
+    personal_search_record(user=staff, q=org.member2.mobile)
+    # accounts
+    target = org.users["member2"]
+    role_revoke(user=u["overseer"], role=Role.OVERSEER, actor=admin)
+    account_sign_out_everywhere(user=target, actor=target)
+    _raw, token = api_token_issue(user=target)
+    api_token_revoke(token=token, actor=target)
+    api_token_issue(user=target)
+    account_set_password(user=target, password="a-new-Passw0rd-2026", actor=admin)
+    device = totp_device_pending(user=admin)
+    assert totp_device_confirm(user=admin, device=device, token=_code_for(device))
+    # the calendar and the notification settings
+    correction = correction_set(actor=admin, date=datetime.date(2026, 12, 5), is_working_day=True, note="补班")
+    correction_delete(actor=admin, correction=correction)
+    preference_set(user=u["member"], email_mode="daily")
+
+
+@pytest.fixture
+def trail(org, category, client_for, settings):
+    _workflow_actions(org, category, settings)
+    _activities(org, category)
+    _services(org, category, client_for)
+    return AuditEntry.objects.all()
+
+
+def _written_everywhere() -> set[str]:
+    """Every action code the sources write: the literal ``action=`` of each ``audit_record`` call, the few written
+    from a name (imports, personal-data searches), and every action of every workflow (the engine writes them)."""
+    import zhengxie.urls  # noqa: F401 - every workflow is configured once its pages are loaded
+
+    found, unknown = set(), []
+    for path in ROOT.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit_record"):
+                continue
+            action = next((k.value for k in node.keywords if k.arg == "action"), None)
+            if isinstance(action, ast.Constant):
+                found.add(action.value)
+            elif isinstance(action, ast.Name) and action.id == "AUDIT_ACTION" and path.name == "personal_search.py":
+                found.add(PERSONAL_SEARCH)
+            elif isinstance(action, ast.Call) and getattr(action.func, "attr", None) == "audit_action":
+                continue  # a workflow's action, named below with every other
+            elif isinstance(action, ast.JoinedStr) and path.name == "imports.py":
+                found.update(f"{kind}.import" for kind in IMPORT_KINDS)
+            elif action is not None:
+                unknown.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert unknown == [], "an audit action written from an expression this test cannot read: name it here"
+    workflows = labels.audit_action_labels()
+    return found | {code for code in workflows if code.split(".", 1)[0] in ("proposal", "assignment", "activity")}
+
+
+def test_every_audit_action_written_anywhere_has_words():
+    written = _written_everywhere()
+    assert len(written) > 70
+    named = labels.action_labels()
+    assert sorted(code for code in written if code not in named) == []
+    for code in written:
+        assert not re.search(r"[a-z_]+\.[a-z_]+", labels.action_label(code)), code
+
+
+def test_a_workflow_action_is_named_by_its_declaration_not_a_second_table():
+    assert labels.action_label("proposal.register") == str(wf.PROPOSAL["register"].label) == "立案"
+    assert labels.action_label("assignment.urge") == "催办"
+    assert not set(labels.ACTION_LABELS) & set(labels.audit_action_labels())
+
+
+def _visible_text(page: str) -> str:
+    table = page[page.index('data-testid="audit-table"') : page.index("</table>")]
+    return html.unescape(re.sub(r"<[^>]+>", " ", table))
+
+
+def _assert_words_only(page: str, codes: set[str]) -> None:
+    text = _visible_text(page)
+    for code in codes:
+        assert code not in text, code
+    assert not re.search(r"\b[a-z]+_id\b", text), re.search(r"\b[a-z]+_id\b", text)
+    assert not re.search(r"\b[a-z]+\.[a-z_]+\b", text), re.search(r"\b[a-z]+\.[a-z_]+\b", text)
+    for role in Role.values:
+        found = re.search(rf"(?<![-\w]){role}(?![-\w])", text)  # not inside a name ("区住建局unit-leader")
+        assert not found, text[max(0, found.start() - 200) : found.end() + 50]
+
+
+def test_every_kind_of_row_renders_in_words_unfiltered_and_filtered(org, trail, client_for):
+    written = set(trail.values_list("action", flat=True))
+    # a row of every action the sources write (the draft editor's "edit" is written as proposal.save_draft)
+    assert sorted(_written_everywhere() - written - NEVER_PERFORMED) == []
+    unnamed = {(e.action, k) for e in trail for k in labels.unnamed_keys(e.object_type, e.changes)}
+    assert sorted(unnamed) == []
+    codes = written | set(trail.values_list("object_type", flat=True))
+    client = client_for(org.users["admin"])
+    pages = -(-trail.count() // 50)
+    shown = 0
+    for number in range(1, pages + 1):
+        response = client.get("/audit/", {"page": number})
+        assert response.status_code == 200
+        page = response.content.decode()
+        _assert_words_only(page, codes)
+        shown += len(re.findall(r"<tr><td>(\d+)</td>", page))
+    assert shown == trail.count()
+    named = labels.action_labels()
+    for code in sorted(written):
+        response = client.get("/audit/", {"action": code})
+        assert response.status_code == 200, code
+        page = response.content.decode()
+        _assert_words_only(page, codes)
+        assert str(named[code]) in _visible_text(page), code
+
+
+def test_the_rule_table_row_shows_its_items_in_words(org, trail, client_for):
+    page = client_for(org.users["admin"]).get("/audit/", {"action": "duty.save_rules"}).content.decode()
+    text = _visible_text(page)
+    assert "保存积分规则" in text
+    assert "出席（全体会议）：5 分，年度上限 20" in text
+    assert "缺席（各类活动）" in text
+    assert "两次缺席：缺席（全体会议） 2 次（一届内）" in text
+
+
+def test_the_readme_the_navigation_and_the_access_rules_name_the_same_readers_of_the_audit_trail(org):
+    from zhengxie.core.access import all_rules
+    from zhengxie.core.navigation import nav_for
+
+    readme = (pathlib.Path(django_settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if "`/audit/`" in line]
+    assert [row.rstrip(" |").rsplit("|", 1)[1].strip() for row in rows] == ["admin"]
+    assert all_rules()["audit.view"] == frozenset({Role.ADMIN})
+    for key, user in org.users.items():
+        assert any(item["key"] == "audit" for item in nav_for(user)) == (key == "admin"), key

@@ -1,0 +1,66 @@
+"""How the audit page words the values of proposal rows that only this app can read: units with their ways of
+handling (``"12:lead"`` → 区住建局（主办）), a co-signer's answer (``"张委员:confirmed"`` → 张委员：已联名) and a
+supervision activity (its form and date). Registered with the audit trail when Django starts
+(``ProposalsConfig.ready``)."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from zhengxie.audit.labels import register_words
+from zhengxie.people.models import HandlingUnit
+
+from .choices import AssignmentRole, CosignState
+from .models import SupervisionActivity
+
+
+def _words(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def unit_roles(value) -> str:
+    """``["12:lead", "13:co"]``: the units assigned and how each handles the proposal."""
+    if not isinstance(value, list):
+        return "—" if value is None else str(value)
+    pairs = [str(v).partition(":")[::2] for v in value]
+    ids = [int(unit) for unit, _role in pairs if unit.isdigit()]
+    names = dict(HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return "、".join(
+        f"{names.get(int(unit), unit) if unit.isdigit() else unit}（{_words(AssignmentRole, role)}）"
+        for unit, role in pairs
+    )
+
+
+def cosigner(value) -> str:
+    if value is None:
+        return "—"
+    name, _sep, state = str(value).rpartition(":")
+    return f"{name}：{_words(CosignState, state)}" if name else str(value)
+
+
+def supervision(value) -> str:
+    activity = SupervisionActivity.objects.filter(pk=value).first() if isinstance(value, int) else None
+    if activity is None:
+        return "—"
+    return f"{activity.get_kind_display()} {activity.date:%Y-%m-%d}"
+
+
+def deleted_draft(value) -> str:
+    """What a deleted draft was: ``{title, attachments, cosigners}`` (counts)."""
+    if not isinstance(value, dict):
+        return "—"
+    return _("%(t)s（附件 %(a)s 个，联名邀请 %(c)s 人）") % {
+        "t": value.get("title") or _("未填写案由"),
+        "a": value.get("attachments", 0),
+        "c": value.get("cosigners", 0),
+    }
+
+
+def register() -> None:
+    register_words("proposals.proposal", "assignments", unit_roles)
+    register_words("proposals.assignment", "reassigned_to", unit_roles)
+    register_words("proposals.proposal", "cosigner", cosigner)
+    register_words("proposals.proposal", "supervision", supervision, label=gettext_lazy("督办活动"))
+    register_words("proposals.proposal", "deleted", deleted_draft, label=gettext_lazy("删除的草稿"))
