@@ -40,6 +40,7 @@ from .choices import AssignmentRole, AssignmentState, CosignState, ProposalState
 from .conf import conf, grade_label, rejection_ground_label
 from .forms import AttachmentForm, CategoryForm, DraftForm, action_form_class, add_refusal_errors
 from .models import Assignment, Attachment, Category
+from .report_filters import report_filter_words
 from .statistics import REPORT_FILTER_KEYS
 
 P = ProposalState
@@ -190,7 +191,7 @@ def proposal_list(request):
             "rows": read_models.list_rows(page),
             "detail_url": reverse("proposals:detail", args=[0]).rsplit("0/", 1)[0],
             "filters": filters,
-            "report_filters": [(k, filters[k]) for k in (*REPORT_FILTER_KEYS, "excellent", "proposer") if filters[k]],
+            "report_filters": report_filter_words(filters, (*REPORT_FILTER_KEYS, "excellent", "proposer")),
             "querystring": query.urlencode(),
             "states": ProposalState.choices,
             "years": years,
