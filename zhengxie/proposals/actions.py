@@ -6,6 +6,7 @@ transaction; notifications are written there too and emailed after commit; duty 
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from .choices import (
 from .conf import conf, grade_codes, rejection_ground_label
 from .models import (
     Assignment,
+    Attachment,
     Contact,
     Evaluation,
     ExtensionRequest,
@@ -321,6 +323,23 @@ def _lapse_cosign(ctx: Ctx) -> None:
     lapsed = ctx.proposal.cosignatures.filter(state=CosignState.INVITED).update(state=CosignState.LAPSED)
     ctx.changes["lapsed_invitations"] = [None, lapsed]
     _to_office(ctx)
+
+
+@handles("delete_draft")
+def _delete_draft(ctx: Ctx) -> None:
+    """The draft goes, with its co-signing invitations, suggested units and attachments (their files once the
+    deletion is committed); the audit row keeps what it was."""
+    p = ctx.proposal
+    files = [a.file.name for a in p.attachments.all() if a.file]
+    ctx.changes["deleted"] = [
+        {"title": p.title, "attachments": len(files), "cosigners": p.cosignatures.count()},
+        None,
+    ]
+    # Deleting through a query leaves ``p`` as it was (its id included), for the audit row the engine writes next.
+    Proposal.objects.filter(pk=p.pk).delete()
+    if files:
+        storage = Attachment._meta.get_field("file").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
 
 
 @handles("withdraw")

@@ -59,6 +59,27 @@ def _clean_draft_data(data: dict, *, author_member: Member | None) -> dict:
     return out
 
 
+def draft_is_empty(data: dict) -> bool:
+    """Nothing of a proposal written or chosen yet (whose name it is filed in is no content)."""
+    texts = any((data.get(key) or "").strip() for key in ("title", "analysis", "suggestions"))
+    chosen = data.get("category_id") not in (None, "") or data.get("cosigner_ids") or data.get("suggested_unit_ids")
+    return not (texts or chosen)
+
+
+def _refuse_empty(data: dict) -> None:
+    """A new draft is made from something: an empty form saves nothing and says what a proposal needs."""
+    if draft_is_empty(data):
+        raise InvalidInput(
+            _("提案尚未填写任何内容，没有保存。"),
+            {
+                "title": _("请填写案由。"),
+                "analysis": _("请填写情况分析。"),
+                "suggestions": _("请填写具体建议。"),
+                "category": _("请选择类别。"),
+            },
+        )
+
+
 def _apply_draft(proposal: Proposal, cleaned: dict) -> dict:
     before = {f: getattr(proposal, f) for f in DRAFT_FIELDS}
     for f in DRAFT_FIELDS:
@@ -105,6 +126,7 @@ def proposal_create_draft(*, author, data: dict) -> Proposal:
             raise NotAllowed(_("只有在任委员可以提交个人提案。"))
         member = Member.objects.get(user=author)
     cleaned = _clean_draft_data(data, author_member=member)
+    _refuse_empty(cleaned)
     proposal = Proposal(
         author=author, lead_member=member, collective=collective, year=timezone.localdate().year, title=""
     )

@@ -579,7 +579,10 @@ def proposal_act_view(request, pk: int, action: str):
             request, _visible_or_404(user, pk), bound=(action, None, form), refusal=exc, status=exc.status
         )
     messages.success(request, wf.PROPOSAL_ACTIONS[action].done_message(done, payload))
-    return redirect(_next_url(request) or reverse("proposals:detail", args=[pk]))
+    back = _next_url(request)
+    if back is None and not selectors.visible_proposals(user).filter(pk=pk).exists():
+        back = reverse("proposals:list")  # deleted, or out of the person's sight (a draft returned to its author)
+    return redirect(back or reverse("proposals:detail", args=[pk]))
 
 
 @require("proposals.view")
@@ -742,6 +745,8 @@ def _save_draft(request, proposal):
         raise Http404(exc.message) from None
     except InvalidInput as exc:
         add_refusal_errors(form, exc.errors, exc.message)
+        if proposal is None:  # nothing was saved: say so above the form as well as on the fields
+            form.add_error(None, exc.message)
         return _editor(request, form, proposal, status=422)
     except ActionRefused as exc:
         return _refused_page(request, exc, back=reverse("proposals:list"))
@@ -826,6 +831,9 @@ def autosave(request):
         form = DraftForm(request.POST, user=user, proposal=proposal)
         if not form.is_valid():
             raise InvalidInput(_("未能自动保存：请检查填写的内容。"), dict(form.errors.items()))
+        if proposal is None and services.draft_is_empty(form.service_data()):
+            # Nothing typed yet (or all of it deleted): no draft is made from nothing.
+            return render(request, "proposals/_autosave_status.html", {"ok": False, "empty": True})
         if proposal is None:
             proposal = services.proposal_create_draft(author=user, data=form.service_data())
             created = True

@@ -108,6 +108,13 @@ def _today(now):
 
 
 @condition
+def _never_submitted(p, u, now):
+    """Only a draft that never left its author may be deleted; one returned for revision has a history (withdraw
+    it instead)."""
+    return None if p.submitted_at is None else _("提案曾经提交，不能删除；如不再提出，请撤回。")
+
+
+@condition
 def _key_none(p, u, now):
     return None if p.key_state == KeyState.NONE else _("已列入或拟列入重点提案。")
 
@@ -304,6 +311,16 @@ act(
     schema=i.Comment,
     style="danger",
     example={"comment": "情况已变化"},
+)
+act(
+    "delete_draft",
+    _("删除草稿"),
+    done=_("草稿已删除"),
+    sources=[P.DRAFT],
+    who=[AUTHOR],
+    conditions=[_never_submitted],
+    confirm=_("删除后草稿及其附件不能恢复。确定删除？"),
+    style="danger",
 )
 act(
     "return_for_revision",

@@ -128,7 +128,7 @@ def test_whole_path_through_the_api(org, category, who):
     draft = _ok(created, 201)
     pid = draft["id"]
     assert draft["state"] == "draft"
-    assert draft["allowed_actions"] == ["edit", "submit", "withdraw"]
+    assert draft["allowed_actions"] == ["edit", "submit", "withdraw", "delete_draft"]
     assert draft["proposers"]["lead"] == {"id": org.member.pk, "name": "张委员"}
     assert draft["proposers"]["cosigners"] == [
         {

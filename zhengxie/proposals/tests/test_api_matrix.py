@@ -48,6 +48,8 @@ PROPOSAL_MATRIX: dict[str, tuple[int, ...]] = {
     # draft: the author's alone ("edit" is PATCH /proposals/{id})
     "edit":                 (401, 404,  200,  404,  404,  404,  404,  404,  404,  404,   404,  404),
     "submit":               (401, 404,  200,  404,  404,  404,  404,  404,  404,  404,   404,  404),
+    # 204: the draft is gone
+    "delete_draft":         (401, 404,  204,  404,  404,  404,  404,  404,  404,  404,   404,  404),
     # co-signing / submitted: proposers and oversight see it
     "cosign":               (401, 404,  403,  200,  404,  404,  404,  403,  403,  403,   404,  404),
     "decline_cosign":       (401, 404,  403,  200,  404,  404,  404,  403,  403,  403,   404,  404),
@@ -98,6 +100,7 @@ ASSIGNMENT_MATRIX: dict[str, tuple[int, ...]] = {
 AFTER = {
     "edit": "draft",
     "submit": "cosigning",
+    "delete_draft": None,  # no longer exists
     "cosign": "submitted",
     "decline_cosign": "submitted",
     "withdraw": "withdrawn",
@@ -274,6 +277,7 @@ def _extension_pending(w: World):
 
 PROPOSAL_SCENARIOS: dict[str, Callable[[World], Target]] = {
     "edit": lambda w: Target(w.draft(), {"title": "关于加快新能源汽车充电桩建设的建议"}),
+    "delete_draft": lambda w: Target(w.draft(), {}),
     "submit": lambda w: Target(w.draft(), {}),
     "cosign": lambda w: Target(w.cosigning(), {}),
     "decline_cosign": lambda w: Target(w.cosigning(), {}),
@@ -357,10 +361,10 @@ def _allowed_in_detail(w: World, role: str, target: Target) -> list[str]:
     return next(a["allowed_actions"] for a in body["assignments"] if a["id"] == target.assignment.pk)
 
 
-def _state_after(target: Target) -> str:
+def _state_after(target: Target) -> str | None:
     if target.assignment is not None:
         return Assignment.objects.get(pk=target.assignment.pk).state
-    return Proposal.objects.get(pk=target.proposal.pk).state
+    return Proposal.objects.filter(pk=target.proposal.pk).values_list("state", flat=True).first()
 
 
 def _run(w: World, action: str, row: tuple[int, ...], scenario: Callable[[World], Target]) -> None:
@@ -399,7 +403,8 @@ def _run(w: World, action: str, row: tuple[int, ...], scenario: Callable[[World]
             assert response.json()["id"] == target.proposal.pk
         assert _state_after(target) == AFTER[action], role
         assert AuditEntry.objects.count() > audit, role
-        if action != "edit":  # editing a draft is audited, not a step of the proposal's life
+        # editing a draft is audited, not a step of the proposal's life; a deleted draft's timeline goes with it
+        if action not in ("edit", "delete_draft"):
             assert TimelineEntry.objects.count() > steps, role
 
 

@@ -12,15 +12,19 @@ from lxml import html
 
 from tests.builders import proposals as make
 from tests.builders.activities import published_activity
+from zhengxie.audit.models import AuditEntry
+from zhengxie.core.exceptions import InvalidInput
 from zhengxie.core.workflow import SYSTEM
 from zhengxie.duty.activities import ACTIVITY
 from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.choices import ProposalState
 from zhengxie.proposals.models import Evaluation, Proposal, TimelineEntry
+from zhengxie.proposals.services import attachment_add, proposal_create_draft
 
 pytestmark = pytest.mark.django_db
 
 NO_ACTIONS = "您目前没有需要对本提案执行的操作。"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _page(client, proposal):
@@ -226,3 +230,85 @@ def test_co_signing_appears_once_on_the_timeline(org, category, client_for):
     assert entries == [(ProposalState.COSIGNING, ProposalState.SUBMITTED)]
     body, doc = _page(client_for(org.users["member"]), p)
     assert [li.get("data-step") for li in doc.xpath("//*[@data-testid='timeline']/li")] == ["submit", "cosign"]
+
+
+# 5. No draft from nothing; an author may delete a draft they never submitted ---------------------------------------
+
+EMPTY_EDITOR = {"proposal": "", "title": "", "analysis": "", "suggestions": "", "category": ""}
+
+
+@pytest.mark.parametrize("intent", ["submit", "save"])
+def test_an_empty_new_proposal_saves_nothing_and_says_what_is_missing(intent, org, category, client_for):
+    audit = AuditEntry.objects.count()
+    response = client_for(org.users["member"]).post(reverse("proposals:new"), {**EMPTY_EDITOR, "intent": intent})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "提案尚未填写任何内容，没有保存。" in body
+    for missing in ("请填写案由。", "请填写情况分析。", "请填写具体建议。", "请选择类别。"):
+        assert missing in body
+    assert (Proposal.objects.count(), AuditEntry.objects.count()) == (0, audit)
+
+
+def test_autosave_makes_no_draft_from_nothing(org, category, client_for):
+    member = client_for(org.users["member"])
+    response = member.post(reverse("proposals:autosave"), EMPTY_EDITOR)
+    assert response.status_code == 200
+    assert 'data-state="empty"' in response.content.decode()
+    assert Proposal.objects.count() == 0
+    # once something is written, the draft is made
+    response = member.post(reverse("proposals:autosave"), {**EMPTY_EDITOR, "title": "关于"})
+    assert response.status_code == 200 and Proposal.objects.get().title == "关于"
+
+
+def test_the_service_refuses_to_make_an_empty_draft(org):
+    with pytest.raises(InvalidInput) as refused:
+        proposal_create_draft(author=org.users["member"], data={"title": "  ", "cosigner_ids": []})
+    assert refused.value.errors["title"] == "请填写案由。"
+    assert Proposal.objects.count() == 0
+
+
+def test_an_author_deletes_their_draft_after_confirming_and_it_is_audited(
+    org, category, client_for, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    p = make.draft(org, category, cosigners=[org.member2])
+    attachment = attachment_add(proposal_id=p.pk, actor=org.users["member"], name="调研.pdf", data=PDF)
+    stored = tmp_path / attachment.file.name
+    assert stored.exists()
+    member = client_for(org.users["member"])
+    # the button is at the top, and asks before it deletes
+    body, doc = _page(member, p)
+    button = _top(doc).xpath(".//*[@data-action='delete_draft']")[0]
+    assert button.xpath("ancestor::form")[0].get("data-confirm") == "删除后草稿及其附件不能恢复。确定删除？"
+    # others may not delete it: they do not see it
+    for who in ("member2", "office"):
+        assert client_for(org.users[who]).post(reverse("proposals:act", args=[p.pk, "delete_draft"])).status_code == 404
+    assert Proposal.objects.filter(pk=p.pk).exists()
+    # the author deletes it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = member.post(reverse("proposals:act", args=[p.pk, "delete_draft"]))
+    assert (response.status_code, response["Location"]) == (302, reverse("proposals:list"))
+    assert _message(response) == ["草稿已删除"]
+    assert not Proposal.objects.filter(pk=p.pk).exists()
+    assert not stored.exists()
+    entry = AuditEntry.objects.get(action="proposal.delete_draft")
+    assert (entry.object_id, entry.actor_id) == (str(p.pk), org.users["member"].pk)
+    assert entry.changes["deleted"][0]["title"] == make.TITLE
+
+
+def test_nothing_but_a_never_submitted_draft_can_be_deleted(org, category, client_for):
+    member = client_for(org.users["member"])
+    # a submitted proposal: no button, and a post is refused (409) leaving it as it was
+    submitted = make.submitted(org, category)
+    body, doc = _page(member, submitted)
+    assert (None, "delete_draft") not in _top_actions(doc)
+    assert member.post(reverse("proposals:act", args=[submitted.pk, "delete_draft"])).status_code == 409
+    # a draft returned for revision has a history: withdrawn, not deleted
+    make.act(submitted, "return_for_revision", org.users["office"], comment="请补充")
+    response = member.post(reverse("proposals:act", args=[submitted.pk, "delete_draft"]))
+    assert response.status_code == 409
+    assert "提案曾经提交，不能删除；如不再提出，请撤回。" in response.content.decode()
+    assert Proposal.objects.get(pk=submitted.pk).state == ProposalState.DRAFT
+    # and deleting is the only removal any workflow declares, from the draft state alone
+    removals = [(n, s.sources) for n, s in wf.PROPOSAL.actions.items() if n == "delete_draft"]
+    assert removals == [("delete_draft", frozenset({ProposalState.DRAFT}))]

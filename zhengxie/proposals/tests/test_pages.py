@@ -210,7 +210,7 @@ def test_refused_proposal_actions_keep_their_status_and_change_nothing(org, cate
     response = client_for(u["office"]).post(act("reject"), {"ground": "academic", "explanation": "  "})
     assert response.status_code == 422
     reject = next(item for item in response.context["actions"] if item.name == "reject")
-    assert reject.open and reject.form.errors == {"explanation": ["这个字段是必填项。"]}
+    assert reject.open and reject.form.errors == {"explanation": ["请填写说明。"]}
     assert 'id="id_act-reject_explanation_errors"' in response.content.decode()
     # merging into a proposal that does not exist is refused by the service (422)
     response = client_for(u["office"]).post(act("merge"), {"into": "#999999"})
@@ -260,7 +260,8 @@ def test_an_allowed_action_through_the_page_changes_state_and_redirects(org, cat
         reverse("proposals:act", args=[p2.pk, "return_for_revision"]),
         {"comment": "请补充数据", "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("proposals:detail", args=[p2.pk])
+    # (the draft is its author's alone now: the office is taken to the list, not to a page it may no longer see)
+    assert response["Location"] == reverse("proposals:list")
     p2.refresh_from_db()
     assert (p2.state, p2.office_comment) == (ProposalState.DRAFT, "请补充数据")
 

@@ -39,7 +39,7 @@ from zhengxie.proposals.models import (
     TimelineEntry,
 )
 from zhengxie.proposals.selectors import assignment_board, visible_proposals, visible_replies
-from zhengxie.proposals.services import proposal_create_draft
+from zhengxie.proposals.services import proposal_create_draft, proposal_update_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,11 @@ def test_title_is_at_most_50_characters(org, category):
 
 
 def test_submission_needs_title_analysis_suggestions_and_category(org, category):
-    p = proposal_create_draft(author=org.users["member"], data={"title": "  ", "analysis": "", "suggestions": " "})
+    # a draft whose author has since cleared what they wrote (a new draft is never made from nothing)
+    p = proposal_create_draft(author=org.users["member"], data={"title": "关于"})
+    proposal_update_draft(
+        proposal_id=p.pk, actor=org.users["member"], data={"title": "  ", "analysis": "", "suggestions": " "}
+    )
     err = _refused(InvalidInput, proposal_act, proposal_id=p.pk, action="submit", actor=org.users["member"])
     assert err.errors == {
         "title": "请填写案由。",
