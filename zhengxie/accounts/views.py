@@ -22,6 +22,7 @@ from .forms import SignInForm, TokenForm
 from .models import ApiToken, SignInEvent
 from .roles import STAFF_ROLES
 from .selectors import sign_in_history as select_sign_ins
+from .user_agents import describe as describe_user_agent
 
 
 def _safe_next(request, default="core:home"):
@@ -139,10 +140,13 @@ def password_change(request):
 
 @require(None)
 def sign_in_history(request):
+    events = list(select_sign_ins(user=request.user))
+    for event in events:
+        event.browser = describe_user_agent(event.user_agent)  # "Chrome 131 · Windows", not the raw header
     return render(
         request,
         "accounts/sign_in_history.html",
-        {"events": select_sign_ins(user=request.user), "Method": SignInEvent.Method},
+        {"events": events, "Method": SignInEvent.Method},
     )
 
 

@@ -159,19 +159,23 @@ def test_fewer_failures_than_the_limit_do_not_lock(org):
 
 def test_sign_in_history_shows_only_the_users_own_events(org):
     # given sign-ins by member (twice) and by member2
-    Client(HTTP_USER_AGENT="agent-zhang-1").post(LOGIN, {"username": "demo-member", "password": PASSWORD})
-    Client(HTTP_USER_AGENT="agent-li").post(LOGIN, {"username": "demo-member2", "password": PASSWORD})
-    member_client = Client(HTTP_USER_AGENT="agent-zhang-2")
+    Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Firefox/120.0").post(
+        LOGIN, {"username": "demo-member", "password": PASSWORD}
+    )
+    Client(HTTP_USER_AGENT="Mozilla/5.0 (Macintosh) Firefox/99.0").post(
+        LOGIN, {"username": "demo-member2", "password": PASSWORD}
+    )
+    member_client = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Firefox/121.0")
     member_client.post(LOGIN, {"username": "demo-member", "password": PASSWORD})
     # when member opens their history
     response = member_client.get(reverse("accounts:sign_in_history"))
-    # then exactly their two sign-ins are listed, newest first
+    # then exactly their two sign-ins are listed, newest first (the browsers in words)
     rows = _history_rows(response.content.decode())
     assert response.status_code == 200
     assert len(rows) == 2
-    assert "agent-zhang-2" in rows[0]
-    assert "agent-zhang-1" in rows[1]
-    assert "agent-li" not in response.content.decode()
+    assert "Firefox 121 · Windows" in rows[0]
+    assert "Firefox 120 · Windows" in rows[1]
+    assert "Firefox 99" not in response.content.decode()
 
 
 # Sign out everywhere -------------------------------------------------------------------------------------------
