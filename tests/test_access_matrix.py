@@ -145,6 +145,8 @@ PAGES: dict[str, tuple[int, ...]] = {
     "duty:activity_new":            (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     "duty:check_in":                (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   200),
     "duty:activity_detail":         (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   404),
+    # Editing is the organisers', and only while a draft: this one is published (409).
+    "duty:activity_edit":           (302, 403,  403,  409,  403,  403,   403,  403,  403,  403,   403),
     "duty:activity_act":            (302, 403,  403,  302,  403,  403,   403,  403,  403,  302,   404),
     "duty:activity_qr":             (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
     "duty:activity_qr_fragment":    (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
@@ -343,6 +345,7 @@ URL_KWARGS: dict[str, Callable[[Objects], dict]] = {
     "proposals:reply_pdf": lambda o: {"pk": o.reply.pk},
     "duty:activity_detail": lambda o: {"pk": o.running_activity.pk},
     "duty:activity_act": lambda o: {"pk": o.running_activity.pk, "action": "sign_up"},
+    "duty:activity_edit": lambda o: {"pk": o.running_activity.pk},
     "duty:activity_qr": lambda o: {"pk": o.running_activity.pk},
     "duty:activity_qr_fragment": lambda o: {"pk": o.running_activity.pk},
     "duty:material_upload": lambda o: {"pk": o.running_activity.pk},

@@ -5,6 +5,7 @@ engine (``ACTIVITY``): the services, the pages' buttons and the API's ``allowed_
 
 import datetime
 import secrets
+from decimal import Decimal
 from typing import Annotated
 
 from django.conf import settings
@@ -195,6 +196,11 @@ ACTIVITY = Workflow(
     state_refusal=gettext_lazy("活动当前状态（%(s)s）不能%(a)s。"),
 )
 act = ACTIVITY.action
+# Editing a draft is a form of its own (``activity_update_draft``; PATCH in the API), not a step of the workflow:
+# declared for who may do it and when, and so for the button and ``allowed_actions``.
+act(
+    "edit", gettext_lazy("修改"), sources=[S.DRAFT], who=[ORGANISER], style="secondary", done=gettext_lazy("已保存修改")
+)
 act(
     "publish",
     gettext_lazy("发布"),
@@ -342,10 +348,8 @@ def invitee_members(spec: dict):
     return qs.filter(rule).distinct()
 
 
-@transaction.atomic
-def activity_create(*, actor, data: dict) -> Activity:
-    if not is_organiser(actor):
-        raise NotAllowed(_("只有机关工作人员可以创建活动。"))
+def _clean_activity(data: dict) -> dict:
+    """The activity's fields from the input of creating or editing it, validated alike (422 naming the fields)."""
     errors = {}
     title = (data.get("title") or "").strip()
     if not title:
@@ -389,29 +393,101 @@ def activity_create(*, actor, data: dict) -> Activity:
         organiser = SpecialCommittee.objects.filter(pk=data["organiser_id"]).first()
         if organiser is None:
             raise InvalidInput(_("组织单位无效。"), {"organiser_id": _("无效")})
-    activity = Activity.objects.create(
-        title=title,
-        kind=kind,
-        organiser=organiser,
-        start=start,
-        end=end,
-        place=place,
-        description=(data.get("description") or "").strip(),
-        attendance=mode,
-        capacity=capacity,
-        sign_up_closes=closes,
-        invitees_spec=_clean_invitees(data.get("invitees")),
-        half_days=max(1, int(data.get("half_days") or 1)),
-        training_hours=data.get("training_hours") or 0,
-        checkin_secret=secrets.token_hex(16),
-        created_by=actor,
-    )
+    return {
+        "title": title,
+        "kind": kind,
+        "organiser": organiser,
+        "start": start,
+        "end": end,
+        "place": place,
+        "description": (data.get("description") or "").strip(),
+        "attendance": mode,
+        "capacity": capacity,
+        "sign_up_closes": closes,
+        "invitees_spec": _clean_invitees(data.get("invitees")),
+        "half_days": max(1, int(data.get("half_days") or 1)),
+        "training_hours": data.get("training_hours") or 0,
+    }
+
+
+@transaction.atomic
+def activity_create(*, actor, data: dict) -> Activity:
+    if not is_organiser(actor):
+        raise NotAllowed(_("只有机关工作人员可以创建活动。"))
+    fields = _clean_activity(data)
+    activity = Activity.objects.create(**fields, checkin_secret=secrets.token_hex(16), created_by=actor)
     audit_record(
         actor=actor,
         action="activity.create",
         obj=activity,
-        changes={"title": [None, title], "kind": [None, kind.code], "start": [None, start]},
+        changes={
+            "title": [None, fields["title"]],
+            "kind": [None, fields["kind"].code],
+            "start": [None, fields["start"]],
+        },
     )
+    return activity
+
+
+def activity_input(activity: Activity) -> dict:
+    """The activity as the input of creating it: what editing a draft starts from, before the changes sent."""
+    return {
+        "title": activity.title,
+        "kind": activity.kind.code,
+        "organiser_id": activity.organiser_id,
+        "start": activity.start,
+        "end": activity.end,
+        "place": activity.place,
+        "description": activity.description,
+        "attendance": activity.attendance,
+        "capacity": activity.capacity,
+        "sign_up_closes": activity.sign_up_closes,
+        "invitees": dict(activity.invitees_spec),
+        "half_days": activity.half_days,
+        "training_hours": activity.training_hours,
+    }
+
+
+def _audited(field: str, value):
+    """How the audit row records a field's value: the kind and organiser by code and id, times in ISO 8601."""
+    if field == "kind":
+        return value.code
+    if field == "organiser":
+        return value.pk if value is not None else None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    return value
+
+
+@transaction.atomic
+def activity_update_draft(*, activity_id: int, actor, data: dict) -> Activity:
+    """Edit a draft activity (``edit``: its organisers, while it is a draft): ``data`` holds the fields to change,
+    in the input of ``activity_create``; the whole activity is then validated as when it was created. A published
+    activity changes only through its actions. Audited with the fields that changed (old and new)."""
+    step = ACTIVITY["edit"]
+    activity = _lock(activity_id, actor)
+    if not step.who & relations(activity, actor):
+        raise NotAllowed(_("只有活动的组织者可以修改活动。"))
+    if activity.state not in step.sources:
+        raise StateConflict(_("只有草稿可以修改；已发布的活动请通过发布后的操作（如取消）变更。"))
+    fields = _clean_activity({**activity_input(activity), **data})
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(activity, name)
+        if name in ("kind", "organiser"):
+            same = (old.pk if old is not None else None) == (value.pk if value is not None else None)
+        elif name == "training_hours":
+            same = Decimal(str(old)) == Decimal(str(value))
+        else:
+            same = old == value
+        if not same:
+            changes[name] = [_audited(name, old), _audited(name, value)]
+            setattr(activity, name, value)
+    if changes:
+        activity.save(update_fields=list(changes))
+        audit_record(actor=actor, action=ACTIVITY.audit_action(step), obj=activity, changes=changes)
     return activity
 
 

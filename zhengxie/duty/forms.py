@@ -4,6 +4,7 @@ person may act, and in which state, is decided by ``activities.activity_act`` al
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.forms import StyledFormMixin, action_form_fields, posted_body
@@ -134,6 +135,31 @@ class ActivityForm(StyledFormMixin, forms.Form):
             "invitees": self.invitees(),
             "half_days": d["half_days"],
             "training_hours": d["training_hours"],
+        }
+
+    @classmethod
+    def initial_for(cls, activity) -> dict:
+        """The form filled in with a (draft) activity, to edit it: times in the committee's zone."""
+        spec = activity.invitees_spec or {}
+        local = timezone.localtime
+        return {
+            "title": activity.title,
+            "kind": activity.kind.code,
+            "organiser": activity.organiser_id,
+            "start": local(activity.start).replace(tzinfo=None),
+            "end": local(activity.end).replace(tzinfo=None),
+            "place": activity.place,
+            "description": activity.description,
+            "invite_all": bool(spec.get("all")),
+            "invite_standing": bool(spec.get("standing_committee")),
+            "sectors": spec.get("sector_ids") or [],
+            "special_committees": spec.get("special_committee_ids") or [],
+            "members": spec.get("member_ids") or [],
+            "attendance": activity.attendance,
+            "capacity": activity.capacity,
+            "sign_up_closes": local(activity.sign_up_closes).replace(tzinfo=None) if activity.sign_up_closes else None,
+            "half_days": activity.half_days,
+            "training_hours": activity.training_hours,
         }
 
     def add_service_errors(self, errors: dict, message: str) -> None:

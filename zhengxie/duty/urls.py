@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.activity_new, name="activity_new"),
     path("check-in/", views.check_in, name="check_in"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("<int:pk>/act/<slug:action>/", views.activity_act, name="activity_act"),
     path("<int:pk>/qr/", views.activity_qr, name="activity_qr"),
     path("<int:pk>/qr/live/", views.activity_qr_fragment, name="activity_qr_fragment"),

@@ -207,6 +207,41 @@ def activity_new(request):
     )
 
 
+@require("duty.manage_activities")
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk: int):
+    """A draft activity's form, filled in; saving goes through ``activities.activity_update_draft`` (the same checks
+    as creating it, audited). A published one is not edited (409: its actions change it)."""
+    activity = _visible_or_404(request.user, pk)
+    step = activities.ACTIONS["edit"]
+    refusal = activities.ACTIVITY.refusal(step, activity, request.user)
+    if refusal is not None:
+        if isinstance(refusal, NotAllowed):
+            raise PermissionDenied(refusal.message)
+        return _render_detail(request, activity, refusal=refusal, status=refusal.status)
+    form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                activities.activity_update_draft(activity_id=activity.pk, actor=request.user, data=form.service_data())
+            except NotVisible:
+                raise Http404 from None
+            except NotAllowed:
+                raise PermissionDenied from None
+            except ActionRefused as exc:
+                form.add_service_errors(exc.errors, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, str(step.done_message(activity)))
+                return redirect("duty:activity_detail", pk=activity.pk)
+        else:
+            status = 422
+    return render(
+        request, "duty/activities/new.html", {"active_nav": NAV, "form": form, "activity": activity}, status=status
+    )
+
+
 # One activity -------------------------------------------------------------------------------------------------
 
 
