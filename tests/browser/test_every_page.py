@@ -1,0 +1,183 @@
+"""Every main page of every demo role in Chromium: no serious or critical axe-core finding, and on a phone (390 px) and
+a laptop (1366 px) no sideways scroll and no label (menu entry, button, column head, badge, field label) broken
+inside a word. Lists show as cards on a phone; the menu wraps whole entries on a desktop.
+
+One browser for the session, one signed-in context per role, the data built once for the walk over every page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.builders import activities as ab
+from tests.builders import proposals as pb
+from tests.builders.org import PASSWORD
+from zhengxie.core.navigation import nav_for
+from zhengxie.proposals.models import Category
+
+from .axe import AXE, axe_violations
+from .layout import broken_labels, layout_problems
+
+PHONE, LAPTOP = 390, 1366
+ROLES = ["admin", "office", "staff", "leader", "overseer", "unit", "unit-leader", "unit2", "member", "member2"]
+ACCOUNT_PAGES = ["/accounts/profile/", "/accounts/password/", "/accounts/history/", "/notifications/"]
+# Pages that show every role the same thing: walked once, by the first role that has them.
+SAME_FOR_ALL = {"/people/organisation/", "/workdays/", "/accounts/password/"}
+
+
+def _work(org) -> dict:
+    """Proposals at the stages the roles' pages show (with their notifications and audit rows), an activity with its
+    invitations, and a held one in the member's duty archive."""
+    category = Category.objects.create(name="经济建设", sort_order=1)
+    return {
+        "evaluating": pb.joint_proposal_at(org, category, "evaluating"),
+        "pending": pb.jointly_assigned(org, category, title="关于完善社区养老服务设施的建议"),
+        "waiting": pb.submitted(org, category, title="关于缓解学校周边交通拥堵的建议"),
+        "draft": pb.draft(org, category, title="关于发展预制菜产业链的建议"),
+        "activity": ab.published_activity(org),
+        "held": ab.held_activity(
+            org,
+            title="区政协全体会议",
+            kind="plenary",
+            start=ab.day_of_year(1, 8),
+            invitees={"all": True},
+            present=[org.member],
+        ),
+    }
+
+
+def _pages(org, work) -> dict[str, list[str]]:
+    """Each role's pages: its menu, its account pages, and the detail pages and forms of its work."""
+    member, unit = org.member.pk, org.unit.pk
+    proposal = f"/proposals/{work['evaluating'].pk}/"
+    activity = f"/activities/{work['activity'].pk}/"
+    people = [f"/people/members/{member}/", f"/people/units/{unit}/", "/people/members/new/", "/people/units/new/"]
+    extra = {
+        "admin": [*people, "/people/members/import/", "/people/units/import/"],
+        "office": [proposal, f"/proposals/{work['waiting'].pk}/", "/proposals/categories/"],
+        "staff": [
+            activity,
+            "/activities/new/",
+            f"/activities/archive/{member}/",
+            f"/activities/archive/{member}/other/",
+            "/activities/table/short/",
+            "/activities/table/alerts/",
+            *people,
+        ],
+        "leader": [proposal, f"/people/members/{member}/", f"/activities/archive/{member}/"],
+        "overseer": [proposal, f"/people/units/{unit}/"],
+        "unit": [proposal],
+        "unit-leader": [proposal],
+        "unit2": [proposal],
+        "member": [proposal, "/proposals/new/", f"/proposals/{work['draft'].pk}/edit/", activity],
+        "member2": [proposal],
+    }
+    return {role: [i["url"] for i in nav_for(org.users[role])] + ACCOUNT_PAGES + extra[role] for role in ROLES}
+
+
+@pytest.fixture
+def signed_in(browser, browser_context_args, live_server):
+    """A context per role, signed in once through the form, with axe-core in every page it opens."""
+    contexts = []
+
+    def open_as(role: str):
+        context = browser.new_context(**browser_context_args, viewport={"width": LAPTOP, "height": 900})
+        context.set_default_timeout(60_000)
+        context.add_init_script(path=AXE)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名或手机号").fill(f"demo-{role}")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def test_every_main_page_of_every_role_is_accessible_and_fits_phone_and_laptop(live_org, live_server, signed_in):
+    # given each role's work, and the pages that show it
+    pages = _pages(live_org, _work(live_org))
+    findings: dict[str, list] = {}
+    walked = set()
+    for role in ROLES:
+        page = signed_in(role)
+        for i, path in enumerate(pages[role]):
+            if path in walked:
+                continue
+            if path in SAME_FOR_ALL:
+                walked.add(path)
+            # when the role opens the page on a laptop, then on a phone
+            response = page.goto(f"{live_server.url}{path}")
+            if response.status != 200:
+                findings[f"{role} {path}"] = [f"status {response.status}"]
+                continue
+            page.set_viewport_size({"width": LAPTOP, "height": 900})
+            # the whole page the first time (the header and footer are the same on every page), then the content
+            laptop = axe_violations(page, live_server, "#main" if i else "document") + layout_problems(page)
+            page.set_viewport_size({"width": PHONE, "height": 800})
+            phone = layout_problems(page)
+            page.set_viewport_size({"width": LAPTOP, "height": 900})
+            if laptop:
+                findings[f"{role} {path} @{LAPTOP}"] = laptop
+            if phone:
+                findings[f"{role} {path} @{PHONE}"] = phone
+    # then no page has a serious accessibility finding, a sideways scroll or a label broken inside a word
+    assert findings == {}
+
+
+@pytest.mark.parametrize("width", [992, 1200, 1366, 1440])
+def test_a_long_menu_wraps_whole_entries(live_org, sign_in, page, width):
+    # given the proposal office, whose menu is the longest, on a desktop screen
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in("demo-office")
+    # then every menu entry stays on one line and the header does not scroll sideways
+    links = page.locator("[data-testid=main-nav] [data-nav]")
+    expect(links.first).to_be_visible()
+    heights = links.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert max(heights) < 2 * min(heights)
+    assert broken_labels(page, "#main-nav a, #main-nav button") == []
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+# Each multi-column list and the role that sees it with rows.
+LISTS = [
+    ("office", "/proposals/", "proposal-table"),
+    ("office", "/people/members/", "member-table"),
+    ("office", "/people/units/", "unit-table"),
+    ("unit", "/proposals/unit/", "unit-board-table"),
+    ("member", "/accounts/history/", "sign-in-history"),
+]
+
+
+def test_lists_are_cards_on_a_phone(live_org, live_server, signed_in):
+    _work(live_org)
+    pages = {}
+    for role, path, testid in LISTS:
+        page = pages.get(role) or pages.setdefault(role, signed_in(role))
+        page.set_viewport_size({"width": PHONE, "height": 800})
+        assert page.goto(f"{live_server.url}{path}").status == 200
+        rows = page.locator(f"[data-testid={testid}] tbody tr")
+        expect(rows.first).to_be_visible()
+        # each row is a card as wide as the screen allows: its cells are stacked, each as wide as the card, and the
+        # card's first line is its title (a squeezed table gives each cell a sliver of the width instead)
+        shapes = rows.evaluate_all(
+            """rows => rows.map(row => {
+                 const box = row.getBoundingClientRect();
+                 const cells = [...row.cells].filter(c => c.getBoundingClientRect().height > 0);
+                 const top = Math.min(...cells.map(c => c.getBoundingClientRect().top));
+                 const first = cells.find(c => c.getBoundingClientRect().top === top);
+                 return {right: box.right, width: box.width,
+                         narrowest: Math.min(...cells.map(c => c.getBoundingClientRect().width)),
+                         title: first.classList.contains("zx-card-title")};
+               })"""
+        )
+        for shape in shapes:
+            assert shape["right"] <= PHONE, (path, shape)
+            assert shape["narrowest"] >= 0.9 * shape["width"] - 32, (path, shape)
+            assert shape["title"], (path, shape)
+        assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") <= 1
+        # and on a laptop it is a table again
+        page.set_viewport_size({"width": LAPTOP, "height": 900})
+        assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") > 10
