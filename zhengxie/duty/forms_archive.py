@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from zhengxie.core.forms import StyledFormMixin
 from zhengxie.people.models import Party, Sector, SpecialCommittee
 
+from .kind_choices import kind_choices, kind_words
+
 YEAR_MIN = 2000
 PAGE_SIZE = 50
 SORTS = [
@@ -139,12 +141,30 @@ class RuleSetForm(StyledFormMixin, forms.Form):
     )
 
 
-class RuleItemForm(StyledFormMixin, forms.Form):
-    kind = forms.CharField(label=_("类别代码"), max_length=64, validators=[kind_validator])
-    label = forms.CharField(label=_("说明"), max_length=100)
+class _KindsForm(StyledFormMixin, forms.Form):
+    """A row whose duty kinds are chosen from ``kind_choices`` (grouped, in words), not typed as codes."""
+
+    def __init__(self, *args, kind_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind_words = kind_words(kind_choices)
+        for name in ("kind", "kinds"):
+            if name in self.fields:
+                blank = [("", _("请选择"))] if name == "kind" else []
+                self.fields[name].choices = [*blank, *kind_choices]
+
+
+class RuleItemForm(_KindsForm):
+    kind = forms.ChoiceField(label=_("类别"), error_messages={"invalid_choice": _("请从列表中选择类别。")})
+    label = forms.CharField(label=_("说明"), max_length=100, required=False)  # blank: the kind's words
     points = forms.DecimalField(label=_("分值"), max_digits=6, decimal_places=2)
     yearly_cap = forms.DecimalField(label=_("年度上限"), max_digits=7, decimal_places=2, min_value=0, required=False)
     joint_points = forms.DecimalField(label=_("联名共享分值"), max_digits=6, decimal_places=2, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") and not data.get("label"):
+            data["label"] = self.kind_words.get(data["kind"], "")[:100]
+        return data
 
 
 class GradeForm(StyledFormMixin, forms.Form):
@@ -152,24 +172,16 @@ class GradeForm(StyledFormMixin, forms.Form):
     minimum = forms.DecimalField(label=_("最低分"), max_digits=6, decimal_places=2, min_value=0)
 
 
-def _kinds(value: str) -> list[str]:
-    kinds = [k for k in re.split(r"[\s,，、]+", value or "") if k]
-    bad = [k for k in kinds if not KIND_RE.match(k)]
-    if bad:
-        raise ValidationError(_("类别代码无效：%(k)s") % {"k": "、".join(bad)})
-    if not kinds:
-        raise ValidationError(_("至少填写一个类别代码。"))
-    return kinds
-
-
-class MinimumForm(StyledFormMixin, forms.Form):
-    code = forms.SlugField(label=_("代码"), max_length=32)
+class MinimumForm(_KindsForm):
+    # The rule's key in the members' figures: kept as it is for a rule already in the table, made for a new one.
+    code = forms.SlugField(max_length=32, required=False, widget=forms.HiddenInput)
     label = forms.CharField(label=_("说明"), max_length=100)
-    kinds = forms.CharField(label=_("计入的类别"), max_length=500, help_text=_("以空格或逗号分隔"))
+    kinds = forms.MultipleChoiceField(
+        label=_("计入的类别"),
+        error_messages={"required": _("请至少选择一个类别。"), "invalid_choice": _("请从列表中选择类别。")},
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
     count = forms.IntegerField(label=_("次数"), min_value=1, max_value=1000)
-
-    def clean_kinds(self):
-        return _kinds(self.cleaned_data["kinds"])
 
 
 class AlertForm(MinimumForm):
@@ -180,7 +192,7 @@ class AlertForm(MinimumForm):
 
 
 class _UniqueFormSet(forms.BaseFormSet):
-    unique_field = "code"
+    unique_field = "label"
 
     def kept_forms(self):
         """The rows to save: every existing row not marked for deletion, and the blank rows that were filled in."""
@@ -215,6 +227,20 @@ class _GradeFormSet(_UniqueFormSet):
     unique_field = "label"
 
 
+def _with_codes(rows: list[dict], prefix: str) -> list[dict]:
+    """Rows of minimums or alerts, each with its code: a new row gets the first ``prefix_n`` not in use."""
+    used = {r["code"] for r in rows if r.get("code")}
+    n = 0
+    for row in rows:
+        if not row.get("code"):
+            n += 1
+            while f"{prefix}_{n}" in used:
+                n += 1
+            row["code"] = f"{prefix}_{n}"
+            used.add(row["code"])
+    return rows
+
+
 ItemFormSet = forms.formset_factory(RuleItemForm, formset=_ItemFormSet, extra=3, can_delete=True)
 GradeFormSet = forms.formset_factory(GradeForm, formset=_GradeFormSet, extra=1, can_delete=True)
 MinimumFormSet = forms.formset_factory(MinimumForm, formset=_UniqueFormSet, extra=1, can_delete=True)
@@ -228,6 +254,8 @@ class RuleTable:
         # ``items``: the rows of a table not stored yet (``points.rules_for``), which has no ``items`` relation
         rs = ruleset
         items = rs.items.all() if items is None else items
+        current = [i.kind for i in items] + [k for rule in [*rs.minimums, *rs.alerts] for k in rule["kinds"]]
+        choices = kind_choices(current)
         self.main = RuleSetForm(
             data,
             initial={
@@ -241,6 +269,7 @@ class RuleTable:
         self.items = ItemFormSet(
             data,
             prefix="items",
+            form_kwargs={"kind_choices": choices},
             initial=[
                 {
                     "kind": i.kind,
@@ -258,12 +287,14 @@ class RuleTable:
         self.minimums = MinimumFormSet(
             data,
             prefix="minimums",
-            initial=[{**m, "kinds": " ".join(m["kinds"])} for m in rs.minimums],
+            form_kwargs={"kind_choices": choices},
+            initial=[{**m, "kinds": list(m["kinds"])} for m in rs.minimums],
         )
         self.alerts = AlertFormSet(
             data,
             prefix="alerts",
-            initial=[{**a, "kinds": " ".join(a["kinds"]), "period": a.get("period", "year")} for a in rs.alerts],
+            form_kwargs={"kind_choices": choices},
+            initial=[{**a, "kinds": list(a["kinds"]), "period": a.get("period", "year")} for a in rs.alerts],
         )
 
     def parts(self):
@@ -292,7 +323,7 @@ class RuleTable:
             "grades": [[r["label"], r["minimum"]] for r in self.grades.rows()],
             "minimums": [
                 {"code": r["code"], "label": r["label"], "kinds": r["kinds"], "count": r["count"]}
-                for r in self.minimums.rows()
+                for r in _with_codes(self.minimums.rows(), "minimum")
             ],
             "alerts": [
                 {
@@ -302,6 +333,6 @@ class RuleTable:
                     "count": r["count"],
                     "period": r["period"],
                 }
-                for r in self.alerts.rows()
+                for r in _with_codes(self.alerts.rows(), "alert")
             ],
         }

@@ -28,9 +28,8 @@ from zhengxie.people.models import Member, Sector, Term
 from zhengxie.people.selectors import committee_name
 
 from . import reports, rules, selectors, services
-from .choices import DutyKind
 from .forms_archive import PAGE_SIZE, SORTS, AddOtherForm, RuleTable, TableFilterForm, parse_year
-from .models import ATTENDANCE_PREFIXES, ActivityKind, DutyRecord, MemberYearScore, RuleSet
+from .models import DutyRecord, MemberYearScore, RuleSet
 from .points import rules_for, ruleset_for
 
 NAV_OWN, NAV_TABLE, NAV_RULES = "my_archive", "duty_table", "duty_rules"
@@ -267,14 +266,6 @@ def alerts(request):
 # The rule table --------------------------------------------------------------------------------------------------
 
 
-def _kind_reference() -> dict:
-    return {
-        "duty_kinds": DutyKind.choices,
-        "prefixes": [(k, str(v)) for k, v in ATTENDANCE_PREFIXES.items()],
-        "activity_kinds": list(ActivityKind.objects.values_list("code", "name")),
-    }
-
-
 @require("duty.manage_rules")
 @require_http_methods(["GET", "POST"])
 def rules_page(request):
@@ -325,6 +316,5 @@ def rules_page(request):
         "ruleset": rs,
         "table": table,
         "refusal": refusal,
-        **_kind_reference(),
     }
     return render(request, "duty/archive/rules.html", context, status=status)

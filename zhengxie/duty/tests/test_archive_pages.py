@@ -436,8 +436,8 @@ def _rules_post(rs, **changes) -> dict:
             ],
         ),
         ("grades", [{"label": g[0], "minimum": g[1]} for g in rs.grades]),
-        ("minimums", [{**m, "kinds": " ".join(m["kinds"])} for m in rs.minimums]),
-        ("alerts", [{**a, "kinds": " ".join(a["kinds"])} for a in rs.alerts]),
+        ("minimums", [dict(m) for m in rs.minimums]),
+        ("alerts", [dict(a) for a in rs.alerts]),
     ]:
         data.update(
             {
@@ -450,7 +450,7 @@ def _rules_post(rs, **changes) -> dict:
         for n, row in enumerate(rows):
             data.update({f"{prefix}-{n}-{k}": v for k, v in row.items()})
     data.update(changes)
-    return {k: "" if v is None else str(v) for k, v in data.items()}
+    return {k: v if isinstance(v, list) else "" if v is None else str(v) for k, v in data.items()}
 
 
 def _item_index(rs, kind: str) -> int:
@@ -551,7 +551,7 @@ class _FormFields(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.data, self._select, self._in_form = {}, None, False
+        self.data, self._select, self._in_form, self._multiple = {}, None, False, False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -567,13 +567,19 @@ class _FormFields(HTMLParser):
                 self.data[a["name"]] = a.get("value") or ""
         elif tag == "select":
             self._select = a["name"]
+            if "multiple" in a:  # the options chosen, as a browser sends them (none: nothing sent)
+                self._multiple = True
+                self.data[self._select] = []
         elif tag == "option" and self._select:
-            if "selected" in a or self._select not in self.data:
+            if self._multiple:
+                if "selected" in a:
+                    self.data[self._select].append(a.get("value", ""))
+            elif "selected" in a or self._select not in self.data:
                 self.data[self._select] = a.get("value", "")
 
     def handle_endtag(self, tag):
         if tag == "select":
-            self._select = None
+            self._select, self._multiple = None, False
         elif tag == "form":
             self._in_form = False
 
@@ -604,7 +610,7 @@ def test_the_rules_page_posted_back_as_loaded_saves(org, client_for):
         {
             "alerts-2-code": "leave_often",
             "alerts-2-label": "一年内请假五次以上",
-            "alerts-2-kinds": "on_leave.*",
+            "alerts-2-kinds": ["on_leave.*"],
             "alerts-2-count": "5",
         }
     )
