@@ -175,7 +175,7 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     _act(
         page,
         "draft_reply",
-        {"答复内容": "已列入明年计划，正在编制专项规划。", "答复类别": ("select", "B")},
+        {"答复内容": "已列入明年计划，正在编制专项规划。", "答复类别": ("select", "B"), "联系电话": "0791-83888888"},
         scope=_unit_actions(page, org.unit),
     )
     switch_to("demo-unit-leader")
@@ -206,7 +206,7 @@ def test_joint_proposal_through_every_step(live_org, category, page, live_server
     _act(
         page,
         "draft_reply",
-        {"答复内容": "明年6月底前完成50个小区充电桩建设。", "答复类别": ("select", "A")},
+        {"答复内容": "明年6月底前完成50个小区充电桩建设。", "答复类别": ("select", "A"), "联系电话": "0791-83888888"},
         scope=_unit_actions(page, org.unit),
     )
     switch_to("demo-unit-leader")

@@ -945,17 +945,25 @@ def _decide_extension(ctx: Ctx) -> None:
 def _draft_reply(ctx: Ctx) -> None:
     text = ctx.data.text
     grade = _choice(ctx.payload, "grade", _("答复类别"), grade_codes())
+    # The letter names whom to call: the drafter unless someone else is named.
+    contact = {
+        "contact_person": ctx.data.contact_person or str(ctx.actor)[:50],
+        "contact_phone": ctx.data.contact_phone,
+    }
     a = ctx.assignment
     reply = a.replies.filter(round=a.round, state=ReplyState.DRAFT).first()
     if reply is None:
         reply = Reply.objects.create(
-            assignment=a, round=a.round, text=text, grade=grade, drafted_by=ctx.actor, drafted_at=ctx.now
+            assignment=a, round=a.round, text=text, grade=grade, drafted_by=ctx.actor, drafted_at=ctx.now, **contact
         )
-        ctx.changes["reply"] = [None, {"id": reply.pk, "grade": grade}]
+        ctx.changes["reply"] = [None, {"id": reply.pk, "grade": grade, **contact}]
     else:
-        ctx.changes["reply"] = [{"id": reply.pk, "grade": reply.grade}, {"id": reply.pk, "grade": grade}]
+        before = {"id": reply.pk, "grade": reply.grade, "contact_person": reply.contact_person}
+        before["contact_phone"] = reply.contact_phone
+        ctx.changes["reply"] = [before, {"id": reply.pk, "grade": grade, **contact}]
         reply.text, reply.grade, reply.drafted_by, reply.drafted_at = text, grade, ctx.actor, ctx.now
-        reply.save(update_fields=["text", "grade", "drafted_by", "drafted_at"])
+        reply.contact_person, reply.contact_phone = contact["contact_person"], contact["contact_phone"]
+        reply.save(update_fields=["text", "grade", "drafted_by", "drafted_at", "contact_person", "contact_phone"])
     ctx.log(note=_("答复类别 %(g)s") % {"g": grade}, internal=True)
     for leader in unit_users(a.unit_id, leaders_only=True):
         if leader.pk != ctx.actor.pk:

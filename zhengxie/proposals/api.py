@@ -157,6 +157,8 @@ def _reply_out(part: read_models.ReplyPart) -> dict:
         "signed_at": _local(r.signed_at),
         "approved_at": _local(r.approved_at),
         "return_comment": r.return_comment,
+        "contact_person": r.contact_person,
+        "contact_phone": r.contact_phone,
         "attachments": [_attachment_out(a) for a in part.files],
     }
 

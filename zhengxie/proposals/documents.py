@@ -54,6 +54,23 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def reply_body(text: str, addressee: str) -> list[str]:
+    """The reply's paragraphs without a salutation or an opening sentence typed at its start: the letter writes
+    both itself (``reply.html``, ``reply_docx``), so they appear once whatever was typed."""
+    body = paragraphs(text)
+    names = {addressee, addressee.removesuffix("委员")}
+    if body and body[0].rstrip("：:，, ").removeprefix("尊敬的") in names:
+        body = body[1:]
+    if body and "收悉" in body[0] and len(body[0]) <= 200:
+        opening, _sep, rest = body[0].partition("答复如下")
+        if _sep:
+            rest = rest.lstrip("：:。，, ")
+            body = ([rest] if rest else []) + body[1:]
+        elif opening.endswith("收悉。") or opening.endswith("收悉"):
+            body = body[1:]
+    return body
+
+
 def _assignments(proposal: Proposal) -> list[Assignment]:
     return list(proposal.assignments.exclude(state=AssignmentState.REASSIGNED).select_related("unit").order_by("id"))
 
@@ -147,6 +164,17 @@ class ReplySheet:
     approved: bool
     state: str
     round: int
+    contact_person: str = ""
+    contact_phone: str = ""
+
+
+def contact_line(sheet: ReplySheet) -> str:
+    parts = []
+    if sheet.contact_person:
+        parts.append(f"{_('联系人')}：{sheet.contact_person}")
+    if sheet.contact_phone:
+        parts.append(f"{_('联系电话')}：{sheet.contact_phone}")
+    return "　　".join(parts)
 
 
 def reply_sheet(reply: Reply, *, committee: str) -> ReplySheet:
@@ -165,11 +193,13 @@ def reply_sheet(reply: Reply, *, committee: str) -> ReplySheet:
         grade=reply.final_grade,
         grade_label=grade_label(reply.final_grade),
         addressee=name,
-        text=paragraphs(reply.text),
+        text=reply_body(reply.text, name),
         signer=str(reply.signed_by) if reply.signed_by_id else "",
         approved=reply.state == ReplyState.APPROVED,
         state=str(reply.get_state_display()),
         round=reply.round,
+        contact_person=reply.contact_person,
+        contact_phone=reply.contact_phone,
     )
 
 
@@ -324,6 +354,8 @@ def reply_docx(sheet: ReplySheet) -> bytes:
     add_paragraph(doc, f"{_('答复类别')}：{sheet.grade_label}", indent=True, space_before=12)
     add_paragraph(doc, sheet.unit, align=WD_ALIGN_PARAGRAPH.RIGHT, space_before=24)
     add_paragraph(doc, sheet.date, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if sheet.contact_person or sheet.contact_phone:
+        add_paragraph(doc, contact_line(sheet), size=12, space_before=18)
     if sheet.signer:
         add_paragraph(doc, f"{_('签发人')}：{sheet.signer}", size=12, space_before=18)
     add_paragraph(

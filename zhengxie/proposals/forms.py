@@ -23,7 +23,7 @@ from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 from . import inputs as i
 from .choices import AssignmentMode, AssignmentRole, ReplyState
 from .conf import conf
-from .models import Category, Proposal
+from .models import Category, Proposal, Reply
 from .selectors import replies_awaiting_evaluation, visible_proposals
 
 
@@ -347,7 +347,9 @@ def _member_of(user):
 
 
 class AttachmentForm(StyledFormMixin, _SetupFirst):
-    file = forms.FileField(label=_("附件"))
+    # A proposal or a reply may have attachments or none: the form adds one (an empty upload is refused with a
+    # reason by the service), so the file is not marked required.
+    file = forms.FileField(label=_("附件（可选）"), required=False)
     reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def setup(self):
@@ -424,11 +426,27 @@ def _offer_replies_awaiting(form):
 
 
 def _start_from_the_draft(form):
+    """A reply form starts from the draft there is; its contact from the draft, else from the unit's latest reply
+    that named one, else the person drafting."""
     if form.assignment is not None and not form.is_bound:
         draft = form.assignment.replies.filter(round=form.assignment.round, state=ReplyState.DRAFT).first()
         if draft is not None:
             form.initial.setdefault("text", draft.text)
             form.initial.setdefault("grade", draft.grade)
+        contact = draft if draft is not None and draft.contact_phone else None
+        if contact is None:
+            contact = (
+                Reply.objects.filter(assignment__unit_id=form.assignment.unit_id)
+                .exclude(contact_phone="")
+                .only("contact_person", "contact_phone")
+                .order_by("-id")
+                .first()
+            )
+        if contact is not None:
+            form.initial.setdefault("contact_person", contact.contact_person)
+            form.initial.setdefault("contact_phone", contact.contact_phone)
+        elif form.user is not None:
+            form.initial.setdefault("contact_person", str(form.user))
 
 
 # Where the page asks differently from the API body (type-ahead units, a number typed for a proposal, a yes/no as

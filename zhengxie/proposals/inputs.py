@@ -3,11 +3,12 @@ naming the field), the API documents it in the OpenAPI document, the page form i
 field is shown), and the handlers read the validated values. Rules that depend on the data (a unit must exist, a
 date must fall within the allowed months, the configured grade and rejection codes) are the handlers' to check."""
 
+import re
 from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pydantic import Field, StrictBool
+from pydantic import AfterValidator, Field, StrictBool
 
 from zhengxie.core.workflow import ActionInput, Choice, Date, Id, Label, NoInput, Page, Text
 
@@ -177,12 +178,46 @@ class DecideExtension(ActionInput):
     ] = ""
 
 
+# A telephone as a reply letter prints it: a landline with its area code, or a mobile; an extension after 转.
+_PHONE = re.compile(r"^\+?[0-9()（）\- ]+(转 ?[0-9]{1,6})?$")
+
+
+def _phone(value: str) -> str:
+    if value and (not _PHONE.match(value) or not 7 <= sum(c.isdigit() for c in value) <= 20):
+        raise ValueError(str(_("联系电话格式不正确，应如 0791-83888888 或 13800138000。")))
+    return value
+
+
 class DraftReply(ActionInput):
-    text: Annotated[Text(_("答复内容"), max_length=50000), Page(rows=8)]
+    text: Annotated[
+        Text(
+            _("答复内容"),
+            max_length=50000,
+            description="The body of the reply only: the letter adds the salutation and the opening sentence.",
+        ),
+        Page(
+            rows=8,
+            help=_("正式答复件会自动写上称呼和“您提出的《……》（第……号）收悉。现答复如下：”，请从答复正文写起。"),
+        ),
+    ]
     grade: Annotated[
         Text(_("答复类别"), max_length=10, description="A configured reply grade (A, B, C)."),
         Page(empty=_("请选择答复类别"), options=_grades),
     ]
+    contact_person: Annotated[
+        Text(
+            _("联系人"),
+            required=False,
+            max_length=50,
+            description="Printed on the reply letter; the drafter's name when left out.",
+        ),
+        Page(required=True),
+    ] = ""
+    contact_phone: Annotated[
+        Text(_("联系电话"), required=False, max_length=30, description="Printed on the reply letter."),
+        AfterValidator(_phone),
+        Page(required=True, help=_("座机请带区号，如 0791-83888888；也可填手机号。")),
+    ] = ""
 
 
 class ApproveReply(ActionInput):

@@ -263,6 +263,9 @@ class Reply(ChoiceLabels, models.Model):
     round = models.PositiveSmallIntegerField(default=1)
     text = models.TextField(_("答复内容"))
     grade = models.CharField(_("答复类别"), max_length=4)
+    # Every reply letter names whom the proposer may call about it.
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     office_grade = models.CharField(max_length=4, blank=True)
     grade_note = models.TextField(blank=True)
     state = models.CharField(max_length=16, choices=ReplyState.choices, default=ReplyState.DRAFT)

@@ -174,6 +174,8 @@ class ReplyOut(Schema):
     signed_at: datetime.datetime | None
     approved_at: datetime.datetime | None
     return_comment: str = Field(description="The office's comment when it returned the reply.")
+    contact_person: str = Field(description="Whom the proposer may call about the reply (printed on the letter).")
+    contact_phone: str = Field(description="Their telephone (printed on the letter); empty when none was given.")
     attachments: list[AttachmentOut]
 
 

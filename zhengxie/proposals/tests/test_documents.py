@@ -247,9 +247,10 @@ def test_reply_docx_and_pdf(scenario, client_for):
     assert f"您提出的《关于完善社区养老服务的建议》（第{p2.number}号）收悉。现答复如下：" in texts
     assert "区住建局答复：已研究办理。" in texts and "第二段。" in texts
     assert "答复类别：A类：所提问题已经解决或采纳" in texts
-    assert texts[-4:] == [
+    assert texts[-5:] == [
         "新建区住房和城乡建设局",
         "2026年3月16日",
+        f"联系人：{org.users['unit']}",  # the drafter, as no one else was named
         f"签发人：{org.users['unit-leader']}",
         "承办方式：单办",
     ]
