@@ -125,4 +125,27 @@ def build_demo_work() -> dict:
         },
     )
     activity_act(activity_id=p.pk, action="publish", actor=staff)
-    return {"proposals": len(made), "activities": 2}
+    # For the secretariat's to-do list: demo-member2 asks leave of the plenary, and a standing committee meeting is
+    # drafted, not yet published.
+    activity_act(activity_id=p.pk, action="request_leave", actor=member2, payload={"reason": "外出参加培训"})
+    meeting = (now + datetime.timedelta(days=14)).replace(hour=15, minute=0, second=0, microsecond=0)
+    activity_create(
+        actor=staff,
+        data={
+            "title": "政协常委会议",
+            "kind": "standing_committee",
+            "start": meeting.isoformat(),
+            "end": (meeting + datetime.timedelta(hours=2)).isoformat(),
+            "place": "区政协五楼会议室",
+            "invitees": {"standing_committee": True},
+        },
+    )
+    # For the leaders' to-do list: the proposal waiting to be assigned is proposed as a key proposal, with demo-leader
+    # to supervise it.
+    proposal_act(
+        proposal_id=registered.pk,
+        action="propose_key",
+        actor=office,
+        payload={"supervising_leader_id": _user("demo-leader").pk},
+    )
+    return {"proposals": len(made), "activities": 3}
