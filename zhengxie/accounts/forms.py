@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.forms import StyledFormMixin
@@ -21,3 +22,7 @@ class TokenForm(StyledFormMixin, forms.Form):
         error_messages={"invalid": _("请输入6位数字验证码。")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+
+
+class PasswordChange(StyledFormMixin, PasswordChangeForm):
+    """Django's password change, with the platform's field styling and errors naming the field."""

@@ -6,7 +6,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpResponseRedirect, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django_otp import login as otp_login
 from zhengxie.core.access import public, require, roles_of
 
 from . import services
-from .forms import SignInForm, TokenForm
+from .forms import PasswordChange, SignInForm, TokenForm
 from .models import ApiToken, SignInEvent
 from .roles import STAFF_ROLES
 from .selectors import sign_in_history as select_sign_ins
@@ -127,7 +126,7 @@ def revoke_token(request, token_id: int):
 
 @require(None)
 def password_change(request):
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = PasswordChange(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.account_set_password(
             user=request.user, password=form.cleaned_data["new_password1"], actor=request.user

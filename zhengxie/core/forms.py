@@ -1,14 +1,40 @@
-"""Form helpers shared by every app: Bootstrap classes and accessible error wiring on each widget."""
+"""Form helpers shared by every app: Bootstrap classes and accessible error wiring on each widget, and required-field
+errors that name the field."""
 
 import datetime
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from zhengxie.core.workflow import Options, Page, label_of, metadata_of
 
+# The "required" message of Django's fields, which says only "this field is required".
+_GENERIC_REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def required_message(field: forms.Field) -> str:
+    """What a person reads when a required field is left empty, naming it: 请填写案由。, 请选择类别。, 请上传附件。"""
+    label = str(field.label or "").strip() or _("此项")
+    if isinstance(field, forms.FileField):
+        return _("请上传%(f)s。") % {"f": label}
+    if isinstance(field, forms.BooleanField):
+        return _("请勾选“%(f)s”。") % {"f": label}
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        return _("请选择%(f)s。") % {"f": label}
+    return _("请填写%(f)s。") % {"f": label}
+
+
+def name_required_fields(form) -> None:
+    """Gives each field of the form whose "required" error is still Django's generic one the message naming it (a
+    field's own message is kept). Run when the form is cleaned, once labels and choices are final."""
+    for field in form.fields.values():
+        if str(field.error_messages.get("required", "")) == str(_GENERIC_REQUIRED):
+            field.error_messages = {**field.error_messages, "required": required_message(field)}
+
 
 class StyledFormMixin:
-    """Adds Bootstrap classes and aria attributes so ``includes/field.html`` renders accessible fields."""
+    """Adds Bootstrap classes and aria attributes so ``includes/field.html`` renders accessible fields, and names the
+    field in each required-field error (``name_required_fields``). Every form of the platform uses it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -24,6 +50,7 @@ class StyledFormMixin:
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_helptext"
 
     def full_clean(self):
+        name_required_fields(self)
         super().full_clean()
         if self.is_bound:
             for name in self.errors:

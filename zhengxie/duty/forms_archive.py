@@ -123,7 +123,7 @@ class AddOtherForm(StyledFormMixin, forms.Form):
 
 
 class RuleSetForm(StyledFormMixin, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(label=_("规则表版本"), widget=forms.HiddenInput)
     base_points = forms.DecimalField(
         label=_("基础分"),
         max_digits=6,
@@ -178,7 +178,7 @@ class MinimumForm(_KindsForm):
     label = forms.CharField(label=_("说明"), max_length=100)
     kinds = forms.MultipleChoiceField(
         label=_("计入的类别"),
-        error_messages={"required": _("请至少选择一个类别。"), "invalid_choice": _("请从列表中选择类别。")},
+        error_messages={"required": _("请至少选择一个计入的类别。"), "invalid_choice": _("请从列表中选择类别。")},
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
     count = forms.IntegerField(label=_("次数"), min_value=1, max_value=1000)

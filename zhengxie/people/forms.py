@@ -121,7 +121,7 @@ class ImportUploadForm(StyledFormMixin, forms.Form):
     )
 
 
-class ImportConfirmForm(forms.Form):
-    batch = forms.CharField(widget=forms.HiddenInput)
+class ImportConfirmForm(StyledFormMixin, forms.Form):
+    batch = forms.CharField(label=_("导入批次"), widget=forms.HiddenInput)
     skip_errors = forms.BooleanField(label=_("跳过有错误的行，只导入正确的行"), required=False)
     create_accounts = forms.BooleanField(label=_("为没有登录账号的委员开通账号（可用手机号登录）"), required=False)

@@ -486,7 +486,7 @@ def key_board(request):
 
 
 class UnitAwardForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(widget=forms.HiddenInput, min_value=1949, max_value=2200)
+    year = forms.IntegerField(label=gettext_lazy("年度"), widget=forms.HiddenInput, min_value=1949, max_value=2200)
     unit = LookupChoiceField(
         label=gettext_lazy("承办单位"),
         lookup="proposals:unit_lookup",

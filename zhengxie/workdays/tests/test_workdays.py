@@ -214,7 +214,7 @@ def test_admin_posts_a_correction(org, client_for):
 def test_an_invalid_correction_is_shown_back_and_not_saved(org, client_for):
     response = client_for(org.users["admin"]).post(CALENDAR, {"date": "", "is_working_day": "1"})
     assert response.status_code == 200
-    assert "这个字段是必填项。" in response.content.decode()
+    assert "请填写日期。" in response.content.decode()
     assert CalendarCorrection.objects.count() == 0
 
 
