@@ -5,6 +5,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhengxie.core.api_body import refusal_behind
 from zhengxie.core.exceptions import ActionRefused
+from zhengxie.core.field_words import invalid_message
 
 
 class Conflict(HttpError):
@@ -45,7 +46,8 @@ def install(api) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, exc):
         errors = [{"field": _field(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
-        return api.create_response(request, {"message": "输入有误。", "errors": errors}, status=422)
+        message = invalid_message(exc.errors, _field)  # the first field named in words
+        return api.create_response(request, {"message": message, "errors": errors}, status=422)
 
     @api.exception_handler(Http404)
     def _not_found(request, exc):

@@ -105,7 +105,7 @@ def test_missing_fields_get_422_json(org):
     response = Client().post(TOKEN_URL, {"username": "demo-member"}, content_type="application/json")
     assert response.status_code == 422
     body = response.json()
-    assert body["message"] == "输入有误。"
+    assert body["message"] == "请填写密码。"
     assert [e["field"] for e in body["errors"]] == ["password"]
 
 
@@ -332,14 +332,19 @@ def test_the_member_filter_cannot_widen_what_a_member_sees(org):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"),
-    [("limit=abc", "limit"), ("offset=x", "offset"), ("status=bogus", "status"), ("sector=one", "sector")],
+    ("query", "field", "words"),
+    [
+        ("limit=abc", "limit", "每页条数"),
+        ("offset=x", "offset", "起始位置"),
+        ("status=bogus", "status", "状态"),
+        ("sector=one", "sector", "界别"),
+    ],
 )
-def test_bad_query_parameters_get_422_json(org, query, field):
+def test_bad_query_parameters_get_422_json(org, query, field, words):
     response = get_as(org.users["staff"], f"/api/v1/members?{query}")
     assert response.status_code == 422
     body = response.json()
-    assert body["message"] == "输入有误。"
+    assert body["message"] == f"{words}无效。"
     assert [e["field"] for e in body["errors"]] == [field]
 
 
