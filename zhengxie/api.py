@@ -10,6 +10,7 @@ from zhengxie.core import api_errors
 from zhengxie.core.access import public, roles_of
 from zhengxie.core.api_body import CheckedParser
 from zhengxie.core.api_render import CommitteeTimeRenderer
+from zhengxie.core.api_schema import with_common_responses
 from zhengxie.core.request_size import api_request_ceiling
 
 
@@ -47,7 +48,12 @@ class SessionCookie(APIKeyCookie):
         return user
 
 
-api = NinjaAPI(
+class ZhengxieAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return with_common_responses(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ZhengxieAPI(
     title="Zhengxie API",
     version="1",
     description=(

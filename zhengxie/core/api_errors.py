@@ -1,11 +1,29 @@
 """The API's error contract: JSON ``{"message": ..., "errors"?: [...]}`` with 401, 403, 404, 409 or 422."""
 
 from django.http import Http404
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from zhengxie.core.api_body import refusal_behind
 from zhengxie.core.exceptions import ActionRefused
 from zhengxie.core.field_words import invalid_message
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    message: str
+
+
+class ApiError(Schema):
+    """The body of every refusal (the OpenAPI's ``ApiError``)."""
+
+    message: str
+    errors: list[FieldErrorOut] | None = None
+
+
+def refusals(*codes: int) -> dict:
+    """``response=`` entries declaring that an operation answers ``codes`` with the API's error body."""
+    return dict.fromkeys(codes, ApiError)
 
 
 class Conflict(HttpError):

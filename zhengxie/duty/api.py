@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema, Status
 
 from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import json_object
+from zhengxie.core.api_errors import refusals
 from zhengxie.core.api_types import Count, Hours, Id, Instant, PageNumber, SmallCount, Year
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
@@ -102,7 +103,7 @@ def _activity_out(activity: Activity, user) -> dict:
     return out
 
 
-@router.get("/activities", summary="Activities the caller may see")
+@router.get("/activities", response={200: dict, **refusals(403)}, summary="Activities the caller may see")
 def list_activities(request, filters: Query[ActivityListFilters]):
     if not has_perm(request.user, "duty.activities"):
         raise NotAllowed("您的角色不参加或组织活动。")
@@ -129,7 +130,7 @@ def list_activities(request, filters: Query[ActivityListFilters]):
     return {"count": qs.count(), "items": items}
 
 
-@router.post("/activities", response={201: dict}, summary="Create an activity (draft)")
+@router.post("/activities", response={201: dict, **refusals(403)}, summary="Create an activity (draft)")
 def create_activity(request, payload: ActivityIn):
     data = payload.dict()
     for key in ("start", "end", "sign_up_closes"):
@@ -148,7 +149,11 @@ def _visible(request, activity_id: int) -> Activity:
     return activity
 
 
-@router.get("/activities/{activity_id}", summary="One activity, with the caller's allowed actions")
+@router.get(
+    "/activities/{activity_id}",
+    response={200: dict, **refusals(404)},
+    summary="One activity, with the caller's allowed actions",
+)
 def get_activity(request, activity_id: int):
     return _activity_out(_visible(request, activity_id), request.user)
 
@@ -166,6 +171,7 @@ def _actions_doc() -> str:
 
 @router.post(
     "/activities/{activity_id}/actions/{action}",
+    response={200: dict, **refusals(403, 404, 409)},
     summary="Take an action on an activity",
     openapi_extra=activities.ACTIVITY.openapi_body(list(activities.ACTIVITY.actions)),
     description="Run one action of the activity workflow; the activity's `allowed_actions` lists those open to the "
@@ -178,7 +184,11 @@ def act(request, activity_id: int, action: str):
     return _activity_out(_visible(request, activity_id), request.user)
 
 
-@router.get("/activities/{activity_id}/check-in-code", summary="The current check-in code (organisers only)")
+@router.get(
+    "/activities/{activity_id}/check-in-code",
+    response={200: dict, **refusals(403, 404)},
+    summary="The current check-in code (organisers only)",
+)
 def check_in_code(request, activity_id: int):
     activity = _visible(request, activity_id)
     if not activities.is_organiser(request.user):
@@ -200,6 +210,7 @@ class DutyQuery(Schema):
 
 @router.get(
     "/members/{member_id}/duty",
+    response={200: dict, **refusals(403, 404)},
     summary="A member's duty archive for a year",
     description="Records with their sources, points by kind, total, score, grade, ranks and missing minimum duties.",
 )

@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from zhengxie.core.access import roles_of
+from zhengxie.core.api_errors import refusals
 from zhengxie.core.api_types import Id, PageNumber
 from zhengxie.core.validators import mask_id_number, mask_mobile
 
@@ -133,7 +134,7 @@ def list_members(request, filters: Query[MemberFilters]):
     return {"count": qs.count(), "items": [_member_out(request.user, m) for m in qs[offset : offset + limit]]}
 
 
-@router.get("/members/{member_id}", response=MemberOut)
+@router.get("/members/{member_id}", response={200: MemberOut, **refusals(404)})
 def get_member(request, member_id: int):
     member = selectors.member_get(user=request.user, pk=member_id)
     if member is None:
@@ -171,7 +172,7 @@ def list_units(request, filters: Query[UnitFilters]):
     return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
 
 
-@router.get("/units/{unit_id}", response=UnitOut)
+@router.get("/units/{unit_id}", response={200: UnitOut, **refusals(404)})
 def get_unit(request, unit_id: int):
     unit = selectors.unit_get(user=request.user, pk=unit_id)
     if unit is None:
