@@ -14,6 +14,17 @@ from zhengxie.proposals.models import Category, Proposal
 from zhengxie.proposals.services import proposal_create_draft
 
 from .axe import axe_violations
+from .layout import layout_problems
+
+PHONE = 390
+
+
+def _fits_a_phone(page) -> list[str]:
+    size = page.viewport_size
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    problems = layout_problems(page)
+    page.set_viewport_size(size)
+    return problems
 
 
 @pytest.fixture
@@ -38,6 +49,7 @@ def test_office_registers_and_assigns_many_proposals_at_once(live_org, category,
     # when the office chooses all of them on the review page and registers them, answering its question
     assert page.goto(f"{live_server.url}/proposals/review/").status == 200
     assert axe_violations(page, live_server) == []
+    assert _fits_a_phone(page) == []
     page.get_by_label("全选本页").check()
     expect(page.locator("[data-batch-count=register]")).to_have_text("已选 3 件")
     with page.expect_navigation():
@@ -47,6 +59,8 @@ def test_office_registers_and_assigns_many_proposals_at_once(live_org, category,
     expect(page.get_by_test_id("batch-summary")).to_have_text("完成 3 件，未完成 0 件。")
     numbers = [Proposal.objects.get(pk=p.pk).number for p in proposals]
     expect(page.get_by_test_id("batch-outcome")).to_have_count(3)
+    assert axe_violations(page, live_server) == []
+    assert _fits_a_phone(page) == []
     for number in numbers:
         expect(page.get_by_test_id("batch-results")).to_contain_text(f"已立案，案号 {number}")
     # when the office opens the queue to assign, chooses two, and assigns them to one unit
@@ -54,6 +68,7 @@ def test_office_registers_and_assigns_many_proposals_at_once(live_org, category,
     page.get_by_role("link", name="待交办").click()
     expect(page.get_by_test_id("assign-row")).to_have_count(3)
     assert axe_violations(page, live_server) == []
+    assert _fits_a_phone(page) == []
     page.locator(f"#pick-{proposals[0].pk}").check()
     page.locator(f"#pick-{proposals[2].pk}").check()
     expect(page.locator("[data-batch-count=assign]")).to_have_text("已选 2 件")

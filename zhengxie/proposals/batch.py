@@ -41,9 +41,9 @@ class Outcome:
 
     @property
     def name(self) -> str:
-        """How the result page names the proposal: its number and title, or the id sent when it is not visible."""
+        """How the result page names the proposal: its number and title (nothing about one the person may not see)."""
         if not self.title:
-            return _("提案（编号 %(id)d）") % {"id": self.id}
+            return _("不存在或无权查看的提案")
         return f"{self.number} {self.title}" if self.number else self.title
 
 

@@ -6,7 +6,9 @@ person reads, not by database ids."""
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.builders import proposals as make
@@ -98,6 +100,7 @@ def test_batch_register_registers_each_and_reports_the_refused_without_undoing_t
     assert "完成 2 件，未完成 2 件。" in body
     assert f"{a.number} 第一件" in body
     assert "草稿" not in body  # a proposal the office may not see is not named
+    assert "不存在或无权查看的提案" in body
     assert _states(hidden) == [P.DRAFT]
 
 
@@ -129,6 +132,20 @@ def test_assign_queue_lists_registered_proposals_with_the_assign_form(org, categ
     assert org.unit.name in body  # its suggested unit
     assert f'name="ids" value="{r.pk}"' in body
     assert 'name="mode"' in body and 'name="due_date"' in body and 'name="lead_unit"' in body
+
+
+def test_assign_queue_reads_a_fixed_number_of_statements(org, category, client_for):
+    client = client_for(org.users["office"])
+    make.registered(org, category, title="一", suggested_unit_ids=[org.unit.pk])
+    client.get(reverse("proposals:review_assign"))  # warm the session and the caches
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("proposals:review_assign")).status_code == 200
+    for n in range(4):
+        make.registered(org, category, title=f"再{n}", suggested_unit_ids=[org.unit.pk, org.other_unit.pk])
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("proposals:review_assign"))
+    assert len(response.context["page"].object_list) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
 
 
 def test_batch_assign_assigns_each_to_the_same_units_and_deadline(org, category, client_for):
