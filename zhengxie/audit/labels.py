@@ -159,15 +159,16 @@ VALUE_WORDS = {
     },
 }
 
-# (object type, key) -> fn(value) -> words, for values only the app that writes them can read (a rule table's
-# items keyed by duty kind). Registered by those apps when Django starts.
+# (object type, key) -> fn(value, memo) -> words, for values only the app that writes them can read (a rule table's
+# items keyed by duty kind). ``memo(key, compute)`` computes once per page what every row needs (names by id).
+# Registered by those apps when Django starts.
 _WORDS: dict[tuple[str, str], Callable] = {}
 _KEY_WORDS: dict[tuple[str, str], object] = {}
 
 
 def register_words(object_type: str, key: str, fn: Callable, *, label=None) -> None:
-    """``fn(value)`` words the values of ``key`` in rows about ``object_type``; ``label`` names the key where the
-    model's field of that name means something else."""
+    """``fn(value, memo)`` words the values of ``key`` in rows about ``object_type``; ``label`` names the key where
+    the model's field of that name means something else."""
     _WORDS[(object_type, key)] = fn
     if label is not None:
         _KEY_WORDS[(object_type, key)] = label
@@ -260,6 +261,7 @@ class Lookups:
     def __init__(self):
         self.wanted: dict = defaultdict(set)
         self.found: dict = {}
+        self.memos: dict = {}
 
     def collect(self, object_type: str, changes: dict) -> None:
         for key, value in changes.items():
@@ -287,6 +289,16 @@ class Lookups:
     def name(self, model, value):
         return self.found.get(model, {}).get(value)
 
+    def memo(self, key: str, compute: Callable):
+        """``compute()`` once per page: what a registered formatter reads for every row (the names of the units)."""
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return self.memos[key]
+
+
+def _no_memo(_key: str, compute: Callable):
+    return compute()
+
 
 def _scalar_words(value) -> str:
     if value is None or value == "":
@@ -312,7 +324,7 @@ def _scalar_words(value) -> str:
 def value_words(action: str, object_type: str, key: str, value, lookups: Lookups | None = None) -> str:
     """A value of a row's changes in words: choices, names of records referred to by id, yes/no, dates."""
     if (object_type, key) in _WORDS:
-        return _WORDS[(object_type, key)](value)
+        return _WORDS[(object_type, key)](value, lookups.memo if lookups is not None else _no_memo)
     table = VALUE_WORDS.get((action, key))
     if table is not None and value in table:
         return str(table[value])

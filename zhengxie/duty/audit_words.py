@@ -14,9 +14,12 @@ from .models import AttendanceStatus, LeaveState
 from .reports import activity_kind_names, kind_label
 
 
-def member_names(ids) -> dict:
-    ids = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
-    return dict(Member.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+def _member_names(memo) -> dict:
+    return memo("duty:members", lambda: dict(Member.objects.values_list("pk", "name")))
+
+
+def _activity_kinds(memo) -> dict:
+    return memo("duty:activity_kinds", activity_kind_names)
 
 
 PERIODS = {"year": gettext_lazy("一年内"), "term": gettext_lazy("一届内")}
@@ -32,16 +35,15 @@ def _none(value) -> str:
     return f"{number.normalize():f}"  # 5.00 → 5
 
 
-def _kinds(kinds) -> str:
-    names = activity_kind_names()
+def _kinds(kinds, names) -> str:
     return "、".join(kind_label(str(k), names) for k in kinds or ())
 
 
-def rule_items(value) -> str:
+def rule_items(value, memo) -> str:
     """``{kind: [points, yearly cap, joint points]}``."""
     if not isinstance(value, dict):
         return _none(value)
-    names = activity_kind_names()
+    names = _activity_kinds(memo)
     out = []
     for kind, numbers in value.items():
         points, cap, joint = (list(numbers) + [None, None, None])[:3] if isinstance(numbers, list) else (numbers,) * 3
@@ -52,7 +54,7 @@ def rule_items(value) -> str:
     return "；".join(out) or "—"
 
 
-def grades(value) -> str:
+def grades(value, memo) -> str:
     if not isinstance(value, list):
         return _none(value)
     return "；".join(
@@ -60,17 +62,18 @@ def grades(value) -> str:
     )
 
 
-def kind_rules(value) -> str:
+def kind_rules(value, memo) -> str:
     """Minimums and alerts: ``[{code, label, kinds, count, period?}]``."""
     if not isinstance(value, list):
         return _none(value)
+    names = _activity_kinds(memo)
     out = []
     for rule in value:
         if not isinstance(rule, dict):
             continue
         text = _("%(label)s：%(kinds)s %(count)s 次") % {
             "label": rule.get("label", ""),
-            "kinds": _kinds(rule.get("kinds")),
+            "kinds": _kinds(rule.get("kinds"), names),
             "count": rule.get("count", ""),
         }
         if rule.get("period") in PERIODS:
@@ -79,8 +82,8 @@ def kind_rules(value) -> str:
     return "；".join(out) or "—"
 
 
-def activity_kind(value) -> str:
-    return activity_kind_names().get(str(value), _none(value))
+def activity_kind(value, memo) -> str:
+    return _activity_kinds(memo).get(str(value), _none(value))
 
 
 def _status(code) -> str:
@@ -90,14 +93,14 @@ def _status(code) -> str:
         return _none(code)
 
 
-def attendance(value) -> str:
+def attendance(value, memo) -> str:
     """Marked or corrected (``[[member id, status]]`` / ``[[member id, old, new]]``) or counted at closing
     (``{status: n}``)."""
     if isinstance(value, dict):
         return "；".join(f"{_status(code)} {n}" for code, n in value.items())
     if not isinstance(value, list):
         return _none(value)
-    names = member_names([entry[0] for entry in value if isinstance(entry, list) and entry])
+    names = _member_names(memo)
     out = []
     for entry in value:
         if not isinstance(entry, list) or len(entry) < 2:
@@ -107,13 +110,13 @@ def attendance(value) -> str:
     return "；".join(out) or "—"
 
 
-def leave(value) -> str:
+def leave(value, memo) -> str:
     if not isinstance(value, dict):
         try:
             return str(LeaveState(value).label)
         except ValueError:
             return _none(value)
-    who = member_names([value.get("member")]).get(value.get("member"), _("委员"))
+    who = _member_names(memo).get(value.get("member"), _("委员"))
     parts = [who]
     if value.get("reason"):
         parts.append(_("理由：%(r)s") % {"r": value["reason"]})

@@ -20,34 +20,33 @@ def _words(choices, code: str) -> str:
         return code
 
 
-def unit_roles(value) -> str:
+def unit_roles(value, memo) -> str:
     """``["12:lead", "13:co"]``: the units assigned and how each handles the proposal."""
     if not isinstance(value, list):
         return "—" if value is None else str(value)
     pairs = [str(v).partition(":")[::2] for v in value]
-    ids = [int(unit) for unit, _role in pairs if unit.isdigit()]
-    names = dict(HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = memo("proposals:units", lambda: dict(HandlingUnit.objects.values_list("pk", "name")))
     return "、".join(
         f"{names.get(int(unit), unit) if unit.isdigit() else unit}（{_words(AssignmentRole, role)}）"
         for unit, role in pairs
     )
 
 
-def cosigner(value) -> str:
+def cosigner(value, memo) -> str:
     if value is None:
         return "—"
     name, _sep, state = str(value).rpartition(":")
     return f"{name}：{_words(CosignState, state)}" if name else str(value)
 
 
-def supervision(value) -> str:
+def supervision(value, memo) -> str:
     activity = SupervisionActivity.objects.filter(pk=value).first() if isinstance(value, int) else None
     if activity is None:
         return "—"
-    return f"{activity.get_kind_display()} {activity.date:%Y-%m-%d}"
+    return f"{activity.get_kind_display()} {activity.date:%Y-%m-%d}"  # one row per visit: rare, read one by one
 
 
-def deleted_draft(value) -> str:
+def deleted_draft(value, memo) -> str:
     """What a deleted draft was: ``{title, attachments, cosigners}`` (counts)."""
     if not isinstance(value, dict):
         return "—"

@@ -342,3 +342,23 @@ def test_the_readme_the_navigation_and_the_access_rules_name_the_same_readers_of
     assert all_rules()["audit.view"] == frozenset({Role.ADMIN})
     for key, user in org.users.items():
         assert any(item["key"] == "audit" for item in nav_for(user)) == (key == "admin"), key
+
+
+def test_the_page_reads_the_names_it_shows_once_not_once_per_row(org, category, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(org.users["admin"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/audit/").status_code == 200
+        return len(captured)
+
+    for _ in range(2):
+        make.jointly_assigned(org, category)
+    few = queries()
+    for _ in range(4):
+        make.jointly_assigned(org, category)
+    assert AuditEntry.objects.count() <= 50  # one page
+    assert queries() == few
