@@ -752,7 +752,7 @@ def _save_draft(request, proposal):
         return _refused_page(request, exc, back=reverse("proposals:list"))
     if request.POST.get("intent") == "submit":
         try:
-            proposal_act(proposal_id=proposal.pk, action="submit", actor=user)
+            proposal = proposal_act(proposal_id=proposal.pk, action="submit", actor=user)
         except NotVisible as exc:
             raise Http404(exc.message) from None
         except InvalidInput as exc:
@@ -763,9 +763,9 @@ def _save_draft(request, proposal):
             return _editor(request, form, proposal, status=422)
         except ActionRefused as exc:
             return _refused_page(request, exc, back=reverse("proposals:detail", args=[proposal.pk]))
-        messages.success(request, _("提案已提交。"))
+        messages.success(request, wf.PROPOSAL_ACTIONS["submit"].done_message(proposal))
     else:
-        messages.success(request, _("草稿已保存。"))
+        messages.success(request, wf.PROPOSAL_ACTIONS["edit"].done_message(proposal))
     return redirect("proposals:detail", pk=proposal.pk)
 
 

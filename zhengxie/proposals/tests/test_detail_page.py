@@ -312,3 +312,20 @@ def test_nothing_but_a_never_submitted_draft_can_be_deleted(org, category, clien
     # and deleting is the only removal any workflow declares, from the draft state alone
     removals = [(n, s.sources) for n, s in wf.PROPOSAL.actions.items() if n == "delete_draft"]
     assert removals == [("delete_draft", frozenset({ProposalState.DRAFT}))]
+
+
+def test_the_editor_says_what_happened_in_the_words_the_actions_declare(org, category, client_for):
+    member = client_for(org.users["member"])
+    data = {
+        "proposal": "",
+        "title": "关于建设口袋公园的建议",
+        "analysis": "绿地不足。",
+        "suggestions": "建设口袋公园。",
+    }
+    response = member.post(reverse("proposals:new"), {**data, "category": category.pk, "intent": "save"})
+    assert _message(response) == ["草稿已保存"]
+    p = Proposal.objects.get()
+    response = member.post(
+        reverse("proposals:edit", args=[p.pk]), {**data, "category": category.pk, "intent": "submit"}
+    )
+    assert _message(response)[-1] == "已提交，等待提案委审查"  # (the first message was not shown in between)
