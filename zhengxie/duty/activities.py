@@ -372,27 +372,27 @@ def _clean_activity(data: dict) -> dict:
         raise InvalidInput(_("输入有误，请检查标记的项目。"), errors)
     start, end = _aware(data.get("start"), _("开始时间"), "start"), _aware(data.get("end"), _("结束时间"), "end")
     if end <= start:
-        raise InvalidInput(_("结束时间应晚于开始时间。"), {"end": _("无效")})
+        raise InvalidInput(_("结束时间应晚于开始时间。"), {"end": _("应晚于开始时间")})
     mode = data.get("attendance") or AttendanceMode.REQUIRED
     if mode not in AttendanceMode.values:
-        raise InvalidInput(_("参加方式无效。"), {"attendance": _("无效")})
+        raise InvalidInput(_("参加方式无效。"), {"attendance": _("请选择应出席或报名参加")})
     capacity = data.get("capacity")
     closes = data.get("sign_up_closes")
     closes = _aware(closes, _("报名截止"), "sign_up_closes") if closes else None
     if closes and closes > end:
-        raise InvalidInput(_("报名截止应早于活动结束。"), {"sign_up_closes": _("无效")})
+        raise InvalidInput(_("报名截止应早于活动结束。"), {"sign_up_closes": _("应早于活动结束")})
     if mode == AttendanceMode.SIGN_UP:
         if capacity is not None and (not isinstance(capacity, int) or capacity < 1):
-            raise InvalidInput(_("人数上限应为正整数。"), {"capacity": _("无效")})
+            raise InvalidInput(_("人数上限应为正整数。"), {"capacity": _("应为正整数")})
         if closes and closes > start:
-            raise InvalidInput(_("报名截止应早于活动开始。"), {"sign_up_closes": _("无效")})
+            raise InvalidInput(_("报名截止应早于活动开始。"), {"sign_up_closes": _("应早于活动开始")})
     else:
         capacity, closes = None, None
     organiser = None
     if data.get("organiser_id"):
         organiser = SpecialCommittee.objects.filter(pk=data["organiser_id"]).first()
         if organiser is None:
-            raise InvalidInput(_("组织单位无效。"), {"organiser_id": _("无效")})
+            raise InvalidInput(_("组织单位无效。"), {"organiser_id": _("组织单位不存在")})
     return {
         "title": title,
         "kind": kind,

@@ -182,7 +182,7 @@ def test_the_edit_page_refuses_bad_input_with_the_fields_marked_and_changes_noth
     bad = _form_data(a, end=(start - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     response = staff.post(reverse("duty:activity_edit", args=[a.pk]), bad)
     assert response.status_code == 422
-    assert "结束时间" in response.content.decode()
+    assert "应晚于开始时间" in response.content.decode()
     response = staff.post(reverse("duty:activity_edit", args=[a.pk]), _form_data(a, title=""))
     assert response.status_code == 422
     assert _row(a) == before and _edits() == 0
