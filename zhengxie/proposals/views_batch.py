@@ -80,6 +80,8 @@ def batch_act(request, action: str):
     try:
         outcomes = proposals_batch_act(ids=_chosen_ids(request), action=action, actor=user, payload=payload)
     except ActionRefused as exc:
+        if action == "assign":  # the form stays filled in, with the proposals chosen
+            return _assign_queue_page(request, form=form, chosen=chosen, status=exc.status, message=exc.message)
         return render(
             request,
             "proposals/refused.html",

@@ -191,6 +191,17 @@ def test_batch_assign_with_bad_input_shows_the_form_again_and_changes_nothing(or
     assert AuditEntry.objects.count() == before
 
 
+def test_batch_assign_with_nothing_chosen_keeps_the_form_filled_in(org, category, client_for):
+    r1 = make.registered(org, category, title="交办一")
+    body = {"mode": "single", "lead_unit": org.unit.pk}
+    response = client_for(org.users["office"]).post(reverse("proposals:batch", args=["assign"]), body)
+    assert response.status_code == 422
+    assert response.context["message"] == "请至少选择一件提案。"
+    assert response.context["form"].cleaned_data["lead_unit"] == org.unit
+    assert 'data-testid="batch-error"' in response.content.decode()
+    assert _states(r1) == [P.REGISTERED]
+
+
 # API -------------------------------------------------------------------------------------------------------------
 
 
