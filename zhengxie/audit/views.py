@@ -43,7 +43,10 @@ def _action_groups() -> list[tuple[str, list[tuple[str, str]]]]:
 
 @require("audit.view")
 def audit_list(request):
+    # A NUL can be in no stored value (and PostgreSQL refuses it in a query): such a filter matches nothing.
     f = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object_type", "object_id", "since", "until")}
+    impossible = any("\x00" in v for v in f.values())
+    f = {k: v.replace("\x00", "") for k, v in f.items()}
     qs = AuditEntry.objects.select_related("actor")
     if f["actor"]:
         # by the account's name or by the person's name, as the column shows it
@@ -60,6 +63,8 @@ def audit_list(request):
         f[key] = day.isoformat() if day is not None else ""
         if day is not None:
             qs = qs.filter(**{lookup: day})
+    if impossible:
+        qs = qs.none()
     page = Paginator(qs.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
