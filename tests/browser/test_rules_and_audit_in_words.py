@@ -14,6 +14,7 @@ def test_admin_adds_a_rule_from_the_list_and_finds_it_in_the_audit_trail(live_or
     page.goto(f"{live_server.url}/activities/rules/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("积分规则")
     assert "attended." not in page.inner_text("#main") and "类别代码" not in page.inner_text("#main")
+    assert axe_violations(page, live_server) == []
     # the first blank row of the items: its kind chosen by name, the points typed
     kind = page.locator('[data-testid="items-table"] select[name$="-kind"]').filter(
         has=page.locator('option:checked[value=""]')
