@@ -194,6 +194,8 @@ API: dict[str, tuple[int, ...]] = {
                                           (401, 404,  404,  200,  404,  404,   404,  404,  404,  404,   200),
     "GET /api/v1/activities/{activity_id}/check-in-code":
                                           (401, 404,  404,  200,  404,  404,   404,  404,  404,  404,   403),
+    "PATCH /api/v1/activities/{activity_id}":
+                                          (401, 404,  404,  409,  404,  404,   404,  404,  404,  404,   403),
     "POST /api/v1/activities/{activity_id}/actions/{action}":
                                           (401, 404,  404,  403,  404,  404,   404,  404,  404,  404,   200),
     # Duty archive of member2: the member, the secretariat and leaders (a convener only their sector); roles
@@ -394,6 +396,8 @@ def _api_body(op: str, org, objects: Objects) -> dict | None:
         }
     if op == "POST /api/v1/activities/{activity_id}/actions/{action}":
         return {"reason": "出差"}
+    if op == "PATCH /api/v1/activities/{activity_id}":
+        return {"place": "区政协二楼会议室"}
     if op == "POST /api/v1/proposals":
         return {
             "title": "关于建设口袋公园的建议",

@@ -46,6 +46,24 @@ class ActivityIn(Schema):
     training_hours: Hours | None = None
 
 
+class ActivityPatch(Schema):
+    """The fields of a draft activity to change (those left out keep their values)."""
+
+    title: str | None = None
+    kind: str | None = None
+    start: Instant | None = None
+    end: Instant | None = None
+    place: str | None = None
+    description: str | None = None
+    invitees: InviteesIn | None = None
+    attendance: str | None = None
+    capacity: Count | None = None
+    sign_up_closes: Instant | None = None
+    organiser_id: Id | None = None
+    half_days: SmallCount | None = None
+    training_hours: Hours | None = None
+
+
 class ActivityListFilters(Schema):
     state: str | None = None
     kind: str | None = None
@@ -158,9 +176,33 @@ def get_activity(request, activity_id: int):
     return _activity_out(_visible(request, activity_id), request.user)
 
 
+@router.patch(
+    "/activities/{activity_id}",
+    response={200: dict, **refusals(403, 404, 409)},
+    summary="Edit a draft activity",
+    description="Its organisers change any field of a draft (the same checks as creating it; a field left out keeps "
+    "its value, `null` clears an optional one). A published activity is changed only through its actions: 409. "
+    "403 not an organiser, 404 not visible, 422 bad input (`errors` names the fields). Audited as `activity.edit`.",
+)
+def edit_activity(request, activity_id: int, payload: ActivityPatch):
+    data = payload.dict(exclude_unset=True)
+    for key in ("start", "end", "sign_up_closes"):
+        if data.get(key) is not None:
+            data[key] = data[key].isoformat()
+    if "invitees" in data and data["invitees"] is not None:
+        data["invitees"] = {k: v for k, v in data["invitees"].items() if v is not None}
+    activity = activities.activity_update_draft(activity_id=activity_id, actor=request.user, data=data)
+    return _activity_out(_visible(request, activity.pk), request.user)
+
+
+# Editing a draft is PATCH /activities/{id}, not an action of the path below.
+PATH_ACTIONS = [name for name in activities.ACTIVITY.actions if name != "edit"]
+
+
 def _actions_doc() -> str:
     lines = []
-    for name, step in activities.ACTIVITY.actions.items():
+    for name in PATH_ACTIONS:
+        step = activities.ACTIVITY[name]
         fields = ", ".join(
             f"`{f}`" + ("" if info.is_required() else " optional") for f, info in step.schema.model_fields.items()
         )
@@ -173,13 +215,15 @@ def _actions_doc() -> str:
     "/activities/{activity_id}/actions/{action}",
     response={200: dict, **refusals(403, 404, 409)},
     summary="Take an action on an activity",
-    openapi_extra=activities.ACTIVITY.openapi_body(list(activities.ACTIVITY.actions)),
+    openapi_extra=activities.ACTIVITY.openapi_body(PATH_ACTIONS),
     description="Run one action of the activity workflow; the activity's `allowed_actions` lists those open to the "
     "caller now. The body is the action's schema (below). 403 not allowed, 404 not visible or no such action, "
     "409 not in this state or a rule of the workflow refuses it (the message says why), 422 bad input (`errors` "
     "names the fields; a forged or expired check-in code).\n\n" + _actions_doc(),
 )
 def act(request, activity_id: int, action: str):
+    if action not in PATH_ACTIONS:
+        raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
     activities.activity_act(activity_id=activity_id, action=action, actor=request.user, payload=json_object(request))
     return _activity_out(_visible(request, activity_id), request.user)
 
