@@ -34,11 +34,17 @@ def _day(value: str) -> datetime.date | None:
 
 
 def _action_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The actions the trail holds (a choice that finds nothing is not offered), grouped by area, in words."""
+    written = AuditEntry.objects.order_by().values_list("action", flat=True).distinct()
+    named = labels.action_labels()
     groups: dict[str, list[tuple[str, str]]] = {}
-    for code, label in labels.action_labels().items():
+    for code in written:
+        label = named.get(code, _("其他操作"))
         area = AREAS.get(code.split(".", 1)[0])
         groups.setdefault(str(area) if area is not None else _("其他"), []).append((code, str(label)))
-    return [(area, sorted(items, key=lambda item: item[1])) for area, items in groups.items()]
+    order = list(dict.fromkeys(str(area) for area in AREAS.values()))
+    ranked = sorted(groups.items(), key=lambda g: order.index(g[0]) if g[0] in order else len(order))
+    return [(area, sorted(items, key=lambda item: item[1])) for area, items in ranked]
 
 
 @require("audit.view")
