@@ -373,3 +373,12 @@ def test_filters_that_match_nothing_answer_a_page_not_an_error(org, client_for, 
     assert response.status_code == 200
     if "since" in query or "until" in query:  # a date that is none is left out
         assert len(re.findall(r"<tr><td>(\d+)</td>", response.content.decode())) == AuditEntry.objects.count()
+
+
+def test_the_action_filter_offers_in_words_what_the_trail_holds(org, client_for):
+    page = client_for(org.users["admin"]).get("/audit/").content.decode()
+    select = page[page.index('id="a-action"') : page.index("</select>", page.index('id="a-action"'))]
+    offered = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+    assert offered and {code for code, _words in offered} == set(AuditEntry.objects.values_list("action", flat=True))
+    assert ("account.grant_role", "授予角色") in offered
+    assert all(not re.search(r"[a-z_]+\.[a-z_]+", words) for _code, words in offered)
