@@ -9,6 +9,7 @@ system. The services check who may upload and where; ``checked_upload`` checks t
 
 import hashlib
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -135,6 +136,10 @@ def sniff_content_type(data: bytes) -> str | None:
     return None
 
 
+# Control characters (a NUL cannot even be stored by PostgreSQL) and lone surrogates have no place in a file name.
+_UNFIT_IN_NAME = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
 def extension_of(name: str) -> str:
     """The lower-case extension of ``name`` with its dot (``.pdf``), or "" — ``.html`` alone is an extension too."""
     base = name.strip().replace("\\", "/").rsplit("/", 1)[-1]
@@ -175,6 +180,8 @@ def checked_upload(*, name: str, data: bytes, max_bytes: int) -> Upload:
     if content_type is None:
         raise InvalidInput(_("只能上传 PDF、Word、Excel 或图片文件。"), {"file": _("类型不支持")})
     name = (name or "").strip()
+    if _UNFIT_IN_NAME.search(name):
+        raise InvalidInput(_("文件名含有不允许的字符（控制字符）。"), {"file": _("文件名无效")})
     extension = extension_of(name)
     if extension not in EXTENSIONS[content_type]:
         # A name the browser would open as something else (a page, a script) must not be served under this type.

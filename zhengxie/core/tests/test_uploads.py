@@ -241,3 +241,10 @@ def test_the_material_page_refuses_a_word_zip_without_its_package(org, media):
     response = client.post(reverse("duty:material_upload", args=[activity.pk]), {"file": fake})
     assert response.status_code == 422
     assert ActivityMaterial.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["报告\x00.pdf", "报告\n.pdf", "报告\ud800.pdf", "\x7f.pdf"])
+def test_a_name_with_control_characters_is_refused(name):
+    with pytest.raises(InvalidInput) as refused:
+        checked_upload(name=name, data=PDF, max_bytes=1024 * 1024)
+    assert refused.value.errors == {"file": "文件名无效"}
