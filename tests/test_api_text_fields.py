@@ -12,7 +12,7 @@ from tests.builders import proposals as make
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
 from zhengxie.audit.models import AuditEntry
-from zhengxie.proposals.models import Attachment
+from zhengxie.proposals.models import Attachment, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,22 @@ def test_a_control_character_in_an_uploaded_files_name_never_reaches_the_databas
     assert response.status_code in (201, 422)
     stored = list(Attachment.objects.values_list("name", flat=True))
     assert stored in ([], ["报告.pdf"])
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+def test_an_over_long_proposal_title_is_422_not_cut(org, category, method):
+    draft = make.draft(org, category)
+    raw, _token = api_token_issue(user=org.users["member"])
+    url = "/api/v1/proposals" if method == "POST" else f"/api/v1/proposals/{draft.pk}"
+    response = Client().generic(
+        method,
+        url,
+        json.dumps({"title": "长" * 201}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["title"]
+    draft.refresh_from_db()
+    assert draft.title == make.TITLE
+    assert Proposal.objects.count() == 1
