@@ -21,7 +21,7 @@ from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
 from . import inputs as i
-from .choices import AssignmentMode, AssignmentRole, ReplyState
+from .choices import AssignmentMode, AssignmentRole, ProposalState, ReplyState
 from .conf import conf
 from .models import Category, Proposal, Reply
 from .selectors import replies_awaiting_evaluation, visible_proposals
@@ -453,12 +453,26 @@ def _start_from_the_draft(form):
 # a choice), the form turns its answers into the schema's body in ``payload``; the schema still validates it.
 
 
+# The proposals another may be merged into (the merge handler checks it again).
+MERGE_TARGET_STATES = (ProposalState.SUBMITTED, ProposalState.REGISTERED, ProposalState.ASSIGNED)
+
+
 class MergeForm(schema_form(i.Merge)):
+    """The lead proposal typed by its number, or by its title while it has none (the only proposal open to merging
+    with that title); ``#`` and an id are still understood."""
+
     def payload(self) -> dict:
         raw = self.cleaned_data["into"].strip()
         if raw.startswith("#"):
             return {"into": raw[1:].strip()}
-        target = visible_proposals(self.user).filter(number=raw).values_list("pk", flat=True).first()
+        visible = visible_proposals(self.user)
+        target = visible.filter(number=raw).values_list("pk", flat=True).first()
+        if target is None and raw:
+            open_ones = visible.filter(title=raw, state__in=MERGE_TARGET_STATES)
+            if self.proposal is not None:
+                open_ones = open_ones.exclude(pk=self.proposal.pk)
+            found = list(open_ones.values_list("pk", flat=True)[:2])
+            target = found[0] if len(found) == 1 else None
         return {"into": target if target is not None else raw}
 
 

@@ -41,8 +41,8 @@ class Merge(ActionInput):
         Id(_("并入的提案"), description="Id of the lead proposal (submitted, registered or assigned)."),
         Page(
             box=True,
-            max_length=30,
-            help=_("填写主提案的案号，未立案的填 # 加编号（如 #12）；待审查的主提案将同时立案。"),
+            max_length=200,
+            help=_("填写主提案的案号，未立案的填写其案由（可从列表中选择）；待审查的主提案将同时立案。"),
             attrs={"list": "merge-candidates", "autocomplete": "off"},
         ),
     ]

@@ -527,7 +527,8 @@ def _merge_candidates(user, *, exclude: int | None = None) -> list[dict]:
         .order_by("-id")
         .values("pk", "number", "title")[:MERGE_CANDIDATES]
     )
-    return [{"value": row["number"] or f"#{row['pk']}", "title": row["title"]} for row in qs]
+    # Chosen by number, or by title while it has none (``MergeForm`` finds it): never by an id.
+    return [{"value": row["number"] or row["title"], "title": row["title"]} for row in qs]
 
 
 def _read_only(request):

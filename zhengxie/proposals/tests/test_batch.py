@@ -70,6 +70,39 @@ def test_review_queue_names_proposals_by_title_proposer_and_date_not_by_id(org, 
     assert p.submitted_at.astimezone().strftime("%Y-%m-%d") in body
 
 
+def test_review_queue_merges_into_a_proposal_chosen_by_title_not_by_id(org, category, client_for):
+    # given two submitted proposals (no numbers yet) and a registered one
+    lead = make.submitted(org, category, title="关于增设公交线路的建议")
+    other = make.submitted(org, category, title="关于增开公交班次的建议")
+    registered = make.registered(org, category, title="关于公交站台的建议")
+    office = client_for(org.users["office"])
+    # the merge list offers them by number or, without one, by title
+    body = office.get(reverse("proposals:review")).content.decode()
+    datalist = body.split('<datalist id="merge-candidates">', 1)[1].split("</datalist>", 1)[0]
+    assert f'value="{registered.number}"' in datalist and 'value="关于增设公交线路的建议"' in datalist
+    assert "#" not in datalist
+    # when the office merges the other into the lead by its title
+    response = office.post(reverse("proposals:act", args=[other.pk, "merge"]), {"into": "关于增设公交线路的建议"})
+    # then it is merged into it (and the lead registered by the same decision)
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.merged_into_id == lead.pk
+    assert _states(lead) == [P.REGISTERED]
+
+
+def test_a_title_shared_by_two_proposals_does_not_choose_one(org, category, client_for):
+    make.submitted(org, category, title="同名提案")
+    make.submitted(org, category, title="同名提案")
+    third = make.submitted(org, category, title="第三件")
+    before = AuditEntry.objects.count()
+    response = client_for(org.users["office"]).post(
+        reverse("proposals:act", args=[third.pk, "merge"]), {"into": "同名提案"}
+    )
+    assert response.status_code == 422
+    assert _states(third) == [P.SUBMITTED]
+    assert AuditEntry.objects.count() == before
+
+
 def test_batch_register_registers_each_and_reports_the_refused_without_undoing_the_others(org, category, client_for):
     # given two submitted proposals, one already registered, and member2's draft (not visible to the office)
     a = make.submitted(org, category, title="第一件")
