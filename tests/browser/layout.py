@@ -3,7 +3,7 @@
 # Labels: the texts a person reads as one name (menu entries, buttons, badges, column heads, field labels, tabs).
 LABELS = (
     "nav a, .nav-link, .navbar-brand, .btn, .badge, th, label, legend, .dropdown-item, .page-link, .list-group-item, "
-    "dt, .form-label"
+    "dt, .form-label, .small, small, time"
 )
 
 # A label longer than this is a sentence (a hint, a question), which may wrap like any text.
@@ -12,6 +12,7 @@ MAX_LABEL_CHARS = 16
 _BROKEN_LABELS = """
 ([selector, maxChars]) => {
   const found = [];
+  const CLOSING = "：，、。；！？）」』】》", OPENING = "（「『【《";
   const visible = (el) => {
     const s = getComputedStyle(el);
     if (s.visibility === "hidden" || s.display === "none") return false;
@@ -36,7 +37,9 @@ _BROKEN_LABELS = """
         const box = range.getBoundingClientRect();
         if (box.width === 0 && box.height === 0) continue;
         // the next character starts below the previous one's middle: the line broke between two characters of a word
-        if (prev && box.top >= prev.top + prev.height / 2) {
+        // (after a closing punctuation mark or before an opening one is where Chinese text may break)
+        const atPunctuation = CLOSING.includes(node.data[i - 1]) || OPENING.includes(ch);
+        if (prev && box.top >= prev.top + prev.height / 2 && !atPunctuation) {
           broken = node.data.slice(0, i) + "|" + node.data.slice(i);
           break;
         }

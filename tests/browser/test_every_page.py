@@ -135,7 +135,7 @@ def test_every_main_page_of_every_role_is_accessible_and_fits_phone_and_laptop(l
             if phone:
                 findings[f"{role} {path} @{PHONE}"] = phone
     # then no page has a serious accessibility finding, a sideways scroll or a label broken inside a word
-    assert findings == {}
+    assert findings == {}, "\n".join(f"{where}: {found}" for where, found in findings.items())
 
 
 @pytest.mark.parametrize("width", [992, 1200, 1366, 1440])
@@ -159,6 +159,7 @@ LISTS = [
     ("office", "/people/units/", "unit-table"),
     ("unit", "/proposals/unit/", "unit-board-table"),
     ("member", "/accounts/history/", "sign-in-history"),
+    ("admin", "/audit/", "audit-table"),
 ]
 
 
