@@ -149,3 +149,16 @@ def test_the_admin_is_asked_for_the_years_rule_table_until_it_is_saved(org):
     ruleset_save(actor=admin, year=year, data={})
     assert RuleSet.objects.filter(year=year).exists()
     assert [i for i in todo_for(admin) if i.kind == "履职"] == []
+
+
+def test_the_home_page_links_each_item_to_where_the_person_acts(org, third, client_for):
+    draft = draft_activity(org, title="待发布的活动")
+    published = published_activity(org, title="受邀的活动")
+    staff_home = client_for(org.users["staff"]).get("/").content.decode()
+    assert f'<a href="/activities/{draft.pk}/" class="flex-grow-1">待发布：待发布的活动</a>' in staff_home
+    member_home = client_for(org.users["member"]).get("/").content.decode()
+    when = timezone.localtime(published.start).strftime("%m-%d %H:%M")
+    assert (
+        f'<a href="/activities/{published.pk}/" class="flex-grow-1">参加活动（{when}）：受邀的活动</a>' in member_home
+    )
+    assert f"截止 {_day(published.start)}" in member_home
