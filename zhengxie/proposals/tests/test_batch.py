@@ -147,6 +147,17 @@ def test_batch_register_with_nothing_chosen_is_refused_and_changes_nothing(org, 
     assert AuditEntry.objects.count() == before
 
 
+@pytest.mark.parametrize("ids", [["x"], ["99999999999999999999"], ["-3"], ["12", "0"]])
+def test_batch_page_refuses_ids_that_are_no_proposal_ids(org, category, client_for, ids):
+    a = make.submitted(org, category)
+    before = AuditEntry.objects.count()
+    response = client_for(org.users["office"]).post(reverse("proposals:batch", args=["register"]), {"ids": ids})
+    assert response.status_code == 422
+    assert "所选提案无效。" in response.content.decode()
+    assert _states(a) == [P.SUBMITTED]
+    assert AuditEntry.objects.count() == before
+
+
 def test_batch_refuses_an_action_that_is_not_a_batch_action(org, category, client_for):
     a = make.submitted(org, category)
     response = client_for(org.users["office"]).post(reverse("proposals:batch", args=["reject"]), {"ids": [a.pk]})
