@@ -159,19 +159,23 @@ VALUE_WORDS = {
     },
 }
 
-# (object type, key) -> fn(value, memo) -> words, for values only the app that writes them can read (a rule table's
-# items keyed by duty kind). ``memo(key, compute)`` computes once per page what every row needs (names by id).
-# Registered by those apps when Django starts.
+# (object type or action, key) -> fn(value, memo) -> words, for values only the app that writes them can read (a
+# rule table's items keyed by duty kind). ``memo(key, compute)`` computes once per page what every row needs (names
+# by id). Registered by those apps when Django starts; an action's entry comes before its object type's.
 _WORDS: dict[tuple[str, str], Callable] = {}
 _KEY_WORDS: dict[tuple[str, str], object] = {}
 
 
-def register_words(object_type: str, key: str, fn: Callable, *, label=None) -> None:
-    """``fn(value, memo)`` words the values of ``key`` in rows about ``object_type``; ``label`` names the key where
-    the model's field of that name means something else."""
-    _WORDS[(object_type, key)] = fn
+def register_words(scope: str, key: str, fn: Callable, *, label=None) -> None:
+    """``fn(value, memo)`` words the values of ``key`` in rows about the object type ``scope`` (or of the action
+    ``scope``); ``label`` names the key where the model's field of that name means something else."""
+    _WORDS[(scope, key)] = fn
     if label is not None:
-        _KEY_WORDS[(object_type, key)] = label
+        _KEY_WORDS[(scope, key)] = label
+
+
+def _words_for(action: str, object_type: str, key: str) -> Callable | None:
+    return _WORDS.get((action, key)) or _WORDS.get((object_type, key))
 
 
 def action_labels() -> dict:
@@ -219,10 +223,11 @@ def _key_field(object_type: str, key: str):
     return field
 
 
-def field_label(object_type: str, key: str) -> str | None:
+def field_label(object_type: str, key: str, action: str = "") -> str | None:
     """The words for a key of a row's changes, or ``None`` when nothing names it."""
-    if (object_type, key) in _KEY_WORDS:
-        return str(_KEY_WORDS[(object_type, key)])
+    for scope in (action, object_type):
+        if (scope, key) in _KEY_WORDS:
+            return str(_KEY_WORDS[(scope, key)])
     own = _field(_model(object_type), key)
     if _has_words(own):
         return str(own.verbose_name)
@@ -263,20 +268,20 @@ class Lookups:
         self.found: dict = {}
         self.memos: dict = {}
 
-    def collect(self, object_type: str, changes: dict) -> None:
+    def collect(self, object_type: str, changes: dict, action: str = "") -> None:
         for key, value in changes.items():
-            self._walk(object_type, key, value)
+            self._walk(action, object_type, key, value)
 
-    def _walk(self, object_type: str, key: str, value) -> None:
-        if (object_type, key) in _WORDS:
+    def _walk(self, action: str, object_type: str, key: str, value) -> None:
+        if _words_for(action, object_type, key) is not None:
             return
         if isinstance(value, list):
             for v in value:
-                self._walk(object_type, key, v)
+                self._walk(action, object_type, key, v)
         elif isinstance(value, dict):
             inner = _nested_type(object_type, key)
             for k, v in value.items():
-                self._walk(inner, k, v)
+                self._walk(action, inner, k, v)
         elif _is_id(value):
             model = _target_model(object_type, key)
             if model is not None:
@@ -323,8 +328,9 @@ def _scalar_words(value) -> str:
 
 def value_words(action: str, object_type: str, key: str, value, lookups: Lookups | None = None) -> str:
     """A value of a row's changes in words: choices, names of records referred to by id, yes/no, dates."""
-    if (object_type, key) in _WORDS:
-        return _WORDS[(object_type, key)](value, lookups.memo if lookups is not None else _no_memo)
+    registered = _words_for(action, object_type, key)
+    if registered is not None:
+        return registered(value, lookups.memo if lookups is not None else _no_memo)
     table = VALUE_WORDS.get((action, key))
     if table is not None and value in table:
         return str(table[value])
@@ -362,7 +368,7 @@ def change_rows(action: str, object_type: str, changes, lookups: Lookups | None 
         return []
     out = []
     for key, value in changes.items():
-        label = field_label(object_type, key) or _("其他")
+        label = field_label(object_type, key, action) or _("其他")
         if isinstance(value, list) and len(value) == 2 and (object_type, key) not in _PLAIN:
             old, new = value
             out.append(
@@ -379,16 +385,16 @@ def change_rows(action: str, object_type: str, changes, lookups: Lookups | None 
     return out
 
 
-def unnamed_keys(object_type: str, changes) -> list[str]:
+def unnamed_keys(object_type: str, changes, action: str = "") -> list[str]:
     """The keys of a row's changes (and of the dicts in their values) that nothing names: a test keeps this empty."""
     missing = []
 
     def walk(object_type, key, value, nested=False):
         if nested and key in HIDDEN_KEYS:
             return
-        if field_label(object_type, key) is None:
+        if field_label(object_type, key, action) is None:
             missing.append(key)
-        if (object_type, key) in _WORDS:
+        if _words_for(action, object_type, key) is not None:
             return
         inner = _nested_type(object_type, key)
         for v in value if isinstance(value, list) else [value]:
@@ -408,7 +414,7 @@ def entry_rows(entries: Iterable) -> list[dict]:
     lookups = Lookups()
     for e in entries:
         if isinstance(e.changes, dict):
-            lookups.collect(e.object_type, e.changes)
+            lookups.collect(e.object_type, e.changes, e.action)
     lookups.load()
     labels = action_labels()
     return [

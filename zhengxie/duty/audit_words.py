@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengxie.audit.labels import register_words
-from zhengxie.people.models import Member
+from zhengxie.people.models import Member, Sector, SpecialCommittee
 
 from .models import AttendanceStatus, LeaveState
 from .reports import activity_kind_names, kind_label
@@ -128,11 +128,34 @@ def leave(value, memo) -> str:
     return "，".join(parts)
 
 
+def invitees(value, memo) -> str:
+    """Whom an activity invites: ``{all, standing_committee, sector_ids, special_committee_ids, member_ids}``."""
+    if not isinstance(value, dict):
+        return _none(value)
+    parts = []
+    if value.get("all"):
+        parts.append(_("全体委员"))
+    if value.get("standing_committee"):
+        parts.append(_("常委"))
+    for key, model, cache in (
+        ("sector_ids", Sector, "duty:sectors"),
+        ("special_committee_ids", SpecialCommittee, "duty:special_committees"),
+    ):
+        names = memo(cache, lambda model=model: dict(model.objects.values_list("pk", "name")))
+        parts += [names.get(i, _("（已删除）")) for i in value.get(key) or ()]
+    members = _member_names(memo)
+    parts += [members.get(i, _("（已删除）")) for i in value.get("member_ids") or ()]
+    return "、".join(str(p) for p in parts) or "—"
+
+
 def register() -> None:
     register_words("duty.ruleset", "items", rule_items)
     register_words("duty.ruleset", "grades", grades)
     register_words("duty.ruleset", "minimums", kind_rules)
     register_words("duty.ruleset", "alerts", kind_rules)
     register_words("duty.activity", "kind", activity_kind)
-    register_words("duty.activity", "attendance", attendance, label=gettext_lazy("考勤"))
+    # Marking and closing record attendance lists and counts; editing a draft changes its mode (the field's words).
+    for action in ("activity.mark_attendance", "activity.close"):
+        register_words(action, "attendance", attendance, label=gettext_lazy("考勤"))
+    register_words("duty.activity", "invitees_spec", invitees)
     register_words("duty.activity", "leave", leave)

@@ -147,9 +147,14 @@ def _activities(org, category) -> None:
     material_add(activity_id=b.pk, actor=staff, name="调研提纲.pdf", data=PDF)
     c = draft_activity(org)
     if "edit" in activities.ACTIVITY:  # a draft edited through its form (not performed by the engine)
-        activities.activity_update_draft(
-            activity_id=c.pk, actor=staff, data={"title": "经济界别专题调研", "kind": "research"}
-        )
+        data = {
+            "title": "经济界别专题调研",
+            "kind": "research",
+            "attendance": "sign_up",
+            "capacity": 20,
+            "invitees": {"sector_ids": [org.sector.pk], "member_ids": [org.member2.pk]},
+        }
+        activities.activity_update_draft(activity_id=c.pk, actor=staff, data=data)
     activity_act(activity_id=c.pk, action="cancel", actor=staff, payload={"comment": "时间冲突"})
     duty_add_other(
         actor=staff, member=org.member, occurred_on=timezone.localdate(), description="参加区委专项督查", reason="受托"
@@ -301,7 +306,7 @@ def test_every_kind_of_row_renders_in_words_unfiltered_and_filtered(org, trail, 
     written = set(trail.values_list("action", flat=True))
     # a row of every action the sources write (the draft editor's "edit" is written as proposal.save_draft)
     assert sorted(_written_everywhere() - written - NEVER_PERFORMED) == []
-    unnamed = {(e.action, k) for e in trail for k in labels.unnamed_keys(e.object_type, e.changes)}
+    unnamed = {(e.action, k) for e in trail for k in labels.unnamed_keys(e.object_type, e.changes, e.action)}
     assert sorted(unnamed) == []
     codes = written | set(trail.values_list("object_type", flat=True))
     client = client_for(org.users["admin"])
@@ -382,3 +387,13 @@ def test_the_action_filter_offers_in_words_what_the_trail_holds(org, client_for)
     assert offered and {code for code, _words in offered} == set(AuditEntry.objects.values_list("action", flat=True))
     assert ("account.grant_role", "授予角色") in offered
     assert all(not re.search(r"[a-z_]+\.[a-z_]+", words) for _code, words in offered)
+
+
+def test_an_edited_draft_activity_shows_its_mode_and_invitees_in_words(org, trail, client_for):
+    if not trail.filter(action="activity.edit").exists():
+        pytest.skip("activities are not edited as drafts here")
+    page = client_for(org.users["admin"]).get("/audit/", {"action": "activity.edit"}).content.decode()
+    text = re.sub(r"\s+", "", _visible_text(page))
+    assert "参加方式：应出席→报名参加" in text
+    assert f"邀请范围：{org.sector.name}→{org.sector.name}、{org.member2.name}" in text
+    assert "类别：界别活动→调研" in text
