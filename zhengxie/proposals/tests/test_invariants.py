@@ -112,6 +112,7 @@ PROGRESS = {
 # Actions that end a proposal's way early or send something back: offered less often in guided steps.
 ENDINGS = {
     "withdraw",
+    "delete_draft",
     "reject",
     "convert",
     "merge",
@@ -524,6 +525,8 @@ def machine_for(world):
             return "proposal", proposal
 
         def _act(self, data):
+            if not Proposal.objects.exists():  # every draft deleted: nothing to act on until one is made
+                return
             guided = data.draw(st.integers(0, 4), label="guided") > 0
             kind, obj = self._pick_object(data, guided)
             names = PROPOSAL_ACTION_NAMES if kind == "proposal" else ASSIGNMENT_ACTION_NAMES
@@ -605,6 +608,13 @@ def machine_for(world):
             assert allowed, f"succeeded though not offered: {where}"
             assert valid, f"accepted an invalid payload: {where}"
             assert visible, f"succeeded on an invisible proposal: {where}"
+            if not Proposal.objects.filter(pk=proposal.pk).exists():  # 删除草稿: the draft is gone, timeline and all
+                assert (action, obj.state, obj.submitted_at) == ("delete_draft", P.DRAFT, None), f"vanished: {where}"
+                audited = AuditEntry.objects.filter(pk__gt=last_audit, action="proposal.delete_draft")
+                assert list(audited.values_list("object_id", flat=True)) == [str(obj.pk)], f"no audit row: {where}"
+                self.successes[action] += 1
+                self.dirty = True
+                return
             after = self._load(kind, obj.pk)
             if step.targets:
                 assert after.state in step.targets, f"{after.state} is not a target: {where}"
