@@ -90,5 +90,12 @@ def horizontal_overflow(page) -> list[str]:
     return page.evaluate(_OVERFLOW)
 
 
+def resize(page, width: int, height: int = 900) -> None:
+    """Set the window's size and wait until the page has answered it (scripts redraw charts on ``resize``, which
+    fires before the next frame is painted)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
 def layout_problems(page) -> list[str]:
     return horizontal_overflow(page) + broken_labels(page)

@@ -14,7 +14,7 @@ from zhengxie.core.navigation import nav_for
 from zhengxie.proposals.models import Category
 
 from .axe import AXE, axe_violations
-from .layout import broken_labels, layout_problems
+from .layout import broken_labels, layout_problems, resize
 
 PHONE, LAPTOP = 390, 1366
 ROLES = ["admin", "office", "staff", "leader", "overseer", "unit", "unit-leader", "unit2", "member", "member2"]
@@ -27,9 +27,20 @@ def _work(org) -> dict:
     """Proposals at the stages the roles' pages show (with their notifications and audit rows), an activity with its
     invitations, and a held one in the member's duty archive."""
     category = Category.objects.create(name="经济建设", sort_order=1)
+    office, leader = org.users["office"], org.users["leader"]
+    evaluating = pb.joint_proposal_at(org, category, "evaluating")
+    pb.act(evaluating, "propose_key", office, supervising_leader_id=leader.pk)
+    pb.act(evaluating, "approve_key", leader)
+    pb.act(evaluating, "nominate_excellent", office)
+    pb.act(evaluating, "approve_excellent", leader)
+    pending = pb.jointly_assigned(org, category, title="关于完善社区养老服务设施的建议")
+    pb.act(pending, "propose_key", office, supervising_leader_id=leader.pk)  # waiting for the leader
+    pb.act(pending, "nominate_excellent", office)
     return {
-        "evaluating": pb.joint_proposal_at(org, category, "evaluating"),
-        "pending": pb.jointly_assigned(org, category, title="关于完善社区养老服务设施的建议"),
+        "evaluating": evaluating,
+        "pending": pending,
+        "accepted": pb.accepted(org, category, title="关于加强青少年爱国主义教育的建议"),
+        "to_sign": pb.reply_drafted(org, category, title="关于推进南矶湿地观鸟经济发展的建议"),
         "waiting": pb.submitted(org, category, title="关于缓解学校周边交通拥堵的建议"),
         "draft": pb.draft(org, category, title="关于发展预制菜产业链的建议"),
         "activity": ab.published_activity(org),
@@ -67,8 +78,8 @@ def _pages(org, work) -> dict[str, list[str]]:
         ],
         "leader": [proposal, f"/people/members/{member}/", f"/activities/archive/{member}/"],
         "overseer": [proposal, f"/people/units/{unit}/"],
-        "unit": [proposal, pending],
-        "unit-leader": [proposal],
+        "unit": [proposal, pending, "/proposals/unit/?tab=handling", "/proposals/unit/?tab=replied"],
+        "unit-leader": [proposal, f"/proposals/{work['to_sign'].pk}/", "/proposals/unit/?tab=to_sign"],
         "unit2": [proposal],
         "member": [
             proposal,
@@ -122,14 +133,14 @@ def test_every_main_page_of_every_role_is_accessible_and_fits_phone_and_laptop(l
             if response.status != 200:
                 findings[f"{role} {path}"] = [f"status {response.status}"]
                 continue
-            page.set_viewport_size({"width": LAPTOP, "height": 900})
+            resize(page, LAPTOP)
             # the whole page the first time (the header and footer are the same on every page), then the content
             # (a page of its own, as the projector's QR code, whole)
             scope = "#main" if i and page.locator("#main").count() else "document"
             laptop = axe_violations(page, live_server, scope) + layout_problems(page)
-            page.set_viewport_size({"width": PHONE, "height": 800})
+            resize(page, PHONE)
             phone = layout_problems(page)
-            page.set_viewport_size({"width": LAPTOP, "height": 900})
+            resize(page, LAPTOP)
             if laptop:
                 findings[f"{role} {path} @{LAPTOP}"] = laptop
             if phone:
@@ -158,6 +169,11 @@ LISTS = [
     ("office", "/people/members/", "member-table"),
     ("office", "/people/units/", "unit-table"),
     ("unit", "/proposals/unit/", "unit-board-table"),
+    ("unit", "/proposals/unit/?tab=handling", "unit-board-table"),
+    ("office", "/proposals/key/", "key-table"),
+    ("office", "/proposals/key/", "proposed-table"),
+    ("office", "/proposals/excellent/", "excellent-table"),
+    ("office", "/proposals/excellent/", "nominated-table"),
     ("member", "/accounts/history/", "sign-in-history"),
     ("admin", "/audit/", "audit-table"),
 ]
@@ -168,9 +184,9 @@ def test_lists_are_cards_on_a_phone(live_org, live_server, signed_in):
     pages = {}
     for role, path, testid in LISTS:
         page = pages.get(role) or pages.setdefault(role, signed_in(role))
-        page.set_viewport_size({"width": PHONE, "height": 800})
+        resize(page, PHONE)
         assert page.goto(f"{live_server.url}{path}").status == 200
-        rows = page.locator(f"[data-testid={testid}] tbody tr")
+        rows = page.locator(f"[data-testid={testid}] tbody tr:not(:has(td[colspan]))")  # not the "none" line
         expect(rows.first).to_be_visible()
         # each row is a card as wide as the screen allows: its cells are stacked, each as wide as the card, and the
         # card's first line is its title (a squeezed table gives each cell a sliver of the width instead)
@@ -191,5 +207,5 @@ def test_lists_are_cards_on_a_phone(live_org, live_server, signed_in):
             assert shape["title"], (path, shape)
         assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") <= 1
         # and on a laptop it is a table again
-        page.set_viewport_size({"width": LAPTOP, "height": 900})
+        resize(page, LAPTOP)
         assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") > 10
