@@ -50,6 +50,7 @@ from .models import (
     TimelineEntry,
     YearCounter,
 )
+from .search_index import proposal_indexed_on_commit
 from .selectors import current_replies, evaluations_outstanding, replies_awaiting_evaluation, visible_proposals
 
 P = ProposalState
@@ -149,6 +150,7 @@ def _audit(**row) -> None:
 
 def _figures_changed(ctx: Ctx) -> None:
     statistics.record_change(ctx.proposal, ctx.action)
+    proposal_indexed_on_commit(ctx.proposal.pk)  # the search index follows once the action commits
 
 
 wf.PROPOSAL.configure(lock=_lock_visible_proposal, audit=_audit, context=Ctx, after=_figures_changed)
@@ -331,10 +333,7 @@ def _delete_draft(ctx: Ctx) -> None:
     deletion is committed); the audit row keeps what it was."""
     p = ctx.proposal
     files = [a.file.name for a in p.attachments.all() if a.file]
-    ctx.changes["deleted"] = [
-        {"title": p.title, "attachments": len(files), "cosigners": p.cosignatures.count()},
-        None,
-    ]
+    ctx.changes.update({"title": [p.title, None], "state": [p.state, None]})  # what it was; then nothing
     # Deleting through a query leaves ``p`` as it was (its id included), for the audit row the engine writes next.
     Proposal.objects.filter(pk=p.pk).delete()
     if files:

@@ -293,7 +293,7 @@ def test_an_author_deletes_their_draft_after_confirming_and_it_is_audited(
     assert not stored.exists()
     entry = AuditEntry.objects.get(action="proposal.delete_draft")
     assert (entry.object_id, entry.actor_id) == (str(p.pk), org.users["member"].pk)
-    assert entry.changes["deleted"][0]["title"] == make.TITLE
+    assert entry.changes == {"title": [make.TITLE, None], "state": [ProposalState.DRAFT, None]}
 
 
 def test_nothing_but_a_never_submitted_draft_can_be_deleted(org, category, client_for):
