@@ -10,6 +10,7 @@ from zhengxie.audit.labels import register_words
 from zhengxie.people.models import HandlingUnit
 
 from .choices import AssignmentRole, CosignState
+from .conf import grade_label, rejection_ground_label
 from .models import SupervisionActivity
 
 
@@ -57,9 +58,21 @@ def deleted_draft(value, memo) -> str:
     }
 
 
+def _conf_words(label_of):
+    """Words for a code of the configurable lists (reply grades, grounds of rejection)."""
+
+    def words(value, memo) -> str:
+        return "—" if value in (None, "") else label_of(str(value))
+
+    return words
+
+
 def register() -> None:
     register_words("proposals.proposal", "assignments", unit_roles)
     register_words("proposals.assignment", "reassigned_to", unit_roles)
     register_words("proposals.proposal", "cosigner", cosigner)
     register_words("proposals.proposal", "supervision", supervision, label=gettext_lazy("督办活动"))
     register_words("proposals.proposal", "deleted", deleted_draft, label=gettext_lazy("删除的草稿"))
+    register_words("proposals.proposal", "rejection_ground", _conf_words(rejection_ground_label))
+    register_words("proposals.reply", "grade", _conf_words(grade_label))
+    register_words("proposals.assignment", "grade", _conf_words(grade_label), label=gettext_lazy("答复类别"))
