@@ -79,7 +79,11 @@ def build_demo_work() -> dict:
         assignment_id=drafting.pk,
         action="draft_reply",
         actor=unit_user,
-        payload={"text": "经研究，我局已将相关工作纳入年度计划，正在推进。", "grade": "B"},
+        payload={
+            "text": "经研究，我局已将相关工作纳入年度计划，正在推进。",
+            "grade": "B",
+            "contact_phone": "0791-83761234",
+        },
     )
     # Replied and approved: demo-member is asked to rate the reply.
     rated = assign_single(submit(member, TOPICS[8], cats[0], cosigners=[others[5]]), education)
@@ -89,7 +93,7 @@ def build_demo_work() -> dict:
         assignment_id=rated.pk,
         action="draft_reply",
         actor=unit2_user,
-        payload={"text": "物流园道路工程已开工，预计明年建成。", "grade": "A"},
+        payload={"text": "物流园道路工程已开工，预计明年建成。", "grade": "A", "contact_phone": "0791-83765678"},
     )
     assignment_act(assignment_id=rated.pk, action="sign_reply", actor=edu_leader)
     assignment_act(assignment_id=rated.pk, action="approve_reply", actor=office)
