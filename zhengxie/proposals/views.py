@@ -51,6 +51,7 @@ REVIEW_PAGE_SIZE = 30
 REVIEW_ACTIONS = ("register", "return_for_revision", "reject", "merge", "convert")
 # The rating of replies: its form sits after each reply it rates, not among the buttons at the top.
 RATE = "evaluate"
+DELETE = "delete_draft"  # offered in the draft editor as well as on the proposal's page
 MERGE_CANDIDATES = 300
 
 # The units offered when the text typed in the list's unit filter names several (without JavaScript).
@@ -712,10 +713,14 @@ def member_lookup(request):
 
 
 def _editor(request, form, proposal=None, *, status: int = 200):
-    attachments, upload = [], None
+    attachments, upload, delete = [], None, None
     if proposal is not None:
         attachments = list(proposal.attachments.filter(reply__isnull=True).order_by("id"))
         upload = AttachmentForm()
+        # Deleting the draft is offered here too, where its author works on it, when the workflow allows it.
+        allowed = wf.allowed_proposal_actions(proposal, request.user)
+        if DELETE in allowed:
+            delete = _action_items(request, proposal, allowed=[DELETE], bound=None)[0]
     return render(
         request,
         "proposals/edit.html",
@@ -725,6 +730,7 @@ def _editor(request, form, proposal=None, *, status: int = 200):
             "proposal": proposal,
             "attachments": attachments,
             "upload": upload,
+            "delete": delete,
             "title_max": conf("TITLE_MAX_LENGTH"),
         },
         status=status,

@@ -329,3 +329,18 @@ def test_the_editor_says_what_happened_in_the_words_the_actions_declare(org, cat
         reverse("proposals:edit", args=[p.pk]), {**data, "category": category.pk, "intent": "submit"}
     )
     assert _message(response)[-1] == "已提交，等待提案委审查"  # (the first message was not shown in between)
+
+
+def test_the_editor_offers_deleting_a_draft_never_submitted_with_its_question(org, category, client_for):
+    member = client_for(org.users["member"])
+    p = make.draft(org, category)
+    doc = html.fromstring(member.get(reverse("proposals:edit", args=[p.pk])).content)
+    form = doc.xpath("//form[@data-testid='delete-draft']")[0]
+    assert form.get("action") == reverse("proposals:act", args=[p.pk, "delete_draft"])
+    assert form.get("data-confirm") == "删除后草稿及其附件不能恢复。确定删除？"
+    assert form.xpath(".//button")[0].text_content().strip() == "删除草稿"
+    # a draft returned for revision is not offered it
+    returned = make.submitted(org, category, title="关于增设公交线路的建议")
+    make.act(returned, "return_for_revision", org.users["office"], comment="请补充")
+    doc = html.fromstring(member.get(reverse("proposals:edit", args=[returned.pk])).content)
+    assert doc.xpath("//form[@data-testid='delete-draft']") == []
