@@ -49,6 +49,9 @@ EXTENSIONS = {
     XLSX: (".xlsx",),
 }
 
+# Every content type a stored file can have (``Upload.content_type``).
+STORED_TYPES = (*EXTENSIONS, XLS)
+
 # An Office Open XML package names its main part in ``_rels/.rels`` and that part's type in ``[Content_Types].xml``
 # (ECMA-376 part 2); a zip merely holding a file called ``word/document.xml`` is not a Word document.
 _PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"

@@ -22,6 +22,7 @@ from zhengxie.core.api_body import read_json
 from zhengxie.core.api_errors import Invalid, NotFound
 from zhengxie.core.exceptions import InvalidInput
 from zhengxie.core.request_size import api_accepts_upload
+from zhengxie.core.uploads import STORED_TYPES
 
 from . import actions, read_models, selectors, services
 from . import workflow as wf
@@ -520,7 +521,8 @@ def upload_attachment(request, proposal_id: int, file: File[UploadedFile], reply
         "responses": {
             "200": {
                 "description": "The file.",
-                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                # Served with the type checked when it was uploaded.
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in STORED_TYPES},
             }
         }
     },
