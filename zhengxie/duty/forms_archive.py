@@ -183,6 +183,11 @@ class MinimumForm(_KindsForm):
     )
     count = forms.IntegerField(label=_("次数"), min_value=1, max_value=1000)
 
+    def chosen_words(self) -> str:
+        """The kinds this rule counts, in words: a list box shows only a few of them at a time."""
+        value = self["kinds"].value() or []
+        return "、".join(self.kind_words.get(k, "") for k in value if k in self.kind_words)
+
 
 class AlertForm(MinimumForm):
     # An initial value, so a blank row (whose select shows "year") counts as unchanged and is skipped.

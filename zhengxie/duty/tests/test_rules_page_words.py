@@ -46,6 +46,12 @@ def test_the_rules_page_shows_kinds_in_words_and_no_codes(org, client_for):
         for n, rule in enumerate(rules):
             chosen = _selected(page, f"{part}-{n}-kinds")
             assert sorted(chosen) == sorted(kind_label(k, names) for k in rule["kinds"]) and chosen, (part, n)
+    # each rule also lists what it counts in a line of text (the list box shows a few options at a time)
+    listed = [html.unescape(t) for t in re.findall(r'data-testid="chosen-kinds">([^<]*)<', page)]
+    expected = [
+        "已选：" + "、".join(kind_label(k, names) for k in rule["kinds"]) for rule in [*rs.minimums, *rs.alerts]
+    ]
+    assert sorted(listed) == sorted(expected)
 
 
 def test_a_rule_is_added_by_choosing_its_kinds_from_the_list(org, client_for):
