@@ -50,6 +50,7 @@ def _media_in_tmp(settings, tmp_path):
 #                                   anon admin office staff leader overs. unit  u-lead unit2 member member2
 PAGES: dict[str, tuple[int, ...]] = {
     "core:home":                    (302, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
+    "search:search":                (302, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "accounts:login":               (200, 302,  302,  302,  302,  302,   302,  302,  302,  302,   302),
     "accounts:logout":              (405, 405,  405,  405,  405,  405,   405,  405,  405,  405,   405),
     "accounts:logout_everywhere":   (302, 405,  405,  405,  405,  405,   405,  405,  405,  405,   405),
@@ -179,6 +180,7 @@ API: dict[str, tuple[int, ...]] = {
     "GET /api/v1/members/{member_id}":    (401, 200,  200,  200,  200,  404,   404,  404,  404,  404,   200),
     "GET /api/v1/units":                  (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "GET /api/v1/units/{unit_id}":        (401, 200,  200,  200,  200,  200,   200,  200,  404,  200,   200),
+    "GET /api/v1/search":                 (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     # Reference lists for clients' forms: anyone signed in.
     "GET /api/v1/categories":             (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "GET /api/v1/sectors":                (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "zhengxie.notifications",
     "zhengxie.workdays",
     "zhengxie.duty",
+    "zhengxie.search",
     "zhengxie.proposals",
     "zhengxie.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("audit/", include("zhengxie.audit.urls")),
     path("proposals/", include("zhengxie.proposals.urls")),
     path("activities/", include("zhengxie.duty.urls")),
+    path("search/", include("zhengxie.search.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

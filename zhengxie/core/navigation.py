@@ -19,6 +19,7 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("home", _("工作台"), "core:home", "core.home", "house"),
+    NavItem("search", _("搜索"), "search:search", "search.use", "search"),
     NavItem("proposals", _("提案"), "proposals:list", "proposals.view", "file-text"),
     NavItem("proposal_review", _("提案审查"), "proposals:review", "proposals.review", "inbox"),
     NavItem("members", _("委员"), "people:member_list", "people.view_member_list", "people"),

@@ -50,6 +50,7 @@ from .models import (
     TimelineEntry,
     YearCounter,
 )
+from .search_index import proposal_indexed_on_commit
 from .selectors import current_replies, evaluations_outstanding, replies_awaiting_evaluation, visible_proposals
 
 P = ProposalState
@@ -149,6 +150,7 @@ def _audit(**row) -> None:
 
 def _figures_changed(ctx: Ctx) -> None:
     statistics.record_change(ctx.proposal, ctx.action)
+    proposal_indexed_on_commit(ctx.proposal.pk)  # the search index follows once the action commits
 
 
 wf.PROPOSAL.configure(lock=_lock_visible_proposal, audit=_audit, context=Ctx, after=_figures_changed)

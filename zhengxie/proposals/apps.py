@@ -8,7 +8,7 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from zhengxie.duty.services import source_links_add
 
-        from . import audit_words, permissions, selectors, todo, workflow  # noqa: F401
+        from . import audit_words, permissions, search_index, selectors, todo, workflow  # noqa: F401
         from .links import proposal_links
 
         workflow.reads.facts_of = selectors.facts_of
@@ -18,3 +18,5 @@ class ProposalsConfig(AppConfig):
         source_links_add("proposals.proposal", proposal_links)
         # The audit page words the values only this app can read (units with their ways of handling).
         audit_words.register()
+        # The search finds proposals and replies (the search sits below the domain apps and is told of them).
+        search_index.register()

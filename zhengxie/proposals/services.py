@@ -16,6 +16,7 @@ from . import workflow as wf
 from .choices import CosignState, ProposalState, ReplyState
 from .conf import conf
 from .models import Attachment, Category, Cosignature, ExcellentUnitAward, Proposal, Reply
+from .search_index import proposal_indexed_on_commit
 from .selectors import visible_proposals, visible_replies
 
 DRAFT_FIELDS = ("title", "analysis", "suggestions", "category_id")
@@ -87,6 +88,7 @@ def _apply_draft(proposal: Proposal, cleaned: dict) -> dict:
         if key in cleaned:
             setattr(proposal, f, cleaned[key])
     proposal.save()
+    proposal_indexed_on_commit(proposal.pk)
     if "cosigner_ids" in cleaned:
         before["cosigners"] = sorted(proposal.cosignatures.values_list("member_id", flat=True))
         proposal.cosignatures.exclude(member_id__in=cleaned["cosigner_ids"]).delete()

@@ -1,0 +1,128 @@
+"""What the search finds of proposals: the proposals (案由, 情况分析, 具体建议) and the units' replies, each found
+by those who may see it in the lists and on the detail page, and kept current on commit.
+
+``proposal_indexed_on_commit(proposal_id)`` is the one hook: the workflow engine's ``after`` step calls it for
+every action, the draft services for every save; the import of past proposals calls
+``proposals_indexed_on_commit`` with the proposals it writes."""
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from zhengxie.accounts.roles import Role
+from zhengxie.core.access import roles_of
+from zhengxie.search import registry
+from zhengxie.search.services import index_on_commit
+
+from .choices import ReplyState
+from .models import Assignment, Cosignature, Proposal, Reply
+from .selectors import reader_units, visible_proposals
+
+PROPOSAL = "proposal"
+REPLY = "reply"
+
+
+def _detail_url(proposal_id: int) -> str:
+    return reverse("proposals:detail", args=[proposal_id])
+
+
+def proposal_documents(ids):
+    qs = Proposal.objects.only("id", "year", "title", "analysis", "suggestions").order_by("id")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    for p in qs.iterator(chunk_size=1000):
+        body = "\n".join(part for part in (p.analysis, p.suggestions) if part)
+        yield registry.Document(object_id=p.pk, year=p.year, title=p.title, body=body, url=_detail_url(p.pk))
+
+
+def reply_documents(ids):
+    qs = (
+        Reply.objects.select_related("assignment__proposal", "assignment__unit")
+        .only(
+            "id",
+            "text",
+            "assignment__unit__name",
+            "assignment__proposal__id",
+            "assignment__proposal__year",
+            "assignment__proposal__title",
+        )
+        .order_by("id")
+    )
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    for r in qs.iterator(chunk_size=1000):
+        proposal = r.assignment.proposal
+        # The index is written once for every reader: in the committee's language, whoever's request wrote it.
+        with translation.override(settings.LANGUAGE_CODE):
+            title = str(_("%(unit)s对《%(title)s》的答复") % {"unit": r.assignment.unit.name, "title": proposal.title})
+        yield registry.Document(
+            object_id=r.pk, year=proposal.year, title=title, body=r.text, url=_detail_url(proposal.pk)
+        )
+
+
+def visible_proposal_ids(user):
+    return visible_proposals(user).values("pk")
+
+
+def visible_reply_ids(user):
+    """The replies ``user`` reads on the detail pages of the proposals they see (``selectors.visible_replies``, as
+    one query): the office every reply that left its unit; a unit its own, and as co-handler the lead unit's once
+    signed; the proposers (author, confirmed co-signers, authors of proposals merged into it) and leaders the
+    approved ones."""
+    roles = roles_of(user)
+    units = sorted(reader_units(user))
+    base = Reply.objects.filter(assignment__proposal__in=visible_proposals(user).values("pk"))
+    if Role.PROPOSAL_OFFICE in roles:
+        return base.filter(~Q(state=ReplyState.DRAFT) | Q(assignment__unit_id__in=units)).values("pk")
+    if Role.LEADER in roles:
+        proposer = Q()
+    else:
+        proposal = OuterRef("assignment__proposal_id")
+        proposer = (
+            Q(assignment__proposal__author_id=user.pk)
+            | Exists(Proposal.objects.filter(merged_into_id=proposal, author_id=user.pk))
+            | Exists(Cosignature.objects.filter(proposal_id=proposal, member__user_id=user.pk, state="confirmed"))
+        )
+    rule = Q(state=ReplyState.APPROVED) & proposer
+    if units:
+        rule |= Q(assignment__unit_id__in=units)
+        co_handler = Assignment.objects.filter(
+            proposal_id=OuterRef("assignment__proposal_id"), unit_id__in=units, role="co"
+        )
+        rule |= Q(assignment__role="lead", state__in=(ReplyState.SIGNED, ReplyState.APPROVED)) & Exists(co_handler)
+    return base.filter(rule).values("pk")
+
+
+def proposal_indexed_on_commit(proposal_id: int) -> None:
+    """Re-index the proposal and its replies once the current transaction commits."""
+    proposals_indexed_on_commit([proposal_id])
+
+
+def proposals_indexed_on_commit(proposal_ids) -> None:
+    """Re-index these proposals and their replies once the current transaction commits (an import's batch)."""
+    ids = sorted(set(proposal_ids))
+    index_on_commit(PROPOSAL, ids)
+    index_on_commit(REPLY, lambda: Reply.objects.filter(assignment__proposal_id__in=ids).values_list("pk", flat=True))
+
+
+def register() -> None:
+    registry.register(
+        registry.Source(
+            kind=PROPOSAL,
+            label=_("提案"),
+            documents=proposal_documents,
+            visible_ids=visible_proposal_ids,
+            order=10,
+        )
+    )
+    registry.register(
+        registry.Source(
+            kind=REPLY,
+            label=_("答复"),
+            documents=reply_documents,
+            visible_ids=visible_reply_ids,
+            order=20,
+        )
+    )
