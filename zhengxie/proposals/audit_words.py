@@ -3,7 +3,6 @@ handling (``"12:lead"`` → 区住建局（主办）), a co-signer's answer (``"
 supervision activity (its form and date). Registered with the audit trail when Django starts
 (``ProposalsConfig.ready``)."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhengxie.audit.labels import register_words
@@ -47,17 +46,6 @@ def supervision(value, memo) -> str:
     return f"{activity.get_kind_display()} {activity.date:%Y-%m-%d}"  # one row per visit: rare, read one by one
 
 
-def deleted_draft(value, memo) -> str:
-    """What a deleted draft was: ``{title, attachments, cosigners}`` (counts)."""
-    if not isinstance(value, dict):
-        return "—"
-    return _("%(t)s（附件 %(a)s 个，联名邀请 %(c)s 人）") % {
-        "t": value.get("title") or _("未填写案由"),
-        "a": value.get("attachments", 0),
-        "c": value.get("cosigners", 0),
-    }
-
-
 def _conf_words(label_of):
     """Words for a code of the configurable lists (reply grades, grounds of rejection)."""
 
@@ -72,7 +60,6 @@ def register() -> None:
     register_words("proposals.assignment", "reassigned_to", unit_roles)
     register_words("proposals.proposal", "cosigner", cosigner)
     register_words("proposals.proposal", "supervision", supervision, label=gettext_lazy("督办活动"))
-    register_words("proposals.proposal", "deleted", deleted_draft, label=gettext_lazy("删除的草稿"))
     register_words("proposals.proposal", "rejection_ground", _conf_words(rejection_ground_label))
     register_words("proposals.reply", "grade", _conf_words(grade_label))
     register_words("proposals.assignment", "grade", _conf_words(grade_label), label=gettext_lazy("答复类别"))
