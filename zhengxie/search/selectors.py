@@ -9,10 +9,10 @@ Matching and ranking are the database's full-text index over the segmented token
   joined with ``&&``, ranked by ``ts_rank`` (title weight A, body B).
 
 Both receive the words as bound parameters. Who may see what is each source's ``visible_ids(user)`` (the lists'
-selector), joined as a subquery."""
+selector), asked of each match as a correlated subquery."""
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Max, Min, Q, QuerySet
+from django.db.models import BooleanField, Exists, FloatField, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import registry
@@ -56,9 +56,11 @@ def search_entries(*, user, query: str, kind: str = "", year: int | None = None)
         wanted = [s for s in wanted if s.kind == kind]
     if not wanted:
         return SearchEntry.objects.none()
+    # Each entry the words match is checked against its source's visible set (a correlated EXISTS): the index
+    # narrows first, so the visibility rule is asked of the matches only, not of every object the reader sees.
     visible = Q()
     for src in wanted:
-        visible |= Q(kind=src.kind, object_id__in=src.visible_ids(user))
+        visible |= Q(kind=src.kind) & Exists(src.visible_ids(user).filter(pk=OuterRef("object_id")))
     qs = _matching(words).filter(visible)
     if year is not None:
         qs = qs.filter(year=year)
