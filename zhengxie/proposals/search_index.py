@@ -15,6 +15,7 @@ from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
 from zhengxie.search import registry
 from zhengxie.search.services import index_on_commit
+from zhengxie.similarity.services import index_on_commit as similarity_index_on_commit
 
 from .choices import ReplyState
 from .models import Assignment, Cosignature, Proposal, Reply
@@ -73,7 +74,8 @@ def visible_reply_ids(user):
     approved ones."""
     roles = roles_of(user)
     units = sorted(reader_units(user))
-    base = Reply.objects.filter(assignment__proposal__in=visible_proposals(user).values("pk"))
+    # Asked of each reply (EXISTS), not as the list of every proposal the reader sees: the search checks its matches.
+    base = Reply.objects.filter(Exists(visible_proposals(user).filter(pk=OuterRef("assignment__proposal_id"))))
     if Role.PROPOSAL_OFFICE in roles:
         return base.filter(~Q(state=ReplyState.DRAFT) | Q(assignment__unit_id__in=units)).values("pk")
     if Role.LEADER in roles:
@@ -101,8 +103,10 @@ def proposal_indexed_on_commit(proposal_id: int) -> None:
 
 
 def proposals_indexed_on_commit(proposal_ids) -> None:
-    """Re-index these proposals and their replies once the current transaction commits (an import's batch)."""
+    """Re-index these proposals and their replies once the current transaction commits (an import's batch), in
+    the search and in the similar-proposals index."""
     ids = sorted(set(proposal_ids))
+    similarity_index_on_commit(ids)
     index_on_commit(PROPOSAL, ids)
     index_on_commit(REPLY, lambda: Reply.objects.filter(assignment__proposal_id__in=ids).values_list("pk", flat=True))
 
