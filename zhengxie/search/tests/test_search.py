@@ -3,7 +3,8 @@ finds (the lists' rules), the index following writes on commit, the rebuild, and
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.builders import proposals as make
 from zhengxie.proposals import selectors as proposal_selectors
@@ -266,3 +267,18 @@ def test_page_pages_the_results(org, category, indexed, client_for):
     assert second.count('data-testid="search-result"') == 1
     assert "q=%E5%81%9C%E8%BD%A6&amp;page=2" in first
     assert Proposal.objects.count() == 21
+
+
+def test_page_and_api_read_a_fixed_number_of_statements(org, category, indexed, client_for, django_assert_num_queries):
+    indexed(make.reply_approved, org, category, title=PARKING, text="停车收费已调整")
+    c = client_for(org.users["office"])
+    c.get("/search/", {"q": "停车"})  # sessions, roles and the navigation read once per process
+    with CaptureQueriesContext(connection) as few:
+        c.get("/search/", {"q": "停车"})
+        c.get("/api/v1/search", {"q": "停车"})
+    for i in range(20):
+        indexed(make.registered, org, category, title=f"关于停车问题的第{i + 1}条建议")
+
+    with django_assert_num_queries(len(few)):
+        assert c.get("/search/", {"q": "停车"}).content.decode().count('data-testid="search-result"') == 20
+        assert len(c.get("/api/v1/search", {"q": "停车"}).json()["items"]) == 20
