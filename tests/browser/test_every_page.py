@@ -225,6 +225,19 @@ def test_lists_are_cards_on_a_phone(live_org, live_server, signed_in):
             assert shape["narrowest"] >= 0.9 * shape["width"] - 32, (path, shape)
             assert shape["title"], (path, shape)
         assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") <= 1
+        # and each cell's column name is shown whole (a name wider than its place that may not wrap is cut off)
+        cut = rows.evaluate_all(
+            """rows => {
+                 const ctx = document.createElement("canvas").getContext("2d");
+                 return rows.flatMap(row => [...row.cells]).filter(cell => cell.dataset.label).filter(cell => {
+                   const s = getComputedStyle(cell, "::before");
+                   ctx.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+                   const wraps = s.whiteSpace !== "nowrap" && s.overflow !== "hidden";
+                   return !wraps && ctx.measureText(cell.dataset.label).width > parseFloat(s.width) + 0.5;
+                 }).map(cell => cell.dataset.label);
+               }"""
+        )
+        assert cut == [], (path, cut)
         # and on a laptop it is a table again
         resize(page, LAPTOP)
         assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") > 10
