@@ -107,6 +107,11 @@ PAGES: dict[str, tuple[int, ...]] = {
     "proposals:review_assign":      (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:batch":              (302, 403,  405,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:categories":         (302, 200,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:history_import":     (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:history_import_confirm":
+                                    (302, 403,  405,  403,  403,  403,   403,  403,  403,  403,   403),
+    "proposals:history_import_template":
+                                    (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:detail":             (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
     # Editing is the author's, and only while a draft: member2 gets 409, everyone else who may write 403.
     "proposals:edit":               (302, 403,  403,  403,  403,  403,   403,  403,  403,  403,   409),

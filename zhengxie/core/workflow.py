@@ -337,6 +337,7 @@ class Workflow:
         self.state_refusal = state_refusal
         self.actions: dict[str, Action] = {}
         self.system_moves: dict[str, tuple[frozenset, str]] = {}
+        self.arrivals: dict[str, frozenset] = {}
         self.labels: dict[str, Any] = {}  # what a timeline calls each step: actions, system moves, other events
         # How to act: set by the module that holds the handlers (``configure``), which may import what the
         # declarations must not (models, selectors, the audit trail).
@@ -409,6 +410,21 @@ class Workflow:
         """A move that follows from other actions (never taken on its own, never a button)."""
         self.system_moves[name] = (frozenset(sources), target)
         self.labels[name] = label
+
+    def arrival(self, name: str, label, *, targets: Iterable) -> None:
+        """A way in for objects made outside the actions in a settled state (an earlier year's records brought in
+        from a spreadsheet): the states such objects may be made in. Never a button, never a move."""
+        self.arrivals[name] = frozenset(targets)
+        self.labels[name] = label
+
+    def arrive(self, model, name: str, target: str, **fields):
+        """An unsaved ``model(**fields)`` in ``target``, one of the arrival ``name``'s states; the caller saves it
+        (in bulk, with the other rows of its import)."""
+        if target not in self.arrivals[name]:
+            raise AssertionError(f"{target!r} is not a state of the arrival {name} ({self.arrivals[name]!r})")
+        obj = model(**fields)
+        _move(obj, target, save=False)
+        return obj
 
     def event(self, name: str, label) -> None:
         """A step a timeline records that is neither an action nor a move (a side effect of an action)."""
@@ -569,9 +585,11 @@ def audit_action_labels() -> dict[str, Any]:
     return {flow.audit_action(step): step.label for flow in _CONFIGURED.values() for step in flow.actions.values()}
 
 
-def _move(obj, target: str) -> str:
-    """The only code that assigns the state of a workflow's object (a test checks this)."""
+def _move(obj, target: str, *, save: bool = True) -> str:
+    """The only code that assigns the state of a workflow's object (a test checks this); ``save=False`` for an
+    object not yet saved (``Workflow.arrive``)."""
     old = obj.state
     obj.state = target
-    obj.save(update_fields=["state"])
+    if save:
+        obj.save(update_fields=["state"])
     return old

@@ -188,6 +188,7 @@ def _list_item(row: read_models.ListRow) -> dict:
         "is_excellent": row.is_excellent,
         "submitted_at": _local(row.submitted_at),
         "registered_at": _local(row.registered_at),
+        "imported": row.imported,
     }
 
 

@@ -122,6 +122,10 @@ class Proposal(ChoiceLabels, models.Model):
     )
     followup_on = models.DateField(_("回头看日期"), null=True, blank=True)
     publish_consent = models.BooleanField(_("同意公开"), default=False)
+    # 历史导入: brought in closed from an earlier year's spreadsheet (history_import.py), never through the workflow;
+    # its proposers are kept as written, those matched to members also as lead member and co-signers.
+    imported = models.BooleanField(_("历史导入"), default=False, db_default=False)
+    proposer_names = models.CharField(_("提案人"), max_length=200, blank=True, db_default="")
 
     class Meta:
         ordering = ["-year", "-seq", "-id"]
@@ -129,7 +133,9 @@ class Proposal(ChoiceLabels, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "seq"], name="unique_proposal_seq_per_year"),
             models.CheckConstraint(
-                condition=models.Q(lead_member__isnull=False) | models.Q(collective__isnull=False),
+                condition=models.Q(lead_member__isnull=False)
+                | models.Q(collective__isnull=False)
+                | models.Q(imported=True),  # an earlier year's proposal may name no proposer
                 name="proposal_has_proposer",
             ),
         ]

@@ -23,5 +23,7 @@ RULES = {
     "proposals.award_unit": {Role.PROPOSAL_OFFICE},
     "proposals.statistics": {Role.PROPOSAL_OFFICE, Role.LEADER, Role.OVERSEER},
     "proposals.manage_settings": {Role.PROPOSAL_OFFICE, Role.ADMIN},
+    # Importing earlier years' proposals from spreadsheets (history_import.py).
+    "proposals.import_history": {Role.PROPOSAL_OFFICE},
 }
 register(RULES)

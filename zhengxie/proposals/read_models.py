@@ -206,6 +206,7 @@ class ListRow:
     is_excellent: bool
     submitted_at: datetime.datetime | None
     registered_at: datetime.datetime | None
+    imported: bool  # 历史导入
     units: list[tuple[str, str]] = field(default_factory=list)  # (unit, role label) when read (the list page)
 
 
@@ -218,7 +219,9 @@ def list_rows(proposals) -> list[ListRow]:
         if p.collective_id:
             kind, name = "collective", p.collective.name
         else:
-            kind, name = ("joint" if p.cosigner_count else "individual"), p.lead_member.name if p.lead_member_id else ""
+            # An imported proposal whose first proposer matched no member keeps the names as written.
+            lead = p.lead_member.name if p.lead_member_id else p.proposer_names.split("、")[0]
+            kind, name = ("joint" if p.cosigner_count else "individual"), lead
         rows.append(
             ListRow(
                 pk=p.pk,
@@ -238,6 +241,7 @@ def list_rows(proposals) -> list[ListRow]:
                 is_excellent=p.excellent_state == ExcellentState.APPROVED,
                 submitted_at=p.submitted_at,
                 registered_at=p.registered_at,
+                imported=p.imported,
                 units=[
                     (a.unit.short_name or a.unit.name, roles.get(a.role, a.role))
                     for a in getattr(p, "live_assignments", ())

@@ -95,6 +95,7 @@ class ProposalListItem(Schema):
     is_excellent: bool
     submitted_at: datetime.datetime | None
     registered_at: datetime.datetime | None
+    imported: bool = Field(description="Brought in closed from an earlier year's spreadsheet (历史导入).")
 
 
 class ProposalPage(Schema):

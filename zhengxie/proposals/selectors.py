@@ -172,6 +172,7 @@ def proposal_list(*, user, filters: dict | None = None) -> QuerySet[Proposal]:
 # What a list row shows (``read_models.ListRow``): not the proposals' texts, nor the proposers' personal data.
 LIST_ROW_FIELDS = (
     *("number", "title", "year", "seq", "state", "key_state", "excellent_state", "submitted_at", "registered_at"),
+    *("imported", "proposer_names"),
     *("category", "lead_member", "collective", "category__name", "lead_member__name", "collective__name"),
 )
 

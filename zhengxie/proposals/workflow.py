@@ -521,6 +521,8 @@ act(
 PROPOSAL.system_move("replies_complete", _("答复全部审核通过"), sources=[P.ASSIGNED, P.REHANDLING], target=P.REPLIED)
 PROPOSAL.system_move("send_for_evaluation", _("送交提案人测评"), sources=[P.REPLIED], target=P.EVALUATING)
 PROPOSAL.event("merged_in", _("有提案并入"))  # on the lead proposal's timeline, when another is merged into it
+# Earlier years' proposals brought in closed from a spreadsheet (history_import.py).
+PROPOSAL.arrival("history_import", _("历史导入"), targets=[P.CLOSED])
 
 # The assignment workflow (a proposal sent to one handling unit) --------------------------------------------------
 
@@ -676,6 +678,7 @@ act(
 # Re-handling sends a replied assignment back to its unit (a proposal-level decision).
 ASSIGNMENT.system_move("rehandle", _("重新办理"), sources=[A.REPLIED], target=A.ACCEPTED)
 ASSIGNMENT.event("reassigned", _("改交承办单位"))  # the new assignment made when a dispute is resolved by reassigning
+ASSIGNMENT.arrival("history_import", _("历史导入"), targets=[A.REPLIED, A.OPINION_SENT])
 del act
 
 PROPOSAL_ACTIONS = PROPOSAL.actions

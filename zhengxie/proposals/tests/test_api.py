@@ -537,6 +537,7 @@ def test_list_shows_only_what_the_caller_may_see(org, category, who):
         "is_excellent": False,
         "submitted_at": _iso(registered.submitted_at),
         "registered_at": _iso(registered.registered_at),
+        "imported": False,
     }
 
 

@@ -1,0 +1,140 @@
+"""The pages importing earlier years' proposals from a spreadsheet (the proposal office): upload, preview with each
+row's errors, confirm; and the template to fill in. The rows are checked and written by ``history_import``."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from zhengxie.core.access import require
+from zhengxie.core.request_size import accepts_upload
+from zhengxie.people import imports as batches
+from zhengxie.people.forms import ImportConfirmForm, ImportUploadForm, add_service_errors
+
+from . import history_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RESULT_LABELS = {
+    "create": gettext_lazy("新增"),
+    "update": gettext_lazy("更新"),
+    "unchanged": gettext_lazy("无变化"),
+    "": gettext_lazy("有错误"),
+}
+# Rows free of errors listed on the preview: a file of 10,000 rows lists its rows in error and the first of the rest.
+LISTED_WITHOUT_ERRORS = 200
+CELL_SHOWN = 120  # characters of a cell the preview shows
+
+
+def _max_bytes() -> int:
+    return settings.IMPORT_MAX_BYTES
+
+
+def _page(request, template: str, context: dict):
+    return render(request, template, {"active_nav": "proposals", "columns": history_import.COLUMNS, **context})
+
+
+@accepts_upload(_max_bytes)
+@require(history_import.PERM)
+def history_import_view(request):
+    token = request.GET.get("batch")
+    if request.method == "GET" and token:
+        batch = batches.batch_load(user=request.user, kind=history_import.KIND, token=token)
+        if batch is None:
+            messages.error(request, _("这批导入数据已过期或不存在，请重新上传文件。"))
+            return redirect("proposals:history_import")
+        return _preview(request, batch, ImportConfirmForm(initial={"batch": token}))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = history_import.read_rows(upload)
+        except ValidationError as exc:
+            add_service_errors(form, exc, field="file")
+        else:
+            token = batches.batch_save(user=request.user, kind=history_import.KIND, filename=upload.name, rows=rows)
+            return redirect(f"{reverse('proposals:history_import')}?batch={token}")
+    return _page(request, "proposals/history_import.html", {"form": form})
+
+
+def _preview(request, batch: dict, form: ImportConfirmForm, error: str = ""):
+    results = history_import.check_rows(batch["rows"])
+    counts = Counter(r.action for r in results)
+    listed, listed_ok, unlisted = [], 0, 0
+    for r in results:
+        if r.action:
+            if listed_ok == LISTED_WITHOUT_ERRORS:
+                unlisted += 1
+                continue
+            listed_ok += 1
+        matched, named = history_import.matched_count(r)
+        listed.append(
+            {
+                "line": r.line,
+                "cells": [
+                    {"value": c["value"][:CELL_SHOWN], "cut": len(c["value"]) > CELL_SHOWN, "errors": c["errors"]}
+                    for c in r.cells(history_import.COLUMNS)
+                ],
+                "other_errors": r.other_errors(history_import.COLUMNS),
+                "action": r.action,
+                "action_label": RESULT_LABELS[r.action],
+                "matched": matched,
+                "named": named,
+            }
+        )
+    return _page(
+        request,
+        "proposals/history_import_preview.html",
+        {
+            "form": form,
+            "error": error,
+            "filename": batch["filename"],
+            "rows": listed,
+            "unlisted": unlisted,
+            "counts": {"create": counts["create"], "update": counts["update"], "unchanged": counts["unchanged"]},
+            "error_count": counts[""],
+            "total": len(results),
+        },
+    )
+
+
+@require(history_import.PERM)
+@require_POST
+def history_import_confirm(request):
+    form = ImportConfirmForm(request.POST)
+    batch = batches.batch_load(user=request.user, kind=history_import.KIND, token=form.data.get("batch", ""))
+    if not form.is_valid() or batch is None:
+        messages.error(request, _("这批导入数据已过期或不存在，请重新上传文件。"))
+        return redirect("proposals:history_import")
+    try:
+        counts = history_import.import_confirm(
+            actor=request.user,
+            rows=batch["rows"],
+            filename=batch["filename"],
+            skip_errors=form.cleaned_data["skip_errors"],
+        )
+    except ValidationError as exc:
+        return _preview(request, batch, form, error=" ".join(exc.messages))
+    batches.batch_delete(token=form.cleaned_data["batch"])
+    messages.success(
+        request,
+        _("历史提案导入完成：新增 %(created)d 件，更新 %(updated)d 件，无变化 %(unchanged)d 件，跳过 %(skipped)d 行。")
+        % counts,
+    )
+    return redirect("proposals:list")
+
+
+@require(history_import.PERM)
+def history_import_template(request):
+    return HttpResponse(
+        history_import.template(),
+        content_type=XLSX,
+        headers={"Content-Disposition": content_disposition_header(True, _("历史提案导入模板") + ".xlsx")},
+    )
