@@ -51,6 +51,8 @@ def test_an_id_beyond_64_bits_in_a_path_is_not_found(org, client_for, url):
         ("/api/v1/activities?year=10000", "year"),
         ("/api/v1/activities?year=-5", "year"),
         (f"/api/v1/activities?year={BIG}", "year"),
+        ("/api/v1/activities?year=1", "year"),  # its first instant in UTC is in year 0
+        ("/api/v1/activities?year=9999", "year"),
     ],
 )
 def test_an_out_of_range_filter_is_422_naming_it(org, client_for, url, field):

@@ -17,6 +17,9 @@ Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
 PageNumber = Annotated[int, Field(ge=-DB_INT_MAX, le=DB_INT_MAX)]
 # A calendar year Python's dates can represent.
 Year = Annotated[int, Field(ge=datetime.MINYEAR, le=datetime.MAXYEAR)]
+# A year filtered as a span of instants (``start__year``): its first and last instants, in the committee's zone and
+# in UTC, must both be dates Python can hold, which years 1 and 9999 are not in every zone.
+InstantYear = Annotated[int, Field(ge=datetime.MINYEAR + 1, le=datetime.MAXYEAR - 1)]
 # Counts stored in the database's 32-bit (and smaller) integer columns.
 SmallCount = Annotated[int, Field(ge=0, le=32767)]
 Count = Annotated[int, Field(ge=0, le=2**31 - 1)]

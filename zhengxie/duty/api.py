@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import json_object
 from zhengxie.core.api_errors import refusals
-from zhengxie.core.api_types import Count, Hours, Id, Instant, PageNumber, SmallCount, Year
+from zhengxie.core.api_types import Count, Hours, Id, Instant, InstantYear, PageNumber, SmallCount
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 
 from . import activities, checkin, read_models
@@ -67,7 +67,7 @@ class ActivityPatch(Schema):
 class ActivityListFilters(Schema):
     state: str | None = None
     kind: str | None = None
-    year: Year | None = None
+    year: InstantYear | None = None
     limit: PageNumber = 50
     offset: PageNumber = 0
 
