@@ -14,6 +14,7 @@ joined by spaces, read the same to SQLite's FTS5 ``unicode61`` tokenizer and to 
 configuration.
 """
 
+import re
 import threading
 import unicodedata
 from functools import lru_cache
@@ -74,7 +75,21 @@ def _clean(word: str) -> str:
 def index_tokens(text: str) -> list[str]:
     """The tokens a text is indexed with, in text order (repeats kept: they count in the ranking)."""
     tokens: list[str] = []
-    for word in _tokenizer().cut_for_search(normalize(text)):
+    for clause in _CLAUSE_BREAKS.split(normalize(text)):
+        if clause:
+            tokens.extend(_clause_tokens(clause))
+    return tokens
+
+
+# jieba segments each run between punctuation on its own, so a text cut clause by clause gives the same words; the
+# clauses that recur (a reply's opening and closing lines, the committee's set phrases) are then cut once.
+_CLAUSE_BREAKS = re.compile(r"[\s，。！？；：、“”‘’（）《》【】…—,;:!?()]+")
+
+
+@lru_cache(maxsize=65536)
+def _clause_tokens(clause: str) -> tuple[str, ...]:
+    tokens: list[str] = []
+    for word in _tokenizer().cut_for_search(clause):
         word = _clean(word)
         if not word:
             continue
@@ -83,7 +98,7 @@ def index_tokens(text: str) -> list[str]:
             recent = set(tokens[-2 * len(word) :])
             tokens.extend(pair for i in range(len(word) - 1) if (pair := word[i : i + 2]) not in recent)
         tokens.append(word)
-    return tokens
+    return tuple(tokens)
 
 
 def _is_cjk(word: str) -> bool:

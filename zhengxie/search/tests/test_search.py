@@ -130,6 +130,16 @@ def test_a_draft_edit_reaches_the_index_when_it_commits(org, category, indexed):
     assert found(member, "物业") == set()
 
 
+def test_a_deleted_draft_leaves_the_index(org, category, indexed):
+    p = indexed(make.draft, org, category, title="关于物业管理的建议")
+    assert SearchEntry.objects.filter(kind="proposal", object_id=p.pk).exists()
+
+    indexed(make.act, p, "delete_draft", org.users["member"])
+
+    assert not SearchEntry.objects.filter(kind="proposal", object_id=p.pk).exists()
+    assert found(org.users["member"], "物业") == set()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_submit_is_indexed_on_commit_and_not_on_rollback(org, category):
     p = make.draft(org, category, title="关于物业管理的建议")
