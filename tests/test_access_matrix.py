@@ -214,6 +214,8 @@ API: dict[str, tuple[int, ...]] = {
     "GET /api/v1/proposals":              (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     # A valid draft: members file in their own name; nobody else has anyone to file for.
     "POST /api/v1/proposals":             (401, 403,  403,  403,  403,  403,   403,  403,  403,  201,   201),
+    # Similar proposals: anyone signed in; what each is shown is what their list shows (similarity/tests).
+    "POST /api/v1/proposals/similar":     (401, 200,  200,  200,  200,  200,   200,  200,  200,  200,   200),
     "GET /api/v1/proposals/statistics":   (401, 403,  200,  403,  200,  200,   403,  403,  403,  403,   403),
     "GET /api/v1/proposals/{proposal_id}":
                                           (401, 404,  200,  404,  200,  200,   200,  200,  404,  200,   200),
@@ -413,6 +415,8 @@ def _api_body(op: str, org, objects: Objects) -> dict | None:
             "category": objects.category.pk,
             "suggested_unit_ids": [org.unit.pk],
         }
+    if op == "POST /api/v1/proposals/similar":
+        return {"title": "关于加快充电桩建设的建议", "text": "现状分析……", "limit": 5}
     if op == "POST /api/v1/proposals/batch-actions/{action}":
         return {"ids": [objects.proposal.pk]}
     if op == "PATCH /api/v1/proposals/{proposal_id}":

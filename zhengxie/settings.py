@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "zhengxie.workdays",
     "zhengxie.duty",
     "zhengxie.search",
+    "zhengxie.similarity",
     "zhengxie.proposals",
     "zhengxie.demo",
 ]

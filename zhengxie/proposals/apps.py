@@ -8,7 +8,7 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from zhengxie.duty.services import source_links_add
 
-        from . import audit_words, permissions, search_index, selectors, todo, workflow  # noqa: F401
+        from . import audit_words, permissions, search_index, selectors, similarity_source, todo, workflow  # noqa: F401
         from .links import proposal_links
 
         workflow.reads.facts_of = selectors.facts_of
@@ -20,3 +20,5 @@ class ProposalsConfig(AppConfig):
         audit_words.register()
         # The search finds proposals and replies (the search sits below the domain apps and is told of them).
         search_index.register()
+        # The similar proposals are found among theirs (the similarity index sits below, like the search).
+        similarity_source.register()

@@ -644,7 +644,12 @@ def _action_form_page(request, proposal, assignment, action: str, form_class):
     assignment_id = assignment.pk if assignment is not None else None
     if not request.htmx:
         dom_id = f"act-{action}" if assignment is None else f"act-{action}-{assignment_id}"
-        form = form_class(proposal=proposal, assignment=assignment, user=user, auto_id=f"id_{dom_id}_%s")
+        # A link may choose a field's value (the similar proposals' 并案: ?into=<lead's number>); it is checked
+        # only when the form is sent, like anything typed.
+        initial = {name: request.GET[name][:200] for name in form_class.base_fields if name in request.GET}
+        form = form_class(
+            proposal=proposal, assignment=assignment, user=user, auto_id=f"id_{dom_id}_%s", initial=initial
+        )
         return _render_detail(request, proposal, bound=(action, assignment_id, form))
     item = _action_items(request, proposal, assignment=assignment, allowed=[action], bound=None)[0]
     return render(

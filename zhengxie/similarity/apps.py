@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SimilarityConfig(AppConfig):
+    name = "zhengxie.similarity"
+    verbose_name = "Similar proposals"
