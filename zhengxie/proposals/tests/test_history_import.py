@@ -4,6 +4,7 @@ notification, reminder or duty record)."""
 
 import datetime
 import io
+import re
 import zipfile
 from urllib.parse import parse_qs, urlparse
 
@@ -153,6 +154,16 @@ def test_the_office_uploads_sees_each_rows_errors_and_nothing_is_written_until_i
         "imported_years": [None, [2023]],
     }
     assert entry.actor_id == org.users["office"].pk
+
+
+def test_the_audit_page_tells_the_import_in_words(org, client_for):
+    _import(org, [_row(案由="甲"), _row(年度=2021, 案由="乙")])
+    page = client_for(org.users["admin"]).get("/audit/", {"action": history_import.AUDIT_ACTION}).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "导入历年提案" in text
+    assert "历年提案.xlsx" in text
+    assert "新增 ： — → 2 更新 ： — → 0 未变 ： — → 0 跳过 ： — → 0 导入的年度 ： — → 2021、2023" in text
+    assert "history_import" not in text and "imported_years" not in text
 
 
 def test_a_file_that_is_no_real_xlsx_is_refused_in_words(org, client_for):
