@@ -162,7 +162,8 @@ def test_the_audit_page_tells_the_import_in_words(org, client_for):
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "导入历年提案" in text
     assert "历年提案.xlsx" in text
-    assert "新增 ： — → 2 更新 ： — → 0 未变 ： — → 0 跳过 ： — → 0 导入的年度 ： — → 2021、2023" in text
+    for words in ("新增 ： — → 2", "更新 ： — → 0", "未变 ： — → 0", "跳过 ： — → 0", "导入的年度 ： — → 2021、2023"):
+        assert words in text  # in the order the database keeps the keys (PostgreSQL's jsonb sorts them)
     assert "history_import" not in text and "imported_years" not in text
 
 
