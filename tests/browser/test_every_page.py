@@ -65,7 +65,15 @@ def _pages(org, work) -> dict[str, list[str]]:
     activity = f"/activities/{work['activity'].pk}/"
     people = [f"/people/members/{member}/", f"/people/units/{unit}/", "/people/members/new/", "/people/units/new/"]
     extra = {
-        "admin": [*people, "/people/members/import/", "/people/units/import/"],
+        "admin": [
+            *people,
+            f"/people/members/{member}/edit/",
+            f"/people/units/{unit}/edit/",
+            f"/people/units/{unit}/staff/",
+            "/people/members/import/",
+            "/people/units/import/",
+            "/accounts/otp/setup/",
+        ],
         "office": [proposal, pending, f"/proposals/{work['waiting'].pk}/", "/proposals/categories/"],
         "staff": [
             activity,
