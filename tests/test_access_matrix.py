@@ -228,6 +228,11 @@ API: dict[str, tuple[int, ...]] = {
     # record_contact is the assigned unit's (staff and leader); it changes no state, so both succeed.
     "POST /api/v1/assignments/{assignment_id}/actions/{action}":
                                           (401, 404,  403,  404,  403,  403,   200,  200,  404,  403,   403),
+    # 智能交办: the office's, which assigns (an empty list here: no model is trained in this test).
+    "POST /api/v1/proposals/suggest-units":
+                                          (401, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
+    "GET /api/v1/proposals/suggest-units/status":
+                                          (401, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     # Batch 立案/交办 is the office's: it answers 200 with each proposal's outcome (here refused: already assigned).
     "POST /api/v1/proposals/batch-actions/{action}":
                                           (401, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
@@ -419,6 +424,8 @@ def _api_body(op: str, org, objects: Objects) -> dict | None:
         return {"title": "关于加快充电桩建设的建议", "text": "现状分析……", "limit": 5}
     if op == "POST /api/v1/proposals/batch-actions/{action}":
         return {"ids": [objects.proposal.pk]}
+    if op == "POST /api/v1/proposals/suggest-units":
+        return {"title": "关于加快充电桩建设的建议", "text": "老旧小区安装难。", "limit": 3}
     if op == "PATCH /api/v1/proposals/{proposal_id}":
         return {"title": "关于加快充电桩建设的建议（修改）"}
     if op == "POST /api/v1/proposals/{proposal_id}/actions/{action}":

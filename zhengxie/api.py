@@ -80,6 +80,7 @@ from zhengxie.proposals.api_reference import router as proposal_reference_router
 from zhengxie.proposals.api_reports import router as proposal_reports_router  # noqa: E402
 from zhengxie.search.api import router as search_router  # noqa: E402
 from zhengxie.similarity.api import router as similarity_router  # noqa: E402
+from zhengxie.suggest.api import router as suggest_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
@@ -89,6 +90,7 @@ api.add_router("/", proposal_reference_router)
 api.add_router("/", proposal_reports_router)
 api.add_router("/", proposal_batch_router)
 api.add_router("/", similarity_router)
+api.add_router("/", suggest_router)  # before /proposals/{id}
 api.add_router("/", proposals_router)
 api.add_router("/", duty_router)
 api.add_router("/", search_router)

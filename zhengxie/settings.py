@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "zhengxie.duty",
     "zhengxie.search",
     "zhengxie.similarity",
+    "zhengxie.suggest",
     "zhengxie.proposals",
     "zhengxie.demo",
 ]
@@ -163,6 +164,11 @@ TASKS = {
         "OPTIONS": {"enqueue_on_commit": True},
     }
 }
+
+# Unit suggestion (智能交办): the model is retrained by a background job once this many new lead or sole
+# assignments arrived since it learned; it learns from at most this many of the most recent proposals.
+SUGGEST_RETRAIN_AFTER = env.int("SUGGEST_RETRAIN_AFTER", default=50)
+SUGGEST_MAX_PROPOSALS = env.int("SUGGEST_MAX_PROPOSALS", default=60_000)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -8,7 +8,16 @@ class ProposalsConfig(AppConfig):
     def ready(self):
         from zhengxie.duty.services import source_links_add
 
-        from . import audit_words, permissions, search_index, selectors, similarity_source, todo, workflow  # noqa: F401
+        from . import (  # noqa: F401
+            audit_words,
+            permissions,
+            search_index,
+            selectors,
+            similarity_source,
+            suggest_source,
+            todo,
+            workflow,
+        )
         from .links import proposal_links
 
         workflow.reads.facts_of = selectors.facts_of
@@ -22,3 +31,5 @@ class ProposalsConfig(AppConfig):
         search_index.register()
         # The similar proposals are found among theirs (the similarity index sits below, like the search).
         similarity_source.register()
+        # The unit suggestion learns from the past assignments (it sits below the domain apps and is told of them).
+        suggest_source.register()

@@ -12,13 +12,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from zhengxie.core.access import roles_of
+from zhengxie.core.access import has_perm, roles_of
 from zhengxie.core.forms import StyledFormMixin, action_form_fields, apply_page_hints
 from zhengxie.core.roles import Role
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
+from zhengxie.suggest.services import status as unit_suggestion_status
+from zhengxie.suggest.services import suggest_units
 
 from . import inputs as i
 from .choices import AssignmentMode, AssignmentRole, ProposalState, ReplyState
@@ -512,6 +515,22 @@ class AssignForm(schema_form(i.Assign)):
                 self.initial.setdefault("lead_unit", suggested[0].pk)
                 self.initial.setdefault("other_units", [u.pk for u in suggested[1:]])
             self.initial.setdefault("mode", AssignmentMode.LEAD if len(suggested) > 1 else AssignmentMode.SINGLE)
+
+    @cached_property
+    def unit_suggestions(self) -> dict | None:
+        """智能交办: the units the model suggests for this proposal with their reasons, or why there are none; asked
+        only when the form is shown, and only of the office's form for one proposal."""
+        p = self.proposal
+        if p is None or self.user is None or not has_perm(self.user, "suggest.use"):
+            return None
+        items = suggest_units(
+            title=p.title,
+            text=f"{p.analysis}\n{p.suggestions}",
+            category=p.category_id,
+            suggested=[u.pk for u in p.suggested_units.all()],
+            limit=3,
+        )
+        return {"items": items, "note": None if items else unit_suggestion_status().reason}
 
     def field_for_error(self, key: str) -> str:
         return "lead_unit" if key.split(".")[0] == "units" else key
