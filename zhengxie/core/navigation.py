@@ -19,7 +19,6 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("home", _("工作台"), "core:home", "core.home", "house"),
-    NavItem("search", _("搜索"), "search:search", "search.use", "search"),
     NavItem("proposals", _("提案"), "proposals:list", "proposals.view", "file-text"),
     NavItem("proposal_review", _("提案审查"), "proposals:review", "proposals.review", "inbox"),
     NavItem("members", _("委员"), "people:member_list", "people.view_member_list", "people"),
@@ -36,6 +35,7 @@ NAV: list[NavItem] = [
     NavItem("organisation", _("组织机构"), "people:organisation", "people.view_organisation", "diagram-3"),
     NavItem("workdays", _("工作日历"), "workdays:calendar", "workdays.view", "calendar3"),
     NavItem("audit", _("审计日志"), "audit:list", "audit.view", "shield-check"),
+    NavItem("search", _("搜索"), "search:search", "search.use", "search"),
 ]
 
 

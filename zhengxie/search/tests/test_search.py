@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.builders import proposals as make
+from zhengxie.core.navigation import nav_for
 from zhengxie.proposals import selectors as proposal_selectors
 from zhengxie.proposals.models import Proposal, Reply
 from zhengxie.proposals.search_index import visible_reply_ids
@@ -292,3 +293,8 @@ def test_page_and_api_read_a_fixed_number_of_statements(org, category, indexed, 
     with django_assert_num_queries(len(few)):
         assert c.get("/search/", {"q": "停车"}).content.decode().count('data-testid="search-result"') == 20
         assert len(c.get("/api/v1/search", {"q": "停车"}).json()["items"]) == 20
+
+
+def test_every_signed_in_role_has_search_in_the_navigation(org):
+    for key, user in org.users.items():
+        assert [item["key"] for item in nav_for(user)][-1] == "search", key
