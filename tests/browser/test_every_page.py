@@ -269,6 +269,16 @@ def test_lists_are_cards_on_a_phone(live_org, live_server, signed_in):
                }"""
         )
         assert cut == [], (path, cut)
+        # and it is the name its column has on a laptop
+        misnamed = page.locator(f"[data-testid={testid}]").evaluate(
+            """table => {
+                 const heads = [...table.tHead.rows[0].cells].map(th => th.textContent.trim());
+                 return [...table.tBodies[0].rows].flatMap(row => [...row.cells])
+                   .filter(cell => cell.dataset.label && cell.dataset.label !== heads[cell.cellIndex])
+                   .map(cell => `${cell.dataset.label} ≠ ${heads[cell.cellIndex]}`);
+               }"""
+        )
+        assert misnamed == [], (path, misnamed)
         # and on a laptop it is a table again
         resize(page, LAPTOP)
         assert page.locator(f"[data-testid={testid}] thead").evaluate("t => t.getBoundingClientRect().height") > 10
