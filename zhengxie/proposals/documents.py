@@ -110,6 +110,10 @@ def proposal_sheet(proposal: Proposal, *, committee: str) -> ProposalSheet:
         c.member.name if c.state == CosignState.CONFIRMED else _("%(n)s（待确认）") % {"n": c.member.name}
         for c in cosignatures
     ]
+    # An imported proposal names its proposers as the records list them, members or not (历史导入).
+    written = [n for n in proposal.proposer_names.split("、") if n] if proposal.imported else []
+    if written:
+        cosigners = written[1:]
     lead_detail = ""
     if proposal.lead_member_id:
         sector = proposal.lead_sector or proposal.lead_member.sector
@@ -136,7 +140,7 @@ def proposal_sheet(proposal: Proposal, *, committee: str) -> ProposalSheet:
         title=proposal.title,
         category=proposal.category.name if proposal.category_id else "",
         proposal_kind=_("大会提案") if proposal.is_session_proposal else _("平时提案"),
-        lead=proposal.lead_member.name if proposal.lead_member_id else "",
+        lead=proposal.lead_member.name if proposal.lead_member_id else (written[0] if written else ""),
         lead_detail=lead_detail,
         cosigners=cosigners,
         collective=proposal.collective.name if proposal.collective_id else "",

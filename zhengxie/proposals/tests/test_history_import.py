@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from docx import Document as docx_document
 
 from tests.builders import proposals as make
 from tests.builders.org import make_member
@@ -439,3 +440,23 @@ def test_the_command_refuses_a_file_that_is_no_xlsx(org, tmp_path):
     path.write_text("年度,案由\n")
     with pytest.raises(CommandError, match="无法读取该文件"):
         call_command("import_proposals", str(path))
+
+
+def test_a_proposal_whose_proposers_match_no_member_is_shown_on_every_page_and_document(org, client_for):
+    _import(org, [_row(提案人="赵某、钱某", 答复类别="C")])
+    p = Proposal.objects.get()
+    assert (p.lead_member, p.collective) == (None, None)
+    office = client_for(org.users["office"])
+    for name in ("proposals:detail", "proposals:proposal_docx", "proposals:proposal_pdf"):
+        response = office.get(reverse(name, args=[p.pk]))
+        assert response.status_code == 200, name
+    docx = office.get(reverse("proposals:proposal_docx", args=[p.pk])).content
+    text = "\n".join(
+        cell.text for table in docx_document(io.BytesIO(docx)).tables for row in table.rows for cell in row.cells
+    )
+    assert "赵某" in text and "钱某" in text
+    assert "赵某、钱某" in office.get(reverse("proposals:detail", args=[p.pk])).content.decode()
+    listed = office.get("/api/v1/proposals").json()["items"]
+    assert [(i["proposer"]["name"], i["imported"]) for i in listed] == [("赵某", True)]
+    detail = office.get(f"/api/v1/proposals/{p.pk}")
+    assert detail.status_code == 200
