@@ -13,7 +13,7 @@ from .services import MAX_LIMIT, similar_proposals
 
 router = Router(tags=["proposals"])
 MAX_TITLE = 200
-MAX_TEXT = 40_000  # 情况分析 and 具体建议 hold up to 20,000 characters each
+MAX_TEXT = 100_000  # imported proposals hold up to 50,000 characters in each of 情况分析 and 具体建议
 
 
 class SimilarQuery(Schema):

@@ -12,18 +12,18 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-# Measured in bench/similar.py (docs/benchmarks.md): 3 characters keep a changed two-character word from touching
+# Chosen by measurement (docs/decisions.md): 3 characters keep a changed two-character word from touching
 # more than four shingles, while unrelated texts share few (common 2-grams such as 建设 or 发展 would make every
 # proposal look alike).
 K = 3
 # 32 bands of 2 rows: a pair of texts becomes a candidate with probability 1 - (1 - J²)^32 (0.72 at J = 0.2,
-# 0.96 at J = 0.3, over 0.999 at J ≥ 0.45); the candidates are then ranked by their exact score.
+# 0.95 at J = 0.3, over 0.999 at J ≥ 0.45); the candidates are then ranked by their exact score.
 BANDS = 32
 ROWS = 2
 NUM_PERM = BANDS * ROWS
 SEED = 20260
 # The exact score below which a proposal is not shown as similar: at this overlap two texts share only the
-# phrases every proposal uses (see docs/benchmarks.md for how the score of unrelated proposals is distributed).
+# phrases every proposal uses (docs/decisions.md: how the score of unrelated proposals is distributed).
 MIN_SCORE = 0.2
 
 

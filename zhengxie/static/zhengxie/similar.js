@@ -49,7 +49,7 @@
   function check() {
     var body = {
       title: value("title").slice(0, 200),
-      text: (value("analysis") + "\n" + value("suggestions")).slice(0, 40000),
+      text: (value("analysis") + "\n" + value("suggestions")).slice(0, 100000),
       limit: 5,
     };
     var id = parseInt(value("proposal"), 10);
