@@ -241,13 +241,20 @@ def test_api_gives_the_documented_fields(org, category, indexed, client_for):
 
 
 @pytest.mark.parametrize(
-    "params", [{"q": "停" * 1001}, {"q": "停车", "type": "nonsense"}, {"q": "停车", "page": 0}, {"q": "x", "year": 0}]
+    "params, message",
+    [
+        ({"q": "停" * 1001}, "关键词无效。"),
+        ({"q": "停车", "type": "nonsense"}, "类型无效。"),
+        ({"q": "停车", "page": 0}, "页码无效。"),
+        ({"q": "x", "year": 0}, "年度无效。"),
+    ],
 )
-def test_api_refuses_bad_filters_naming_the_field(org, client_for, params):
+def test_api_refuses_bad_filters_naming_the_field(org, client_for, params, message):
     response = client_for(org.users["office"]).get("/api/v1/search", params)
     assert response.status_code == 422
     field = next(k for k in params if k != "q" or len(params) == 1)
     assert response.json()["errors"][0]["field"] == field
+    assert response.json()["message"] == message
 
 
 def test_page_marks_the_words_and_escapes_the_text(org, category, indexed, client_for):
