@@ -15,7 +15,7 @@ from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused
 from zhengxie.people.models import HandlingUnit
 
-from . import selectors
+from . import selectors, unit_suggestions
 from .batch import BATCH_ACTIONS, MAX_BATCH, proposals_batch_act
 from .choices import CosignState, ProposalState
 from .forms import AssignForm
@@ -36,6 +36,8 @@ def _assign_queue_page(request, *, form, chosen: set[int], status: int = 200, me
         .order_by("year", "seq", "id")
     )
     page = Paginator(qs, ASSIGN_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    suggestions = unit_suggestions.attach_to_queue(page.object_list, user)
     return render(
         request,
         "proposals/review_assign.html",
@@ -46,6 +48,7 @@ def _assign_queue_page(request, *, form, chosen: set[int], status: int = 200, me
             "chosen": chosen,
             "message": message,
             "max_batch": MAX_BATCH,
+            "suggestions": suggestions,
         },
         status=status,
     )

@@ -158,17 +158,35 @@ def suggest_units(
 ) -> list[Suggestion]:
     """The most likely handling units for a proposal, best first, each with its reasons in words. Empty when there
     is no trained model yet (``status()`` says why) or nothing in the text or the proposal points to a unit."""
+    case = {"title": title, "text": text, "category": category, "suggested": suggested}
+    return suggest_many([case], limit=limit)[0]
+
+
+def suggest_many(cases: list[dict], *, limit: int = 5) -> list[list[Suggestion]]:
+    """``suggest_units`` for several proposals (``title``, ``text``, ``category``, ``suggested`` each) with the same
+    few queries however many there are (a page of the assignment queue)."""
     model = _loaded()
     if model is None:
-        return []
+        return [[] for _c in cases]
     limit = max(1, min(MAX_LIMIT, int(limit)))
-    title, text = (title or "")[:MAX_TITLE_CHARS], (text or "")[:MAX_TEXT_CHARS]
-    suggested = list(suggested or ())[:MAX_SUGGESTED_UNITS]
-    # Ask for a few more than shown: a unit closed since the training is left out.
-    scored = model.suggest(title, text, category=category, suggested=suggested, limit=limit + 5)
-    units = HandlingUnit.objects.filter(pk__in=[s.unit for s in scored], is_active=True).only("name", "short_name")
+    scored_all = []
+    for c in cases:
+        title, text = (c.get("title") or "")[:MAX_TITLE_CHARS], (c.get("text") or "")[:MAX_TEXT_CHARS]
+        suggested = list(c.get("suggested") or ())[:MAX_SUGGESTED_UNITS]
+        # A few more than shown: a unit closed since the training is left out.
+        scored_all.append(model.suggest(title, text, category=c.get("category"), suggested=suggested, limit=limit + 5))
+    wanted = {s.unit for scored in scored_all for s in scored}
+    units = HandlingUnit.objects.filter(pk__in=wanted, is_active=True).only("name", "short_name") if wanted else []
     names = {u.pk: (u.name, u.short_name or u.name) for u in units}
-    category_name = _get_source().category_names().get(category) if category is not None and scored else None
+    needs_category = any(c.get("category") is not None for c in cases) and wanted
+    category_names = _get_source().category_names() if needs_category else {}
+    return [
+        _worded(scored, names, category_names.get(c.get("category")), limit)
+        for c, scored in zip(cases, scored_all, strict=True)
+    ]
+
+
+def _worded(scored, names: dict, category_name: str | None, limit: int) -> list[Suggestion]:
     out = []
     for s in scored:
         if s.unit not in names:

@@ -30,3 +30,46 @@ def test_without_history_the_form_says_why(org, category, client_for):
     assert "推荐承办单位" in html
     assert "还没有以往提案的交办记录（可导入往年提案），暂无法推荐承办单位。" in html
     assert "data-suggest-unit" not in html
+
+
+def _queue(client_for, org):
+    return client_for(org.users["office"]).get("/proposals/review/assign/").content.decode()
+
+
+def test_the_assignment_queue_suggests_units_on_each_row(org, category, client_for):
+    past = make.assigned(org, category, title="关于加快老旧小区加装电梯的建议")
+    school = make.assigned(org, category, title="关于加强中小学课后服务的建议", units=[(org.other_unit, "single")])
+    services.train_model()
+    make.registered(org, category, title="关于老旧小区电梯维护的建议")
+    make.registered(org, category, title="关于中小学课后服务收费的建议")
+    html = _queue(client_for, org)
+    assert '<th scope="col">推荐承办单位</th>' in html
+    assert f'data-suggest-unit="{org.unit.pk}" data-suggest-name="新建区住房和城乡建设局"' in html
+    assert f"类似提案 {past.number} 由区住建局单办" in html
+    assert f"类似提案 {school.number} 由区教体局单办" in html
+
+
+def test_the_queue_reads_the_suggestions_with_the_same_queries_however_many_rows(
+    org, category, client_for, django_assert_max_num_queries
+):
+    make.assigned(org, category, title="关于加快老旧小区加装电梯的建议")
+    services.train_model()
+    make.registered(org, category, title="关于老旧小区电梯维护的建议")
+    client = client_for(org.users["office"])
+    client.get("/proposals/review/assign/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get("/proposals/review/assign/")
+    for title in ("关于小区停车难的建议", "关于物业服务收费的建议", "关于加装电梯补贴的建议"):
+        make.registered(org, category, title=title)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get("/proposals/review/assign/").content.decode().count("data-unit-suggestion") >= 4
+
+
+def test_without_history_the_queue_says_why(org, category, client_for):
+    make.registered(org, category, title="关于老旧小区电梯维护的建议")
+    html = _queue(client_for, org)
+    assert "还没有以往提案的交办记录（可导入往年提案），暂无法推荐承办单位。" in html
+    assert "data-suggest-unit" not in html
