@@ -1,13 +1,17 @@
 """Similar proposals (提案查重): a lightly edited copy is found, a proposal never lists itself, each role gets what its
 lists show (never a draft), the index follows committed writes only, the rebuild, and the API's bounds."""
 
+import io
 import json
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 
 from tests.builders import proposals as make
+from zhengxie.proposals import history_import
 from zhengxie.proposals import selectors as proposal_selectors
 from zhengxie.proposals.services import proposal_update_draft
 from zhengxie.similarity.models import ProposalBand, ProposalSketch
@@ -149,6 +153,25 @@ def test_a_deleted_draft_leaves_the_index(org, category, committed):
     committed(make.act, p, "delete_draft", org.users["member"])
 
     assert not ProposalSketch.objects.exists() and not ProposalBand.objects.exists()
+
+
+def test_proposals_imported_from_earlier_years_are_found(org, committed, settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # the import's stored batches
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([c.header for c in history_import.COLUMNS])
+    cells = {"年度": 2021, "案由": TITLE, "情况分析": ANALYSIS, "具体建议": SUGGESTIONS, "主办单位": "区住建局"}
+    sheet.append([cells.get(c.header) for c in history_import.COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    rows = history_import.read_rows(SimpleUploadedFile("历年提案.xlsx", out.getvalue()))
+
+    committed(
+        history_import.import_confirm, actor=org.users["office"], rows=rows, filename="历年提案.xlsx", skip_errors=False
+    )
+
+    [match] = ask(org.users["member2"])
+    assert (match.title, match.year) == (TITLE, 2021)
 
 
 # API ---------------------------------------------------------------------------------------------------------------
