@@ -220,3 +220,34 @@ def test_a_unit_closed_since_training_is_not_suggested(org, category):
     rows = services.suggest_units(title="关于老旧小区加装电梯的建议", text="")
     assert org.unit.pk not in [r.unit_id for r in rows]
     assert Proposal.objects.count() == 6
+
+
+def test_learns_from_proposals_imported_from_earlier_years(org, category, settings, tmp_path):
+    import io
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhengxie.proposals import history_import
+
+    settings.VAR_DIR = tmp_path
+    header = [c.header for c in history_import.COLUMNS]
+    rows = [
+        {"年度": 2023, "案号": "20230012", "案由": "关于加强老旧小区改造的建议", "主办单位": "区住建局"},
+        {"年度": 2023, "案号": "20230013", "案由": "关于加强中小学课后服务的建议", "主办单位": "区教体局"},
+    ]
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append([row.get(h) for h in header])
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("历年提案.xlsx", out.getvalue())
+    history_import.import_confirm(
+        actor=org.users["office"], rows=history_import.read_rows(upload), filename="历年提案.xlsx", skip_errors=False
+    )
+    assert Proposal.objects.filter(imported=True).count() == 2
+    assert services.train_model()["proposals"] == 2
+    rows = services.suggest_units(title="关于老旧小区改造资金的建议", text="")
+    assert rows[0].unit_id == org.unit.pk
+    assert rows[0].reasons[0] == "类似提案 20230012 由区住建局单办"
