@@ -24,6 +24,7 @@ import re
 import threading
 import unicodedata
 import zlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ DOC_TERMS = 80  # terms kept per past proposal (the heaviest): enough to find ne
 CENTROID_TERMS = 400  # terms kept per unit's mean vector
 NEIGHBOURS = 20
 MAX_DF_SHARE = 0.5  # terms in more than half of the proposals say nothing of the unit
+MAX_VALIDATION = 2000
 DEFAULT_WEIGHTS = {"knn": 1.0, "centroid": 1.0, "prior": 0.3, "suggested": 0.5}
 GRID = {
     "knn": (0.5, 1.0, 2.0),
@@ -137,7 +139,7 @@ def _weighted(counts: Counter, idf: dict[str, float], keep: int) -> dict[str, fl
 class Model:
     idf: dict[str, float]
     docs: list[dict]  # {"label", "units", "roles"} per past proposal
-    postings: dict[str, list[tuple[int, float]]]
+    postings: dict[str, tuple[array, array]]  # term → (past proposals' indexes, weights): compact in memory
     centroids: dict[int, dict[str, float]]
     centroid_postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     prior: dict[str, dict[int, float]] = field(default_factory=dict)  # category ("" overall) → unit → share
@@ -163,6 +165,7 @@ class Model:
             for u in e.units:
                 sums[u].update(vector)
             docs.append({"label": e.label, "units": list(e.units), "roles": list(e.roles)})
+        packed = {t: (array("i", (i for i, _v in ps)), array("f", (v for _i, v in ps))) for t, ps in postings.items()}
         centroids = {}
         centroid_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for u, total in sums.items():
@@ -187,7 +190,7 @@ class Model:
         return cls(
             idf=idf,
             docs=docs,
-            postings=dict(postings),
+            postings=packed,
             centroids=centroids,
             centroid_postings=dict(centroid_postings),
             prior=prior,
@@ -203,8 +206,10 @@ class Model:
         sims: dict[int, float] = defaultdict(float)
         cents: dict[int, float] = defaultdict(float)
         for t, q in vector.items():
-            for i, v in self.postings.get(t, ()):
-                sims[i] += q * v
+            posting = self.postings.get(t)
+            if posting is not None:
+                for i, v in zip(*posting, strict=True):
+                    sims[i] += q * v
             for u, v in self.centroid_postings.get(t, ()):
                 cents[u] += q * v
         neighbours = heapq.nlargest(NEIGHBOURS, sims.items(), key=lambda kv: kv[1])
@@ -268,7 +273,7 @@ class Model:
             "format": FORMAT,
             "idf": self.idf,
             "docs": self.docs,
-            "postings": self.postings,
+            "postings": {t: [ids.tolist(), ws.tolist()] for t, (ids, ws) in self.postings.items()},
             "centroids": {str(u): v for u, v in self.centroids.items()},
             "prior": {k: {str(u): p for u, p in v.items()} for k, v in self.prior.items()},
             "category_counts": {k: {str(u): c for u, c in v.items()} for k, v in self.category_counts.items()},
@@ -290,7 +295,7 @@ class Model:
         return cls(
             idf=data["idf"],
             docs=data["docs"],
-            postings={t: [tuple(p) for p in ps] for t, ps in data["postings"].items()},
+            postings={t: (array("i", ids), array("f", ws)) for t, (ids, ws) in data["postings"].items()},
             centroids=centroids,
             centroid_postings=dict(centroid_postings),
             prior={k: {int(u): p for u, p in v.items()} for k, v in data["prior"].items()},
@@ -326,6 +331,8 @@ def tune(examples: list[Example]) -> tuple[dict[str, float], dict]:
     valid = [e for e in examples if e.year == held and e.units]
     if len(train) < 30 or len(valid) < 20:
         return dict(DEFAULT_WEIGHTS), {"validated": False}
+    if len(valid) > MAX_VALIDATION:  # every k-th: the grid is tried on each case
+        valid = valid[:: math.ceil(len(valid) / MAX_VALIDATION)]
     model = Model.fit(train)
     # The signals do not depend on the weights: compute them once per case, then try every weighting.
     cases = [(model.signals(e.title, e.text, e.category, e.suggested)[0], set(e.units)) for e in valid]
