@@ -64,6 +64,7 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
         "people:unit_export": (admin, {}, {LINK, PLUS, ERROR}),
         "people:member_import_template": (admin, {}, set()),
         "people:unit_import_template": (admin, {}, set()),
+        "proposals:history_import_template": (office, {}, set()),
         "proposals:list_xlsx": (office, {}, {LINK, SUM, AT}),
         "proposals:statistics_xlsx": (office, {"year": year}, {LINK, AT}),
         "duty:attendance_xlsx": (staff, {}, {f"{LINK} 考勤表", PLUS, SUM}),
