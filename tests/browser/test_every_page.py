@@ -43,6 +43,7 @@ def _work(org) -> dict:
         "pending": pending,
         "accepted": pb.accepted(org, category, title="关于加强青少年爱国主义教育的建议"),
         "to_sign": pb.reply_drafted(org, category, title="关于推进南矶湿地观鸟经济发展的建议"),
+        "registered": pb.registered(org, category, title="关于推进总部经济发展的建议"),
         "waiting": pb.submitted(org, category, title="关于缓解学校周边交通拥堵的建议"),
         "draft": pb.draft(org, category, title="关于发展预制菜产业链的建议"),
         "activity": ab.published_activity(org),
@@ -74,7 +75,14 @@ def _pages(org, work) -> dict[str, list[str]]:
             "/people/units/import/",
             "/accounts/otp/setup/",
         ],
-        "office": [proposal, pending, f"/proposals/{work['waiting'].pk}/", "/proposals/categories/"],
+        "office": [
+            proposal,
+            pending,
+            f"/proposals/{work['waiting'].pk}/",
+            "/proposals/categories/",
+            "/proposals/review/assign/",
+            "/proposals/history/import/",
+        ],
         "staff": [
             activity,
             f"{activity}qr/",
