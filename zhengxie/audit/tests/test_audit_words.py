@@ -45,7 +45,7 @@ from zhengxie.people.choices import MemberStatus
 from zhengxie.people.imports import KINDS as IMPORT_KINDS
 from zhengxie.people.models import HandlingUnit
 from zhengxie.people.personal_search import personal_search_record
-from zhengxie.proposals import reminders
+from zhengxie.proposals import history_import, reminders
 from zhengxie.proposals import workflow as wf
 from zhengxie.proposals.services import (
     attachment_add,
@@ -218,12 +218,8 @@ def _services(org, category, client_for) -> None:
     batch = re.search(r"batch=([^&\"']+)", response["Location"]).group(1)
     assert client.post("/people/members/import/confirm/", {"batch": batch}).status_code == 302
     personal_search_record(user=staff, q=org.member2.mobile)
-    try:  # earlier years' proposals imported from a spreadsheet, where the platform has that import
-        from zhengxie.proposals import history_import
-    except ImportError:
-        history_import = None
-    if history_import is not None:
-        history_import.import_confirm(actor=office, rows=[], filename="历年提案.xlsx", skip_errors=False)
+    # earlier years' proposals imported from a spreadsheet
+    history_import.import_confirm(actor=office, rows=[], filename="历年提案.xlsx", skip_errors=False)
     # accounts
     target = org.users["member2"]
     role_revoke(user=u["overseer"], role=Role.OVERSEER, actor=admin)
