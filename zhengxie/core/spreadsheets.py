@@ -7,8 +7,12 @@ also carries the cell format's "quote prefix", the flag Excel sets itself when s
 the cell keeps it text too (docs/decisions.md, "Text in spreadsheets").
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import openpyxl
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from openpyxl.cell import Cell
 
 # What starts a formula in Excel, WPS or LibreOffice, or does once the cell is edited or the sheet saved as CSV.
@@ -42,3 +46,31 @@ def text_cells(sheet, values: Iterable) -> list:
 def append(sheet, values: Iterable) -> None:
     """``sheet.append(values)`` for a normal or a write-only worksheet, every string stored as text."""
     sheet.append(text_cells(sheet, values))
+
+
+def read_first_sheet(upload, read: Callable, *, formulas: bool = False):
+    """``read(sheet)`` over the first sheet of an uploaded .xlsx, for the imports. Raises ``ValidationError`` in
+    words for a file over ``IMPORT_MAX_BYTES`` or one that is no readable workbook; a ``ValidationError`` of
+    ``read`` passes through, any other error of a damaged file is "no workbook". With ``formulas`` a formula cell is
+    read as its formula (so that an import can refuse it) rather than as its cached value."""
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("文件超过 %(mb)s MB 的上限。") % {"mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}"}, code="too_big"
+        )
+    not_xlsx = ValidationError(_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。"), code="not_xlsx")
+    upload.seek(0)
+    if upload.read(4) != b"PK\x03\x04":  # every .xlsx is a zip archive
+        raise not_xlsx
+    upload.seek(0)
+    try:
+        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=not formulas)
+    except Exception as exc:  # openpyxl raises many kinds of error on damaged or foreign zip files
+        raise not_xlsx from exc
+    try:
+        return read(workbook.worksheets[0])
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise not_xlsx from exc
+    finally:
+        workbook.close()

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from zhengxie.audit.services import audit_record
-from zhengxie.core import crypto
+from zhengxie.core import crypto, spreadsheets
 from zhengxie.core.access import has_perm
 from zhengxie.core.validators import normalise_id_number, normalise_mobile
 
@@ -94,27 +93,7 @@ def _cell_text(value) -> str:
 def read_rows(upload, columns: tuple[Column, ...]) -> list[dict]:
     """``[{"line": row number in the sheet, "values": {column key: text}}]`` for the first sheet's non-empty rows.
     Raises ``ValidationError`` for a file that is too big, not .xlsx, lacks required columns or has too many rows."""
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            _("文件超过 %(mb)s MB 的上限。") % {"mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}"}, code="too_big"
-        )
-    not_xlsx = ValidationError(_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。"), code="not_xlsx")
-    upload.seek(0)
-    if upload.read(4) != b"PK\x03\x04":  # every .xlsx is a zip archive
-        raise not_xlsx
-    upload.seek(0)
-    try:
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error on damaged or foreign zip files
-        raise not_xlsx from exc
-    try:
-        return _rows_of(workbook.worksheets[0], columns)
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise not_xlsx from exc
-    finally:
-        workbook.close()
+    return spreadsheets.read_first_sheet(upload, lambda sheet: _rows_of(sheet, columns))
 
 
 def _rows_of(sheet, columns: tuple[Column, ...]) -> list[dict]:

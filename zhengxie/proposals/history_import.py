@@ -116,29 +116,9 @@ def _cell(cell) -> tuple[str, str]:
 def read_rows(upload) -> list[dict]:
     """``[{"line", "values": {key: text}, "problems": {key: code}}]`` for the first sheet's non-empty rows. Raises
     ``ValidationError`` for a file that is too big, no real .xlsx, lacks required columns, has no or too many rows."""
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        raise ValidationError(
-            _("文件超过 %(mb)s MB 的上限。") % {"mb": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:g}"}, code="too_big"
-        )
-    not_xlsx = ValidationError(_("无法读取该文件：请上传 Excel 工作簿（.xlsx）。"), code="not_xlsx")
-    upload.seek(0)
-    if upload.read(4) != b"PK\x03\x04":  # every .xlsx is a zip archive
-        raise not_xlsx
-    upload.seek(0)
-    try:
-        # Formulas are read as formulas (data_only=False), so that a cell computed by a program is refused in words
-        # rather than read as its cached value, or as nothing when it was never computed.
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of error on damaged or foreign zip files
-        raise not_xlsx from exc
-    try:
-        return _rows_of(workbook.worksheets[0])
-    except ValidationError:
-        raise
-    except Exception as exc:
-        raise not_xlsx from exc
-    finally:
-        workbook.close()
+    # Formulas are read as formulas, so that a cell computed by a program is refused in words rather than read as
+    # its cached value, or as nothing when it was never computed.
+    return spreadsheets.read_first_sheet(upload, _rows_of, formulas=True)
 
 
 def _rows_of(sheet) -> list[dict]:
