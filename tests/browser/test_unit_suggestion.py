@@ -62,3 +62,26 @@ def test_the_office_chooses_a_suggested_unit(live_org, category, page, live_serv
         form.locator('[data-submit="assign"]').click()
     expect(page.get_by_test_id("proposal-state")).to_have_text("办理中")
     assert list(p.assignments.values_list("unit_id", "role")) == [(org.other_unit.pk, "single")]
+
+
+def test_the_assignment_queue_offers_each_rows_units(live_org, category, page, live_server, sign_in):
+    org = live_org
+    past = _registered(org, category, "关于加快老旧小区加装电梯的建议", org.unit)
+    _registered(org, category, "关于加强中小学课后服务的建议", org.other_unit)
+    train_model()
+    p = _registered(org, category, "关于老旧小区电梯维护的建议")
+
+    sign_in("demo-office")
+    page.goto(f"{live_server.url}/proposals/review/assign/")
+    row = page.locator(f"tr[data-proposal='{p.pk}']")
+    expect(row).to_contain_text(f"类似提案 {past.number} 由区住建局单办")
+    assert axe_violations(page, live_server) == []
+    row.get_by_role("button", name="选 新建区住房和城乡建设局 为主办（单办）单位").click()
+    form = page.get_by_test_id("batch-assign")
+    expect(form.get_by_label(re.compile(r"^主办（单办）单位( \*)?$"))).to_have_value("新建区住房和城乡建设局")
+    page.locator(f"#pick-{p.pk}").check()
+    form.get_by_role("radio", name="单办").check()
+    with page.expect_navigation():
+        page.locator("[data-submit=batch-assign]").click()
+    expect(page.get_by_test_id("batch-summary")).to_have_text("完成 1 件，未完成 0 件。")
+    assert list(p.assignments.values_list("unit_id", "role")) == [(org.unit.pk, "single")]
