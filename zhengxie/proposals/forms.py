@@ -20,8 +20,7 @@ from zhengxie.core.forms import StyledFormMixin, action_form_fields, apply_page_
 from zhengxie.core.roles import Role
 from zhengxie.people.choices import MemberStatus
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
-from zhengxie.suggest.services import status as unit_suggestion_status
-from zhengxie.suggest.services import suggest_units
+from zhengxie.suggest.services import suggest_units, why_none
 
 from . import inputs as i
 from .choices import AssignmentMode, AssignmentRole, ProposalState, ReplyState
@@ -530,7 +529,7 @@ class AssignForm(schema_form(i.Assign)):
             suggested=[u.pk for u in p.suggested_units.all()],
             limit=3,
         )
-        return {"items": items, "note": None if items else unit_suggestion_status().reason}
+        return {"items": items, "note": None if items else why_none()}
 
     def field_for_error(self, key: str) -> str:
         return "lead_unit" if key.split(".")[0] == "units" else key

@@ -2,7 +2,7 @@
 about to be assigned, for the office only."""
 
 from zhengxie.core.access import has_perm
-from zhengxie.suggest.services import status, suggest_many
+from zhengxie.suggest.services import suggest_many, why_none
 
 from .models import Proposal
 
@@ -33,4 +33,4 @@ def attach_to_queue(proposals: list[Proposal], user) -> dict | None:
     rows = suggest_many(cases, limit=QUEUE_LIMIT)
     for p, items in zip(proposals, rows, strict=True):
         p.unit_suggestions = items
-    return {"note": None if any(rows) else status().reason}
+    return {"note": None if any(rows) else why_none()}

@@ -254,3 +254,10 @@ def status() -> Status:
     else:
         reason = _("还没有以往提案的交办记录（可导入往年提案），暂无法推荐承办单位。")
     return Status(False, reason, 0, None, 0, 0, new, retrain_after(), {})
+
+
+def why_none() -> str:
+    """In words, why a proposal got no suggestion: no model yet (``status``), or nothing in what was learned points
+    to a unit for it."""
+    current = status()
+    return current.reason if not current.ready else _("以往的交办中没有与本提案相近的，暂无推荐。")

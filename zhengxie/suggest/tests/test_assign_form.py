@@ -3,6 +3,7 @@
 import pytest
 
 from tests.builders import proposals as make
+from zhengxie.people.models import HandlingUnit
 from zhengxie.suggest import services
 
 pytestmark = pytest.mark.django_db
@@ -72,4 +73,14 @@ def test_without_history_the_queue_says_why(org, category, client_for):
     make.registered(org, category, title="关于老旧小区电梯维护的建议")
     html = _queue(client_for, org)
     assert "还没有以往提案的交办记录（可导入往年提案），暂无法推荐承办单位。" in html
+    assert "data-suggest-unit" not in html
+
+
+def test_a_proposal_like_no_past_one_gets_no_suggestion_and_says_so(org, category, client_for):
+    make.assigned(org, category, title="关于加快老旧小区加装电梯的建议")
+    services.train_model()
+    HandlingUnit.objects.filter(pk=org.unit.pk).update(is_active=False)  # the only unit learned is closed since
+    p = make.registered(org, category, title="关于老旧小区电梯维护的建议")
+    html = _form(client_for, org, p).content.decode()
+    assert "以往的交办中没有与本提案相近的，暂无推荐。" in html
     assert "data-suggest-unit" not in html
