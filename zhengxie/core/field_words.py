@@ -42,6 +42,7 @@ FIELD_WORDS = {
     "kind": _("类别"),
     "unit": _("承办单位"),
     "units": _("承办单位"),
+    "suggested_units": _("建议承办单位"),
     "role": _("承办方式"),
     "member_ids": _("委员"),
     "all": _("全体委员"),
