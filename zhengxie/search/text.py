@@ -4,7 +4,7 @@ alike, on SQLite and PostgreSQL.
 * **Normalisation**: Unicode NFKC (full-width letters and digits become ordinary ones), lower case, and traditional
   characters turned into simplified ones with OpenCC (``t2s``), so either form finds the other.
 * **Segmentation**: jieba's precise cut with its kept dictionary plus the committee's own terms
-  (``data/terms.txt``: 提案, 交办, 承办单位 …). A text is indexed with jieba's search cut (each word and the
+  (``core/data/terms.txt``: 提案, 交办, 承办单位 …). A text is indexed with jieba's search cut (each word and the
   dictionary words inside it: 停车场 → 停车, 车场, 停车场) *and* every two-character run inside a longer word, so a
   two-character query word reaches the longer words that hold it even where the dictionary does not list the
   part (智慧停车场 → 智慧, 慧停, 停车, 车场). A query is cut with the precise cut; each of its words must occur.
@@ -15,52 +15,11 @@ configuration.
 """
 
 import re
-import threading
-import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-TERMS_FILE = Path(__file__).with_name("data") / "terms.txt"
+from zhengxie.core.chinese import normalize, tokenizer
+
 MAX_QUERY_WORDS = 8  # a longer query keeps its first words: every word is one more condition on the index
-
-_lock = threading.Lock()
-_state: dict = {}
-
-
-def _tokenizer():
-    """jieba's tokenizer with the committee's terms, made once per process (loading the dictionary takes a
-    second; jieba keeps its prefix dictionary in a cache file after the first time)."""
-    tokenizer = _state.get("jieba")
-    if tokenizer is None:
-        with _lock:
-            tokenizer = _state.get("jieba")
-            if tokenizer is None:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                tokenizer.load_userdict(str(TERMS_FILE))
-                _state["jieba"] = tokenizer
-    return tokenizer
-
-
-def _converter():
-    converter = _state.get("opencc")
-    if converter is None:
-        import opencc
-
-        converter = _state["opencc"] = opencc.OpenCC("t2s")
-    return converter
-
-
-def normalize(text: str) -> str:
-    """NFKC, lower case, simplified characters. NUL and other control characters become spaces."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
-    return _converter().convert(text)
 
 
 def _is_token(word: str) -> bool:
@@ -89,7 +48,7 @@ _CLAUSE_BREAKS = re.compile(r"[\s，。！？；：、“”‘’（）《》�
 @lru_cache(maxsize=65536)
 def _clause_tokens(clause: str) -> tuple[str, ...]:
     tokens: list[str] = []
-    for word in _tokenizer().cut_for_search(clause):
+    for word in tokenizer().cut_for_search(clause):
         word = _clean(word)
         if not word:
             continue
@@ -114,7 +73,7 @@ def index_text(text: str) -> str:
 def query_words(query: str) -> tuple[str, ...]:
     """The words of a query (each must occur), without repeats, in query order; at most ``MAX_QUERY_WORDS``."""
     words: list[str] = []
-    for word in _tokenizer().cut(normalize(query[:1000])):
+    for word in tokenizer().cut(normalize(query[:1000])):
         word = _clean(word)
         if word and word not in words:
             words.append(word)

@@ -12,6 +12,8 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
+from zhengxie.core.chinese import normalize
+
 # Chosen by measurement (docs/decisions.md): 3 characters keep a changed two-character word from touching
 # more than four shingles, while unrelated texts share few (common 2-grams such as 建设 or 发展 would make every
 # proposal look alike).
@@ -27,20 +29,11 @@ SEED = 20260
 MIN_SCORE = 0.2
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    """Traditional → simplified (OpenCC ``t2s``), as the search does: either form matches the other."""
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def normalise(text: str) -> str:
     """Simplified characters, full-width folded (NFKC), lower case, only letters and digits: punctuation,
     whitespace and symbols never make two texts differ."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _converter().convert(text)
-    return "".join(ch for ch in text.lower() if unicodedata.category(ch)[0] in "LN")
+    text = normalize(text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
 
 
 def shingles(text: str) -> np.ndarray:

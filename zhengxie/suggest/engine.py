@@ -21,14 +21,14 @@ import heapq
 import itertools
 import math
 import re
-import threading
-import unicodedata
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import orjson
+
+from zhengxie.core.chinese import normalize, tokenizer
 
 FORMAT = 1
 DOC_TERMS = 80  # terms kept per past proposal (the heaviest): enough to find neighbours, small to store and scan
@@ -46,40 +46,6 @@ GRID = {
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_lock = threading.Lock()
-_state: dict = {}
-
-
-def _jieba():
-    tokenizer = _state.get("jieba")
-    if tokenizer is None:
-        with _lock:
-            tokenizer = _state.get("jieba")
-            if tokenizer is None:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                _state["jieba"] = tokenizer
-    return tokenizer
-
-
-def _t2s(text: str) -> str:
-    converter = _state.get("opencc")
-    if converter is None:
-        import opencc
-
-        converter = _state["opencc"] = opencc.OpenCC("t2s")
-    return converter.convert(text)
-
-
-def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
-    return _t2s(text)
 
 
 def terms(text: str) -> list[str]:
@@ -88,7 +54,7 @@ def terms(text: str) -> list[str]:
     text = normalize(text)
     if not text.strip():
         return []
-    out = [w for w in _jieba().lcut(text) if len(w) > 1 and _WORD.search(w)]
+    out = [w for w in tokenizer().lcut(text) if len(w) > 1 and _WORD.search(w)]
     for run in _CJK_RUN.findall(text):
         out.extend("~" + run[i : i + 2] for i in range(len(run) - 1))
     return out
