@@ -44,7 +44,18 @@ class SearchItem(Schema):
 
 
 class SearchPage(Schema):
-    count: int = Field(description="How many results in all (before paging).")
+    count: int = Field(
+        description=(
+            f"How many results in all (before paging). At most {selectors.CANDIDATES}: a query matching more ranks "
+            "the newest of them only, and says so in `count_capped`."
+        )
+    )
+    count_capped: bool = Field(
+        description=(
+            "True when more entries matched than were ranked: `count` is then a lower bound (the page says "
+            "“more than …”); add words or a `type` or `year` filter to narrow the search."
+        )
+    )
     items: list[SearchItem]
 
 
@@ -63,11 +74,12 @@ class SearchPage(Schema):
 )
 def search(request, filters: Query[SearchFilters]):
     query = clean_query(filters.q)
-    entries = selectors.search_entries(user=request.user, query=query, kind=filters.type, year=filters.year)
+    found = selectors.search(user=request.user, query=query, kind=filters.type, year=filters.year)
     start = (filters.page - 1) * PAGE_SIZE
-    rows = read_models.results(entries[start : start + PAGE_SIZE], query)
+    rows = read_models.results(found.entries[start : start + PAGE_SIZE], query) if start < found.count else []
     return {
-        "count": entries.count(),
+        "count": found.count,
+        "count_capped": found.capped,
         "items": [
             {
                 "type": r.kind,

@@ -17,8 +17,8 @@ def search_page(request):
     query = clean_query(request.GET.get("q"))
     kind = clean_kind(request.GET.get("type"))
     year = clean_year(request.GET.get("year"))
-    entries = selectors.search_entries(user=request.user, query=query, kind=kind, year=year)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")) if query else None
+    found = selectors.search(user=request.user, query=query, kind=kind, year=year)
+    page = Paginator(found.entries, PAGE_SIZE).get_page(request.GET.get("page")) if query else None
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -32,6 +32,7 @@ def search_page(request):
             "kinds": kind_choices(),
             "years": selectors.search_years(user=request.user),
             "page": page,
+            "capped": found.capped,
             "results": read_models.results(page, query) if page is not None else [],
             "querystring": params.urlencode(),
         },

@@ -305,3 +305,37 @@ def test_page_and_api_read_a_fixed_number_of_statements(org, category, indexed, 
 def test_every_signed_in_role_has_search_in_the_navigation(org):
     for key, user in org.users.items():
         assert [item["key"] for item in nav_for(user)][-1] == "search", key
+
+
+def test_only_the_newest_candidates_are_ranked_and_the_count_says_when_more_matched(org, category, indexed):
+    from zhengxie.search.selectors import search
+
+    made = [indexed(make.registered, org, category, title=f"关于停车问题的第{i + 1}条建议") for i in range(3)]
+    office = org.users["office"]
+
+    bounded = search(user=office, query="停车", limit=2)
+    whole = search(user=office, query="停车", limit=3)
+
+    assert (bounded.count, bounded.capped) == (2, True)
+    assert {e.object_id for e in bounded.entries} == {made[2].pk, made[1].pk}
+    assert (whole.count, whole.capped) == (3, False)
+    assert {e.object_id for e in whole.entries} == {p.pk for p in made}
+    assert search(user=org.users["member"], query="停车", limit=0).capped is True
+
+
+def test_api_and_page_say_the_count_is_a_lower_bound_past_the_candidates(
+    org, category, indexed, client_for, monkeypatch
+):
+    from zhengxie.search import selectors
+
+    for i in range(3):
+        indexed(make.registered, org, category, title=f"关于停车问题的第{i + 1}条建议")
+    c = client_for(org.users["office"])
+    assert c.get("/api/v1/search", {"q": "停车"}).json()["count_capped"] is False
+
+    monkeypatch.setattr(selectors, "CANDIDATES", 2)
+    body = c.get("/api/v1/search", {"q": "停车"}).json()
+    page = c.get("/search/", {"q": "停车"}).content.decode()
+
+    assert (body["count"], body["count_capped"], len(body["items"])) == (2, True, 2)
+    assert "找到超过 2 条结果" in page and page.count('data-testid="search-result"') == 2
