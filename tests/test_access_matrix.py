@@ -473,7 +473,7 @@ def _row_counts() -> dict[str, int]:
     return {
         m._meta.label: m._default_manager.count()
         for m in apps.get_models()
-        if m._meta.label not in {"sessions.Session"} and not m._meta.proxy
+        if m._meta.label not in {"sessions.Session"} and m._meta.managed and not m._meta.proxy
     }
 
 

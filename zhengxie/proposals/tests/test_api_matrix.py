@@ -342,7 +342,9 @@ def world(org, category):
 
 
 def _row_counts() -> dict[str, int]:
-    return {m._meta.label: m._default_manager.count() for m in apps.get_models() if not m._meta.proxy}
+    return {
+        m._meta.label: m._default_manager.count() for m in apps.get_models() if m._meta.managed and not m._meta.proxy
+    }
 
 
 def _snapshot(target: Target):
