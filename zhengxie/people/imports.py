@@ -96,11 +96,11 @@ def read_rows(upload, columns: tuple[Column, ...]) -> list[dict]:
     return spreadsheets.read_first_sheet(upload, lambda sheet: _rows_of(sheet, columns))
 
 
-def _rows_of(sheet, columns: tuple[Column, ...]) -> list[dict]:
-    lines = sheet.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(lines, ())]
+def column_positions(header: list[str], columns: tuple[Column, ...]) -> dict[int, str]:
+    """``{position in the row: column key}`` for the first row's names, in any order (a repeated name counts once).
+    Raises ``ValidationError`` in words naming the required columns the row lacks."""
     by_header = {c.header: c.key for c in columns}
-    positions = {}
+    positions: dict[int, str] = {}
     for index, text in enumerate(header):
         if text in by_header and by_header[text] not in positions.values():
             positions[index] = by_header[text]
@@ -110,6 +110,12 @@ def _rows_of(sheet, columns: tuple[Column, ...]) -> list[dict]:
             _("第一行应为列名，缺少这些列：%(columns)s。") % {"columns": LIST_SEPARATOR.join(missing)},
             code="columns",
         )
+    return positions
+
+
+def _rows_of(sheet, columns: tuple[Column, ...]) -> list[dict]:
+    lines = sheet.iter_rows(values_only=True)
+    positions = column_positions([_cell_text(v) for v in next(lines, ())], columns)
     rows = []
     for line, cells in enumerate(lines, start=2):
         values = {key: _cell_text(cells[i]) if i < len(cells) else "" for i, key in positions.items()}

@@ -36,7 +36,7 @@ from openpyxl.utils import get_column_letter
 from zhengxie.audit.services import audit_record
 from zhengxie.core import spreadsheets
 from zhengxie.core.access import has_perm
-from zhengxie.people.imports import LIST_SEPARATOR, Column, RowResult
+from zhengxie.people.imports import LIST_SEPARATOR, Column, RowResult, column_positions
 from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 
 from . import workflow
@@ -123,18 +123,7 @@ def read_rows(upload) -> list[dict]:
 
 def _rows_of(sheet) -> list[dict]:
     lines = sheet.iter_rows()
-    header = [_cell(c)[0] for c in next(lines, ())]
-    by_header = {c.header: c.key for c in COLUMNS}
-    positions = {}
-    for index, text in enumerate(header):
-        if text in by_header and by_header[text] not in positions.values():
-            positions[index] = by_header[text]
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions.values()]
-    if missing:
-        raise ValidationError(
-            _("第一行应为列名，缺少这些列：%(columns)s。") % {"columns": LIST_SEPARATOR.join(missing)},
-            code="columns",
-        )
+    positions = column_positions([_cell(c)[0] for c in next(lines, ())], COLUMNS)
     rows = []
     for line, cells in enumerate(lines, start=2):
         values, problems = {}, {}
