@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.access import MODULES
 from tests.builders import proposals as make
 from tests.builders.activities import published_activity, running_activity
 from tests.builders.org import PASSWORD, ROLE_KEYS
@@ -262,6 +263,14 @@ class Objects:
     def __init__(self, org):
         self.org = org
         self.users = org.users
+        self._made: dict[str, object] = {}
+
+    def once(self, key: str, make: Callable[[], object]):
+        """The object ``make()`` gives, made on first use and kept for the rest of this test (the modules of
+        tests/access keep their objects here)."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
     # Proposals ---------------------------------------------------------------------------------------------------
 
@@ -396,6 +405,20 @@ API_PATH_PARAMS: dict[str, dict] = {
 # Operations whose body is a multipart form (a file upload) rather than JSON.
 MULTIPART_API = {"POST /api/v1/proposals/{proposal_id}/attachments"}
 
+# The later modules keep their rows in tests/access/<module>.py.
+for _module in MODULES:
+    for _table, _rows in (
+        (PAGES, _module.PAGES),
+        (API, _module.API),
+        (URL_KWARGS, _module.URL_KWARGS),
+        (API_OBJECTS, _module.API_OBJECTS),
+        (API_PATH_PARAMS, _module.API_PATH_PARAMS),
+    ):
+        _clash = set(_table) & set(_rows)
+        assert not _clash, f"{_module.__name__} repeats rows of the matrix: {sorted(_clash)}"
+        _table.update(_rows)
+    MULTIPART_API |= _module.MULTIPART_API
+
 
 def _api_body(op: str, org, objects: Objects) -> dict | None:
     if op == "POST /api/v1/activities":
@@ -434,6 +457,10 @@ def _api_body(op: str, org, objects: Objects) -> dict | None:
         return {"date": str(timezone.localdate()), "way": "phone", "summary": "电话沟通了办理思路"}
     if op == "POST /api/v1/proposals/{proposal_id}/attachments":
         return {"file": SimpleUploadedFile("补充材料.pdf", PDF, content_type="application/pdf")}
+    for module in MODULES:
+        body = module.api_body(op, org, objects)
+        if body is not None:
+            return body
     return None
 
 

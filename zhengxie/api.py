@@ -71,7 +71,11 @@ api_errors.install(api)
 api.add_decorator(api_request_ceiling, mode="view")
 
 from zhengxie.accounts.api import router as accounts_router  # noqa: E402
+from zhengxie.consultations.api import router as consultations_router  # noqa: E402
+from zhengxie.deliberations.api import router as deliberations_router  # noqa: E402
 from zhengxie.duty.api import router as duty_router  # noqa: E402
+from zhengxie.followup.api import router as followup_router  # noqa: E402
+from zhengxie.opinions.api import router as opinions_router  # noqa: E402
 from zhengxie.people.api import router as people_router  # noqa: E402
 from zhengxie.people.api_reference import router as people_reference_router  # noqa: E402
 from zhengxie.proposals.api import router as proposals_router  # noqa: E402
@@ -81,6 +85,8 @@ from zhengxie.proposals.api_reports import router as proposal_reports_router  # 
 from zhengxie.search.api import router as search_router  # noqa: E402
 from zhengxie.similarity.api import router as similarity_router  # noqa: E402
 from zhengxie.suggest.api import router as suggest_router  # noqa: E402
+from zhengxie.supervision.api import router as supervision_router  # noqa: E402
+from zhengxie.training.api import router as training_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
@@ -94,3 +100,9 @@ api.add_router("/", suggest_router)  # before /proposals/{id}
 api.add_router("/", proposals_router)
 api.add_router("/", duty_router)
 api.add_router("/", search_router)
+api.add_router("/", followup_router)
+api.add_router("/", consultations_router)
+api.add_router("/", supervision_router)
+api.add_router("/", deliberations_router)
+api.add_router("/", opinions_router)
+api.add_router("/", training_router)

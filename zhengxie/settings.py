@@ -63,9 +63,15 @@ INSTALLED_APPS = [
     "zhengxie.workdays",
     "zhengxie.duty",
     "zhengxie.search",
+    "zhengxie.followup",
     "zhengxie.similarity",
     "zhengxie.suggest",
     "zhengxie.proposals",
+    "zhengxie.consultations",
+    "zhengxie.supervision",
+    "zhengxie.deliberations",
+    "zhengxie.opinions",
+    "zhengxie.training",
     "zhengxie.demo",
 ]
 

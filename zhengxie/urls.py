@@ -15,6 +15,12 @@ urlpatterns = [
     path("proposals/", include("zhengxie.proposals.urls")),
     path("activities/", include("zhengxie.duty.urls")),
     path("search/", include("zhengxie.search.urls")),
+    path("followup/", include("zhengxie.followup.urls")),
+    path("consultations/", include("zhengxie.consultations.urls")),
+    path("supervision/", include("zhengxie.supervision.urls")),
+    path("deliberations/", include("zhengxie.deliberations.urls")),
+    path("opinions/", include("zhengxie.opinions.urls")),
+    path("training/", include("zhengxie.training.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("api/v1/", api.urls),
 ]

@@ -3,8 +3,17 @@
 
 from zhengxie.core.roles import Role
 
-GRANTABLE = (Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER, Role.OVERSEER, Role.ADMIN)
+GRANTABLE = (Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.OPINION_EDITOR, Role.LEADER, Role.OVERSEER, Role.ADMIN)
 # Roles whose holders see other people's personal data and act for the committee: two-factor sign-in applies.
 STAFF_ROLES = frozenset(
-    {Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER, Role.OVERSEER, Role.ADMIN, Role.UNIT_STAFF, Role.UNIT_LEADER}
+    {
+        Role.PROPOSAL_OFFICE,
+        Role.SECRETARIAT,
+        Role.OPINION_EDITOR,
+        Role.LEADER,
+        Role.OVERSEER,
+        Role.ADMIN,
+        Role.UNIT_STAFF,
+        Role.UNIT_LEADER,
+    }
 )

@@ -21,4 +21,6 @@ class DutyKind(models.TextChoices):
     OPINION_ADOPTED_NATIONAL = "opinion_adopted_national", _("社情民意被全国采用")
     LEADER_INSTRUCTION = "leader_instruction", _("领导批示")
     TRAINING_HOURS = "training_hours", _("学习培训（学时）")
+    SEMINAR_PAPER_SELECTED = "seminar_paper_selected", _("理论研讨论文入选")
+    DELIBERATION_OPINION_SELECTED = "deliberation_opinion_selected", _("网络议政意见被采纳")
     OTHER = "other", _("其他履职")

@@ -44,6 +44,8 @@ DEFAULT_ITEMS = [
     (DutyKind.OPINION_ADOPTED_NATIONAL, _("社情民意被全国采用"), D("20"), None, None),
     (DutyKind.LEADER_INSTRUCTION, _("获领导批示"), D("10"), None, None),
     (DutyKind.TRAINING_HOURS, _("学习培训（每学时）"), D("0.5"), D("10"), None),
+    (DutyKind.SEMINAR_PAPER_SELECTED, _("理论研讨论文入选"), D("5"), None, None),
+    (DutyKind.DELIBERATION_OPINION_SELECTED, _("网络议政意见被采纳"), D("3"), None, None),
     (DutyKind.OTHER, _("其他履职"), D("2"), None, None),
 ]
 DEFAULT_GRADES = [["优秀", 90], ["良好", 80], ["称职", 60], ["不称职", 0]]

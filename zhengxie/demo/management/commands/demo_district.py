@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from zhengxie.core.roles import Role
+from zhengxie.demo.modules import MODULE_BUILDERS
 from zhengxie.demo.organisation import DEMO_SEED, DemoConflict, build_demo_district
 from zhengxie.demo.work import build_demo_work
 from zhengxie.duty.kinds import ensure_default_kinds
@@ -59,6 +60,7 @@ class Command(BaseCommand):
                 if summary["created"]:
                     ensure_default_kinds()
                     work = build_demo_work()
+                    modules = [(name, build()) for name, build in MODULE_BUILDERS]
         except DemoConflict as exc:
             raise CommandError(str(exc)) from exc
         if not summary["created"]:
@@ -71,6 +73,8 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"  demo work: {work['proposals']} proposals in every stage, {work['activities']} activities")
+        for name, counts in modules:
+            self.stdout.write(f"  {name}: " + ", ".join(f"{value} {key}" for key, value in counts.items()))
         width = max(_width(label) for _, label in COUNT_LABELS)
         for key, label in COUNT_LABELS:
             self.stdout.write(f"  {_pad(label, width)}  {summary['counts'][key]:>6}")

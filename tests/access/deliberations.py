@@ -1,0 +1,21 @@
+"""Access matrix rows of this module (see tests/access/__init__.py for the shape)."""
+
+from collections.abc import Callable
+
+# fmt: off
+#                                   anon admin office staff leader overs. unit  u-lead unit2 member member2
+PAGES: dict[str, tuple[int, ...]] = {
+}
+
+API: dict[str, tuple[int, ...]] = {
+}
+# fmt: on
+
+URL_KWARGS: dict[str, Callable] = {}
+API_OBJECTS: dict[str, Callable] = {}
+API_PATH_PARAMS: dict[str, dict] = {}
+MULTIPART_API: set[str] = set()
+
+
+def api_body(op: str, org, objects) -> dict | None:
+    return None

@@ -1,0 +1,10 @@
+"""The demo work of the later modules (consultation, supervision, follow-up, deliberation, opinion reports, study
+and training), each made through its module's real services after the proposals and activities of ``work.py``.
+
+Each entry is ``(name, build)``: ``build()`` runs once, inside the demo's transaction, and returns a dict of counts
+that the command prints after the name.
+"""
+
+from collections.abc import Callable
+
+MODULE_BUILDERS: list[tuple[str, Callable[[], dict]]] = []

@@ -1,0 +1,5 @@
+"""The outcome follow-up API under ``/api/v1/``."""
+
+from ninja import Router
+
+router = Router(tags=["followup"])

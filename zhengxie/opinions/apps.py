@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpinionsConfig(AppConfig):
+    name = "zhengxie.opinions"
+    verbose_name = "Opinion reports"

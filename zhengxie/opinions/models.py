@@ -1,0 +1,1 @@
+"""社情民意信息: members' opinion reports, their editing, sign-off, reporting upward, adoption and instructions."""

@@ -1,0 +1,5 @@
+"""The study and training API under ``/api/v1/``."""
+
+from ninja import Router
+
+router = Router(tags=["training"])
