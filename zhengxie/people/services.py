@@ -436,3 +436,54 @@ def unit_staff_remove(*, actor, staff: UnitStaff) -> None:
         changes={"staff": [staff.user.username, None], "is_leader": [staff.is_leader, None]},
     )
     staff.delete()
+
+
+# Invitation scopes ----------------------------------------------------------------------------------------------
+# The people an activity or an online deliberation invites, in the shape the activities use: any union of everyone,
+# the standing committee, sectors, special committees and members picked by name. Serving members only.
+
+SCOPE_KEYS = ("sector_ids", "special_committee_ids", "member_ids")
+
+
+def invitation_scope_clean(spec) -> dict:
+    """The scope with its ids sorted and checked to exist (422 naming ``invitees.<key>``), refusing an empty one."""
+    from zhengxie.core.exceptions import InvalidInput
+
+    from .models import Sector, SpecialCommittee
+
+    if not isinstance(spec, dict):
+        raise InvalidInput(_("邀请范围格式错误。"), {"invitees": _("格式错误")})
+    out = {"all": bool(spec.get("all")), "standing_committee": bool(spec.get("standing_committee"))}
+    for key in SCOPE_KEYS:
+        try:
+            out[key] = sorted({int(i) for i in spec.get(key) or []})
+        except (TypeError, ValueError):
+            raise InvalidInput(_("邀请范围格式错误。"), {f"invitees.{key}": _("应为编号列表")}) from None
+    for key, model in (("sector_ids", Sector), ("special_committee_ids", SpecialCommittee), ("member_ids", Member)):
+        known = set(model.objects.filter(pk__in=[i for i in out[key] if 0 < i < 2**63]).values_list("pk", flat=True))
+        unknown = [i for i in out[key] if i not in known]
+        if unknown:
+            raise InvalidInput(
+                _("邀请范围含有不存在的编号：%(ids)s。") % {"ids": "、".join(map(str, unknown[:10]))},
+                {f"invitees.{key}": _("编号不存在")},
+            )
+    if not any(out[k] for k in ("all", "standing_committee", *SCOPE_KEYS)):
+        raise InvalidInput(_("请选择邀请对象。"), {"invitees": _("必填")})
+    return out
+
+
+def invitation_scope_members(spec: dict):
+    """The serving members a cleaned scope names (a queryset)."""
+    from django.db.models import Q
+
+    qs = Member.objects.filter(status=MemberStatus.SERVING)
+    if spec.get("all"):
+        return qs
+    rule = Q(pk__in=spec.get("member_ids") or [])
+    if spec.get("standing_committee"):
+        rule |= Q(is_standing_committee=True)
+    if spec.get("sector_ids"):
+        rule |= Q(sector_id__in=spec["sector_ids"])
+    if spec.get("special_committee_ids"):
+        rule |= Q(special_committees__id__in=spec["special_committee_ids"])
+    return qs.filter(rule).distinct()
