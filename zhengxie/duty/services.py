@@ -2,10 +2,12 @@
 reversals, and staff-entered "other" records. Each write recomputes that member's year (points.py)."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengxie.audit.services import audit_record
@@ -14,7 +16,7 @@ from zhengxie.core.exceptions import InvalidInput, NotAllowed
 from zhengxie.people.choices import MemberStatus
 
 from .choices import DutyKind
-from .models import DutyRecord
+from .models import Activity, ActivityState, DutyRecord
 from .points import ensure_year_on_commit, recompute_members, sector_changed_on_commit
 
 # The ledger's sources in other apps (proposals, later opinions and training): each app says which of its rows a
@@ -163,3 +165,57 @@ def member_changed(member, *, created: bool, changed: frozenset[str]) -> None:
         ensure_year_on_commit()
     if "sector" in changed:
         sector_changed_on_commit(member)
+
+
+# Activities held for other apps (a supervision topic's inspections and research visits, a consultation's meetings):
+# those apps keep the activity's id and read it here, never duty's tables.
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """An activity as another app's page lists it: what it is, when and where, its state in words, its page."""
+
+    id: int
+    title: str
+    kind: str
+    kind_name: str
+    start: datetime.datetime
+    end: datetime.datetime
+    place: str
+    state: str
+    state_label: str
+    url: str
+
+    @property
+    def held(self) -> bool:
+        """It took place (closed with its attendance), as opposed to planned or cancelled."""
+        return self.state == ActivityState.CLOSED
+
+
+def activity_summaries(*, ids: Iterable[int]) -> dict[int, ActivitySummary]:
+    """The activities among ``ids`` that exist, by id (one query)."""
+    wanted = {int(i) for i in ids if 0 < int(i) < 2**63}
+    rows = Activity.objects.filter(pk__in=wanted).select_related("kind") if wanted else []
+    return {
+        a.pk: ActivitySummary(
+            id=a.pk,
+            title=a.title,
+            kind=a.kind.code,
+            kind_name=a.kind.name,
+            start=a.start,
+            end=a.end,
+            place=a.place,
+            state=a.state,
+            state_label=str(a.get_state_display()),
+            url=f"/activities/{a.pk}/",
+        )
+        for a in rows
+    }
+
+
+def activity_choices(*, kinds: Iterable[str] = (), limit: int = 200) -> list[tuple[int, str]]:
+    """Activities another app may link to (not cancelled), newest first, as (id, "date title") pairs for a list."""
+    qs = Activity.objects.exclude(state=ActivityState.CANCELLED).select_related("kind").order_by("-start", "-id")
+    if kinds:
+        qs = qs.filter(kind__code__in=list(kinds))
+    return [(a.pk, f"{timezone.localtime(a.start):%Y-%m-%d} {a.title}") for a in qs[:limit]]
