@@ -40,7 +40,7 @@ from .models import (
     Speech,
 )
 from .points import recompute_members
-from .services import duty_record_event, duty_reverse_events
+from .services import activity_operations_install, duty_record_event, duty_reverse_events
 
 S = ActivityState
 ORGANISER, INVITEE, EXPECTED = "organiser", "invitee", "expected"
@@ -763,3 +763,7 @@ def _record_speech(ctx):
         actor=actor,
     )
     return {"speech": [None, {"member": inv.member_id, "title": title}]}
+
+
+# Other modules make their activities through duty.services, which sits below this module.
+activity_operations_install(create=activity_create, act=activity_act)

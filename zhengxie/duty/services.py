@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -219,3 +220,72 @@ def activity_choices(*, kinds: Iterable[str] = (), limit: int = 200) -> list[tup
     if kinds:
         qs = qs.filter(kind__code__in=list(kinds))
     return [(a.pk, f"{timezone.localtime(a.start):%Y-%m-%d} {a.title}") for a in qs[:limit]]
+
+
+# Activities for other modules (consultations' meetings and research visits) -------------------------------------
+# duty.activities sits above this module (it writes the ledger through it), so it hands over its create and act
+# functions when it is imported (``activity_operations_install``) instead of this module importing it.
+_ACTIVITY_OPERATIONS: dict[str, Callable] = {}
+
+
+def activity_operations_install(**operations: Callable) -> None:
+    _ACTIVITY_OPERATIONS.update(operations)
+
+
+def activity_create_for(
+    *,
+    actor,
+    title: str,
+    kind: str,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    place: str,
+    invitees: dict,
+    description: str = "",
+    publish: bool = False,
+) -> int:
+    """An activity made for another module's work (as ``activities.activity_create``: the secretariat's, audited),
+    published at once when ``publish`` (the invitees are notified); returns its id."""
+    data = {
+        "title": title,
+        "kind": kind,
+        "start": start,
+        "end": end,
+        "place": place,
+        "description": description,
+        "invitees": invitees,
+    }
+    activity = _ACTIVITY_OPERATIONS["create"](actor=actor, data=data)
+    if publish:
+        _ACTIVITY_OPERATIONS["act"](activity_id=activity.pk, action="publish", actor=actor)
+    return activity.pk
+
+
+def activity_publish_for(*, actor, activity_id: int) -> None:
+    """Publish a draft activity made with ``activity_create_for``: the notice goes to its invitees."""
+    _ACTIVITY_OPERATIONS["act"](activity_id=activity_id, action="publish", actor=actor)
+
+
+@dataclass(frozen=True)
+class ActivityNotice:
+    """When an activity's notice went out (published) and how many were invited and have checked in."""
+
+    id: int
+    published_at: datetime.datetime | None
+    invited: int
+    checked_in: int
+
+
+def activity_notices(*, ids: Iterable[int]) -> dict[int, ActivityNotice]:
+    """The notices of the activities among ``ids`` that exist, by id (one query)."""
+    wanted = {int(i) for i in ids if i and 0 < int(i) < 2**63}
+    if not wanted:
+        return {}
+    rows = Activity.objects.filter(pk__in=wanted).annotate(
+        n_invited=Count("invitations"),
+        n_checked_in=Count("invitations", filter=Q(invitations__checked_in_at__isnull=False)),
+    )
+    return {
+        a.pk: ActivityNotice(id=a.pk, published_at=a.published_at, invited=a.n_invited, checked_in=a.n_checked_in)
+        for a in rows.only("id", "published_at")
+    }
