@@ -40,7 +40,7 @@ from .models import (
     Speech,
 )
 from .points import recompute_members
-from .services import activity_operations_install, duty_record_event, duty_reverse_events
+from .services import activity_operations_install, duty_record_event, duty_reverse_events, training_hours_of
 
 S = ActivityState
 ORGANISER, INVITEE, EXPECTED = "organiser", "invitee", "expected"
@@ -666,14 +666,17 @@ def _write_attendance_duty(activity, inv, status, actor, on):
         actor=actor,
         recompute=False,
     )
-    if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE) and activity.training_hours:
+    # A training class may give an attendee fewer hours than its own (the training app's partial attendance).
+    present = status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+    hours = training_hours_of(activity, inv.member_id) if present else 0
+    if hours:
         duty_record_event(
             member=inv.member,
             kind=DutyKind.TRAINING_HOURS,
             occurred_on=on,
             source=inv,
             source_label=activity.title,
-            quantity=activity.training_hours,
+            quantity=hours,
             actor=actor,
             recompute=False,
         )

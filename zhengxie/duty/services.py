@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, DecimalField, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,7 @@ from zhengxie.core.exceptions import InvalidInput, NotAllowed
 from zhengxie.people.choices import MemberStatus
 
 from .choices import DutyKind
-from .models import Activity, ActivityState, DutyRecord
+from .models import Activity, ActivityState, AttendanceStatus, DutyRecord, Invitation
 from .points import ensure_year_on_commit, recompute_members, sector_changed_on_commit
 
 # The ledger's sources in other apps (proposals, later opinions and training): each app says which of its rows a
@@ -289,3 +289,118 @@ def activity_notices(*, ids: Iterable[int]) -> dict[int, ActivityNotice]:
         a.pk: ActivityNotice(id=a.pk, published_at=a.published_at, invited=a.n_invited, checked_in=a.n_checked_in)
         for a in rows.only("id", "published_at")
     }
+
+
+# Training classes and seminars (the training app) ---------------------------------------------------------------
+# The study hours of a training activity's attendee are written by duty (one row per invitation, at closing or on a
+# correction of the attendance); the training app says how many when an attendee got fewer than the class's hours
+# (late, left early, some courses only), and adds its study hours to the archive page.
+
+TrainingHours = Callable[[int, int], Decimal | None]
+_TRAINING_HOURS: dict[str, TrainingHours] = {}
+ArchiveSection = Callable[..., dict | None]
+_ARCHIVE_SECTIONS: list[ArchiveSection] = []
+
+
+def training_hours_provider_add(kind: str, provider: TrainingHours) -> None:
+    """``provider(activity_id, member_id)`` answers the hours an attendee present at an activity of ``kind`` gets,
+    or ``None`` for the activity's own ``training_hours``."""
+    _TRAINING_HOURS[kind] = provider
+
+
+def training_hours_of(activity, member_id: int) -> Decimal:
+    """The study hours ``member_id`` gets for being present at ``activity``."""
+    provider = _TRAINING_HOURS.get(activity.kind.code)
+    hours = provider(activity.pk, member_id) if provider is not None else None
+    return Decimal(activity.training_hours or 0) if hours is None else Decimal(hours)
+
+
+@transaction.atomic
+def training_hours_rerecord(*, activity_id: int, member_id: int, actor=None, note: str = "") -> bool:
+    """After the hours of one attendee of a closed activity changed: the live study-hours row is reversed and the
+    new hours recorded (nothing when they are zero). Nothing happens before closing (closing writes them), for an
+    attendee not present, or when the hours are those already recorded. Returns whether the ledger changed."""
+    inv = (
+        Invitation.objects.select_related("activity__kind", "member")
+        .filter(activity_id=activity_id, member_id=member_id)
+        .first()
+    )
+    if inv is None or inv.activity.state != ActivityState.CLOSED:
+        return False
+    if inv.status not in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
+        return False
+    activity = inv.activity
+    hours = training_hours_of(activity, member_id)
+    rows = DutyRecord.objects.select_for_update().filter(
+        member_id=member_id, kind=DutyKind.TRAINING_HOURS, source_type="duty.invitation", source_id=inv.pk
+    )
+    live = _live(rows).first()
+    if (live.quantity if live is not None else Decimal(0)) == hours:
+        return False
+    if live is not None:
+        duty_reverse(record=live, actor=actor, note=note, recompute=False)
+    on = timezone.localdate(activity.start)
+    if hours > 0:
+        duty_record_event(
+            member=inv.member,
+            kind=DutyKind.TRAINING_HOURS,
+            occurred_on=on,
+            source=inv,
+            source_label=activity.title,
+            quantity=hours,
+            actor=actor,
+            note=note,
+            recompute=False,
+        )
+    recompute_members(year=on.year, member_ids=[member_id])
+    return True
+
+
+def study_hours(*, year: int, member_ids: Iterable[int] | None = None) -> dict[int, Decimal]:
+    """Each member's study hours in ``year`` (the ledger's live study-hours rows), by member id; members without
+    any are absent."""
+    qs = DutyRecord.objects.filter(year=year, kind=DutyKind.TRAINING_HOURS)
+    if member_ids is not None:
+        qs = qs.filter(member_id__in=list(member_ids))
+    total = Sum(F("quantity") * F("sign"), output_field=DecimalField(max_digits=9, decimal_places=2))
+    return {r["member_id"]: r["hours"] for r in qs.values("member_id").annotate(hours=total) if r["hours"]}
+
+
+def activity_attendance(*, activity_id: int) -> list[dict]:
+    """The invitees of an activity with their attendance: ``member_id``, ``name``, ``sector``, ``status`` (code,
+    empty before closing), ``status_label`` and ``checked_in``."""
+    rows = (
+        Invitation.objects.filter(activity_id=activity_id)
+        .select_related("member__sector")
+        .order_by("member__sector__sort_order", "member__name", "member_id")
+    )
+    return [
+        {
+            "member_id": i.member_id,
+            "name": i.member.name,
+            "sector": i.member.sector.name,
+            "status": i.status,
+            "status_label": str(i.get_status_display()) if i.status else "",
+            "checked_in": i.checked_in_at is not None,
+        }
+        for i in rows
+    ]
+
+
+def activity_invited(*, activity_id: int, user) -> bool:
+    """Whether ``user`` is a member invited to the activity."""
+    return bool(
+        user
+        and user.is_authenticated
+        and Invitation.objects.filter(activity_id=activity_id, member__user=user).exists()
+    )
+
+
+def archive_section_add(section: ArchiveSection) -> None:
+    """``section(member=, year=, user=)`` answers a part another app adds to a member's annual archive page, or
+    ``None``: ``{"key", "title", "rows": [{"label", "value"}], "met": bool | None, "url", "url_label"}``."""
+    _ARCHIVE_SECTIONS.append(section)
+
+
+def archive_sections(*, member, year: int, user) -> list[dict]:
+    return [part for section in _ARCHIVE_SECTIONS if (part := section(member=member, year=year, user=user))]

@@ -76,6 +76,8 @@ def _archive_page(request, member: Member, *, own: bool):
         context.update(term=term, t=reports.term_archive(member=member, term=term, user=user))
     else:
         context["a"] = reports.annual_archive(member=member, year=year, user=user)
+        # Parts other apps add (the year's study hours against the requirement).
+        context["sections"] = services.archive_sections(member=member, year=year, user=user)
     return render(request, "duty/archive/member.html", context)
 
 
