@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "proposal.category_update": gettext_lazy("修改提案类别"),
     "activity.create": gettext_lazy("创建活动"),
     "activity.add_material": gettext_lazy("上传活动材料"),
+    "deliberation.create": gettext_lazy("发起网络议政"),
     "duty.add_other": gettext_lazy("录入其他履职"),
     "duty.save_rules": gettext_lazy("保存积分规则"),
     "workdays.set_correction": gettext_lazy("调整工作日历"),
