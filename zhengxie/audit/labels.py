@@ -59,6 +59,9 @@ ACTION_LABELS = {
     "workdays.set_correction": gettext_lazy("调整工作日历"),
     "workdays.delete_correction": gettext_lazy("删除工作日历调整"),
     "notifications.set_preference": gettext_lazy("修改通知设置"),
+    "followup.document_create": gettext_lazy("起草成果文件"),
+    "followup.recommendation_add": gettext_lazy("新增建议"),
+    "followup.add_evidence": gettext_lazy("上传佐证材料"),
 }
 
 # Keys of the changes that are no field of the object's model (or whose field has no words of its own), and the
@@ -67,6 +70,7 @@ KEY_LABELS = {
     "assignment_state": gettext_lazy("交办状态"),
     "assignments": gettext_lazy("交办"),
     "attachment": gettext_lazy("附件"),
+    "instruction": gettext_lazy("批示"),
     "attendance": gettext_lazy("考勤"),
     "award": gettext_lazy("评定年度"),
     "checked_in": gettext_lazy("签到"),

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class FollowupConfig(AppConfig):
     name = "zhengxie.followup"
     verbose_name = "Outcome follow-up"
+
+    def ready(self):
+        from . import actions, permissions, workflow  # noqa: F401
