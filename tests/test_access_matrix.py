@@ -31,7 +31,10 @@ from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
 from zhengxie.duty.materials import material_add
 from zhengxie.notifications.services import notify
+from zhengxie.people import imports as batches
 from zhengxie.people.models import UnitStaff
+from zhengxie.proposals import history_import
+from zhengxie.proposals.history_jobs import import_job_start
 from zhengxie.proposals.models import Proposal
 from zhengxie.proposals.services import attachment_add, category_create
 from zhengxie.workdays.services import correction_set
@@ -111,6 +114,8 @@ PAGES: dict[str, tuple[int, ...]] = {
     "proposals:history_import":     (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:history_import_confirm":
                                     (302, 403,  405,  403,  403,  403,   403,  403,  403,  403,   403),
+    # The job's page is for the person who confirmed the import (here the office).
+    "proposals:history_import_job": (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:history_import_template":
                                     (302, 403,  200,  403,  403,  403,   403,  403,  403,  403,   403),
     "proposals:detail":             (302, 403,  200,  403,  200,  200,   200,  200,  404,  200,   200),
@@ -311,6 +316,13 @@ class Objects:
         make.approve_reply(self.org, assignment, grade="A", text="答复如下……")
         return assignment.replies.get()
 
+    @cached_property
+    def history_import_job(self):
+        """The office's import of an (empty) batch, queued."""
+        office = self.users["office"]
+        token = batches.batch_save(user=office, kind=history_import.KIND, filename="历年提案.xlsx", rows=[])
+        return import_job_start(actor=office, token=token, skip_errors=False)
+
     # Activities --------------------------------------------------------------------------------------------------
 
     @cached_property
@@ -368,6 +380,7 @@ URL_KWARGS: dict[str, Callable[[Objects], dict]] = {
     "proposals:proposal_pdf": lambda o: {"pk": o.proposal.pk},
     "proposals:reply_docx": lambda o: {"pk": o.reply.pk},
     "proposals:reply_pdf": lambda o: {"pk": o.reply.pk},
+    "proposals:history_import_job": lambda o: {"pk": o.history_import_job.pk},
     "duty:activity_detail": lambda o: {"pk": o.running_activity.pk},
     "duty:activity_act": lambda o: {"pk": o.running_activity.pk, "action": "sign_up"},
     "duty:activity_edit": lambda o: {"pk": o.running_activity.pk},

@@ -64,14 +64,20 @@ def test_office_imports_past_proposals_skipping_a_row_in_error(live_org, page, l
     with page.expect_navigation():
         page.get_by_test_id("import-confirm").click()
     expect(page.get_by_test_id("import-refused")).to_contain_text("有 1 行存在错误，未导入任何数据。")
+    assert axe_violations(page, live_server) == []
     assert Proposal.objects.count() == 0
-    # when it skips the row in error and confirms, the good row is imported and shown marked on the list
+    # when it goes back to the preview, skips the row in error and confirms, the job imports the good row
+    with page.expect_navigation():
+        page.get_by_role("link", name="返回预览").click()
     page.get_by_label("跳过有错误的行，只导入正确的行").check()
     with page.expect_navigation():
         page.get_by_test_id("import-confirm").click()
-    expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
+    expect(page.get_by_test_id("import-done")).to_contain_text(
         "历史提案导入完成：新增 1 件，更新 0 件，无变化 0 件，跳过 1 行。"
     )
+    # and the proposal is shown marked on the list
+    with page.expect_navigation():
+        page.get_by_role("link", name="查看提案列表").click()
     row = page.get_by_test_id("proposal-table").locator("tr", has_text="关于老旧小区加装电梯的建议")
     expect(row.get_by_test_id("imported")).to_have_text("历史导入")
     expect(row).to_contain_text("20230012")

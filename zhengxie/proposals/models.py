@@ -449,6 +449,44 @@ class StatisticsSnapshot(models.Model):
     figures = models.JSONField()
 
 
+class HistoryImportJob(models.Model):
+    """历史提案导入任务: a confirmed import of earlier years' proposals, written by a background job so that a file of
+    thousands of rows is not bound by the web server's request timeout. The rows stay in the import's batch store
+    (``people.imports``) until the job has written them."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        REFUSED = "refused", _("未导入")
+        FAILED = "failed", _("出错")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    batch_token = models.CharField(max_length=64)
+    filename = models.CharField(_("文件名"), max_length=200)
+    row_count = models.PositiveIntegerField(_("行数"))
+    skip_errors = models.BooleanField(_("跳过有错误的行"), default=False)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    counts = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One batch is written by one job at a time: a second click on 确认导入 finds the first job.
+            models.UniqueConstraint(
+                fields=["batch_token"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_running_job_per_batch",
+            )
+        ]
+
+    def __str__(self):
+        return self.filename
+
+
 __all__ = [
     "Category",
     "YearCounter",
@@ -466,5 +504,6 @@ __all__ = [
     "ReminderLog",
     "StatisticsChange",
     "StatisticsSnapshot",
+    "HistoryImportJob",
     "Satisfaction",
 ]

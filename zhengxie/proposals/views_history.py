@@ -7,19 +7,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from zhengxie.core.access import require
+from zhengxie.core.params import db_int
 from zhengxie.core.request_size import accepts_upload
 from zhengxie.people import imports as batches
 from zhengxie.people.forms import ImportConfirmForm, ImportUploadForm, add_service_errors
 
-from . import history_import
+from . import history_import, history_jobs
+from .models import HistoryImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RESULT_LABELS = {
@@ -108,27 +110,38 @@ def _preview(request, batch: dict, form: ImportConfirmForm, error: str = ""):
 @require(history_import.PERM)
 @require_POST
 def history_import_confirm(request):
+    """Queue the writing of the previewed batch; the job's page follows it (a file of thousands of rows takes
+    longer than a request may)."""
     form = ImportConfirmForm(request.POST)
-    batch = batches.batch_load(user=request.user, kind=history_import.KIND, token=form.data.get("batch", ""))
-    if not form.is_valid() or batch is None:
+    job = None
+    if form.is_valid():
+        job = history_jobs.import_job_start(
+            actor=request.user, token=form.cleaned_data["batch"], skip_errors=form.cleaned_data["skip_errors"]
+        )
+    if job is None:
         messages.error(request, _("这批导入数据已过期或不存在，请重新上传文件。"))
         return redirect("proposals:history_import")
-    try:
-        counts = history_import.import_confirm(
-            actor=request.user,
-            rows=batch["rows"],
-            filename=batch["filename"],
-            skip_errors=form.cleaned_data["skip_errors"],
-        )
-    except ValidationError as exc:
-        return _preview(request, batch, form, error=" ".join(exc.messages))
-    batches.batch_delete(token=form.cleaned_data["batch"])
-    messages.success(
-        request,
-        _("历史提案导入完成：新增 %(created)d 件，更新 %(updated)d 件，无变化 %(unchanged)d 件，跳过 %(skipped)d 行。")
-        % counts,
-    )
-    return redirect("proposals:list")
+    return redirect(history_jobs.job_url(job))
+
+
+@require(history_import.PERM)
+@require_safe
+def history_import_job(request, pk):
+    """The import's progress and outcome, for the person who confirmed it; the page asks again every two seconds
+    while the job is queued or running."""
+    job = get_object_or_404(HistoryImportJob, pk=db_int(pk), created_by=request.user)
+    S = HistoryImportJob.Status
+    running = job.status in (S.QUEUED, S.RUNNING)
+    # A refused import keeps its batch: the preview is offered again, to skip the rows in error.
+    retry_batch = ""
+    if job.status == S.REFUSED and batches.batch_load(
+        user=request.user, kind=history_import.KIND, token=job.batch_token
+    ):
+        retry_batch = job.batch_token
+    context = {"job": job, "running": running, "retry_batch": retry_batch}
+    if request.htmx:
+        return render(request, "proposals/history_import_job_status.html", context)
+    return _page(request, "proposals/history_import_job.html", context)
 
 
 @require(history_import.PERM)

@@ -17,12 +17,15 @@ from django.urls import reverse
 from docx import Document as docx_document
 
 from tests.builders import proposals as make
-from tests.builders.org import make_member
+from tests.builders.org import PASSWORD, make_member
+from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.audit.models import AuditEntry
+from zhengxie.core.roles import Role
 from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
+from zhengxie.people import imports as batches
 from zhengxie.people.models import CollectiveProposer, Term
-from zhengxie.proposals import history_import
+from zhengxie.proposals import history_import, history_jobs
 from zhengxie.proposals.models import (
     Assignment,
     Cosignature,
@@ -109,7 +112,9 @@ def _errors(rows: list[dict]) -> list[dict]:
 # The page ------------------------------------------------------------------------------------------------------
 
 
-def test_the_office_uploads_sees_each_rows_errors_and_nothing_is_written_until_it_confirms(org, client_for):
+def test_the_office_uploads_sees_each_rows_errors_and_nothing_is_written_until_it_confirms(
+    org, client_for, django_capture_on_commit_callbacks
+):
     # given a file with one good row and rows in error of every kind
     client = client_for(org.users["office"])
     rows = [
@@ -137,15 +142,26 @@ def test_the_office_uploads_sees_each_rows_errors_and_nothing_is_written_until_i
     assert 'data-line="8"' not in page  # the empty row
     assert "提案人匹配 1/1" in page
     assert _written() == (0, 0, 0, 0, 0)
-    # when the office confirms without skipping, nothing is written and it is told why
-    refused = client.post(reverse("proposals:history_import_confirm"), {"batch": token})
-    assert refused.status_code == 200
-    assert "有 5 行存在错误，未导入任何数据。" in refused.content.decode()
+    # when the office confirms without skipping, the job writes nothing and its page says why
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(reverse("proposals:history_import_confirm"), {"batch": token})
+    assert refused.status_code == 302
+    job_page = client.get(refused["Location"]).content.decode()
+    assert 'data-status="refused"' in job_page
+    assert "有 5 行存在错误，未导入任何数据。" in job_page
+    assert f"?batch={token}" in job_page  # back to the preview, to skip the rows in error
     assert _written() == (0, 0, 0, 0, 0)
     # when it skips the rows in error, the good row alone is written and the import audited once
-    done = client.post(reverse("proposals:history_import_confirm"), {"batch": token, "skip_errors": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(reverse("proposals:history_import_confirm"), {"batch": token, "skip_errors": "on"})
     assert done.status_code == 302
+    job_page = client.get(done["Location"]).content.decode()
+    assert 'data-status="done"' in job_page
+    assert "历史提案导入完成：新增 1 件，更新 0 件，无变化 0 件，跳过 5 行。" in job_page
     assert _written() == (1, 1, 1, 0, 1)
+    # and the batch is gone: confirming it again is refused
+    again = client.post(reverse("proposals:history_import_confirm"), {"batch": token, "skip_errors": "on"})
+    assert again["Location"] == reverse("proposals:history_import")
     entry = AuditEntry.objects.get(action=history_import.AUDIT_ACTION)
     assert entry.changes == {
         "created": [None, 1],
@@ -460,3 +476,25 @@ def test_a_proposal_whose_proposers_match_no_member_is_shown_on_every_page_and_d
     assert [(i["proposer"]["name"], i["imported"]) for i in listed] == [("赵某", True)]
     detail = office.get(f"/api/v1/proposals/{p.pk}")
     assert detail.status_code == 200
+
+
+def test_an_import_job_runs_once_and_only_its_author_sees_it(org, client_for, django_capture_on_commit_callbacks):
+    # given a confirmed batch of one good row
+    office = org.users["office"]
+    token = batches.batch_save(user=office, kind=history_import.KIND, filename="历年.xlsx", rows=_rows([_row()]))
+    job = history_jobs.import_job_start(actor=office, token=token, skip_errors=False)
+    # when it is confirmed a second time while queued, the same job is returned
+    assert history_jobs.import_job_start(actor=office, token=token, skip_errors=True).pk == job.pk
+    # when the job runs, and runs again (a retry), the rows are written once
+    assert history_jobs.import_job_run(job.pk) == "done"
+    assert history_jobs.import_job_run(job.pk) == "not queued"
+    assert _written()[0] == 1
+    job.refresh_from_db()
+    assert job.counts == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 0}
+    assert Notification.objects.filter(recipient=office, kind="proposal_history_import").count() == 1
+    # then another office account cannot open its page
+    other = account_create(username="office2", password=PASSWORD, display_name="另一位提案委干部")
+    role_grant(user=other, role=Role.PROPOSAL_OFFICE, actor=None)
+    url = reverse("proposals:history_import_job", kwargs={"pk": job.pk})
+    assert client_for(other).get(url).status_code == 404
+    assert client_for(office).get(url).status_code == 200
