@@ -14,5 +14,8 @@ RULES = {
     },
     # The department's page: the recommendations addressed to the signed-in person's department.
     "followup.department": {Role.UNIT_STAFF, Role.UNIT_LEADER},
+    # The leaders' overview (成果转化总览), its workbook and report: every recommendation of a year (an overseer's
+    # overview holds the key proposals' only, as selectors.visible_recommendations decides).
+    "followup.overview": {Role.LEADER, Role.SECRETARIAT, Role.OVERSEER},
 }
 register(RULES)
