@@ -13,6 +13,8 @@ from zhengxie.audit.services import audit_record
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, StateConflict
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event, duty_reverse_events
+from zhengxie.followup.choices import DocumentKind, Source
+from zhengxie.followup.services import outcome_document_create
 from zhengxie.notifications.services import notify
 from zhengxie.people.services import invitation_scope_clean, invitation_scope_members
 
@@ -222,9 +224,6 @@ DELIBERATION.handler("expire")(_close)
 
 @DELIBERATION.handler("summarise")
 def _summarise(ctx):
-    from zhengxie.followup.choices import DocumentKind, Source
-    from zhengxie.followup.services import outcome_document_create
-
     d, data = ctx.obj, ctx.data
     selected = list(d.posts.filter(state=P.SELECTED).select_related("author").order_by("created_at", "id"))
     lines = [data.summary]
