@@ -28,6 +28,7 @@ NAV: list[NavItem] = [
     NavItem("key_proposals", _("重点提案"), "proposals:key_board", "proposals.key_board", "star"),
     NavItem("proposal_statistics", _("提案统计"), "proposals:statistics", "proposals.statistics", "bar-chart"),
     NavItem("excellent", _("优秀提案"), "proposals:excellent", "proposals.excellent", "award"),
+    NavItem("opinions", _("社情民意"), "opinions:list", "opinions.view", "megaphone"),
     NavItem("activities", _("活动"), "duty:activity_list", "duty.activities", "calendar-event"),
     NavItem("my_archive", _("我的履职"), "duty:my_archive", "duty.own_archive", "person-vcard"),
     NavItem("duty_table", _("履职统计"), "duty:committee_table", "duty.committee_table", "table"),
