@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,25 @@ class DocumentSummary:
     progress: Decimal | None
     recommendation_count: int
     instruction_count: int
+
+
+@dataclass(frozen=True)
+class RecommendationSummary:
+    """What a source's own page shows of one of its recommendations (``answered``: the department has answered)."""
+
+    id: int
+    document_id: int
+    text: str
+    unit_id: int
+    unit_name: str
+    weight: int
+    state: str
+    state_label: str
+    percent: int
+    answered: bool
+    due_date: datetime.date | None
+    last_update_at: datetime.datetime
+    url: str
 
 
 def _require_manager(actor, source: str) -> None:
@@ -187,6 +206,37 @@ def documents_for_sources(*, source: str, source_ids: Iterable[int]) -> dict[int
 def progress_for_sources(*, source: str, source_ids: Iterable[int]) -> dict[int, Decimal | None]:
     """Each source record's progress: the weighted average over all its documents' recommendations."""
     return progress_of_sources(source=source, source_ids=source_ids)
+
+
+def recommendations_for_sources(*, source: str, source_ids: Iterable[int]) -> dict[int, list[RecommendationSummary]]:
+    """Each source record's recommendations, in their documents' order (one query)."""
+    ids = sorted({int(i) for i in source_ids})
+    out: dict[int, list[RecommendationSummary]] = {pk: [] for pk in ids}
+    rows = (
+        Recommendation.objects.filter(document__source=source, document__source_id__in=ids)
+        .select_related("unit")
+        .annotate(source_record=F("document__source_id"))
+        .order_by("document_id", "position", "id")
+    )
+    for r in rows:
+        out[r.source_record].append(
+            RecommendationSummary(
+                id=r.pk,
+                document_id=r.document_id,
+                text=r.text,
+                unit_id=r.unit_id,
+                unit_name=r.unit.short_name or r.unit.name,
+                weight=r.weight,
+                state=r.state,
+                state_label=str(r.get_state_display()),
+                percent=r.percent,
+                answered=r.state != RecommendationState.NOT_ANSWERED,
+                due_date=r.due_date,
+                last_update_at=r.last_update_at,
+                url=actions.rec_url(r.pk),
+            )
+        )
+    return out
 
 
 def unanswered_for_sources(*, source: str, source_ids: Iterable[int]) -> dict[int, int]:
