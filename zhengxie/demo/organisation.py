@@ -99,6 +99,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("demo-admin", "系统管理员", frozenset({Role.ADMIN}), "settings, rule tables, accounts"),
     DemoAccount("demo-office", "何晓燕", frozenset({Role.PROPOSAL_OFFICE}), "提案委员会办公室"),
     DemoAccount("demo-staff", "罗建华", frozenset({Role.SECRETARIAT}), "机关 秘书科"),
+    DemoAccount(
+        "demo-editor", "钟秀兰", frozenset({Role.SECRETARIAT, Role.OPINION_EDITOR}), "信息员 (社情民意 editor), 机关"
+    ),
     DemoAccount("demo-leader", "万国平", frozenset({Role.LEADER}), "政协主席"),
     DemoAccount("demo-overseer", "涂志强", frozenset({Role.OVERSEER}), "区委办督查室"),
     DemoAccount("demo-unit", "熊丽", frozenset({Role.UNIT_STAFF}), "staff of the housing bureau (住建局)"),
