@@ -1,2 +1,21 @@
+"""社情民意信息: members' opinion reports, their editing, sign-off, reporting upward, adoption and instructions."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "opinions"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("new/", views.report_new, name="new"),
+    path("autosave/", views.autosave, name="autosave"),
+    path("editing/", views.edit_queue, name="edit_queue"),
+    path("sign-off/", views.sign_off_queue, name="sign_off_queue"),
+    path("to-report/", views.report_queue, name="report_queue"),
+    path("<int:pk>/", views.report_detail, name="detail"),
+    path("<int:pk>/edit/", views.draft_edit, name="edit"),
+    path("<int:pk>/actions/<str:action>/", views.report_action, name="action"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/remove/", views.attachment_delete, name="attachment_remove"),
+]

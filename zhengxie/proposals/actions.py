@@ -18,6 +18,7 @@ from zhengxie.core.workflow import Context, NoInput
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
 from zhengxie.notifications.services import notify
+from zhengxie.opinions.services import opinion_arrive_from_proposal
 from zhengxie.people.models import HandlingUnit, Session, UnitStaff
 from zhengxie.workdays.services import add_months, add_working_days, working_days_between
 
@@ -461,6 +462,8 @@ def _convert(ctx: Ctx) -> None:
     ctx.proposal.save(update_fields=["converted_kind", "office_comment"])
     ctx.changes["converted_kind"] = [None, kind]
     ctx.move(P.CONVERTED, note=comment)
+    if kind == ConvertKind.OPINION_REPORT:
+        _opinion_on_commit(ctx.proposal, ctx.actor)
     _tell(
         [ctx.proposal.author],
         ctx.proposal,
@@ -468,6 +471,25 @@ def _convert(ctx: Ctx) -> None:
         _("您的提案已转为%(k)s处理：%(t)s") % {"k": ConvertKind(kind).label, "t": ctx.proposal.title},
         comment,
     )
+
+
+def _opinion_on_commit(proposal: Proposal, actor) -> None:
+    """A proposal converted to an opinion report arrives there as a submitted report, once the conversion commits
+    (the opinion module's service makes it, exactly once per proposal)."""
+    authors = [proposal.lead_member_id] if proposal.lead_member_id else []
+    authors += list(
+        proposal.cosignatures.filter(state=CosignState.CONFIRMED).order_by("id").values_list("member_id", flat=True)
+    )
+    fields = {
+        "proposal_id": proposal.pk,
+        "number": proposal.number,
+        "title": proposal.title,
+        "content": proposal.analysis,
+        "suggestions": proposal.suggestions,
+        "authors_member_ids": authors,
+        "actor": actor,
+    }
+    transaction.on_commit(lambda: opinion_arrive_from_proposal(**fields))
 
 
 @handles("reject")

@@ -1,0 +1,204 @@
+"""The outputs of the opinion reports under /api/v1/: the year's statistics and the bulletins (社情民意专报). Mounted
+before the opinions router, so that "/opinions/statistics" is never read as a report's id.
+
+GET /api/v1/opinions/statistics answers the same figures as the page opinions:statistics (``statistics.py`` says
+what each counts); every figure is ``{value, filters}``, ``filters`` being the query parameters of the reports list
+(page /opinions/ and GET /api/v1/opinions) that list exactly the reports behind it.
+"""
+
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
+
+from zhengxie.core.access import has_perm
+from zhengxie.core.api_errors import Forbidden, NotFound, refusals
+from zhengxie.core.api_types import Id, PageNumber, Year
+
+from . import bulletins
+from .selectors import visible_reports
+from .statistics import Options, opinion_statistics
+
+router = Router(tags=["opinions"])
+
+
+class Figure(BaseModel):
+    value: int = Field(description="The number of reports.")
+    filters: dict[str, str] = Field(
+        description='The reports list\'s query parameters listing them, e.g. {"year": "2026", "adopted": "city"}.'
+    )
+
+
+class Row(BaseModel):
+    received: Figure = Field(description="Received: submitted (or arrived from a converted proposal), not drafts.")
+    signed_off: Figure = Field(description="Signed off (签发) by a leader, whatever happened after.")
+    reported: Figure = Field(description="Reported (报送) to at least one level.")
+    adopted_city: Figure = Field(description="Adopted (采用) by the city CPPCC.")
+    adopted_province: Figure
+    adopted_national: Figure
+    adopted: Figure = Field(description="Adopted by at least one level.")
+    instructed: Figure = Field(description="With at least one leader's instruction (批示).")
+
+
+class NamedRow(Row):
+    id: int
+    name: str
+
+
+class MemberRow(NamedRow):
+    sector: str = Field(description="The member's sector now.")
+
+
+class KindRow(Row):
+    key: str = Field(description="member | collective | staff")
+    label: str
+
+
+class LevelRow(BaseModel):
+    level: str = Field(description="city | province | national")
+    label: str
+    reported: Figure
+    adopted: Figure
+
+
+class YearRow(Row):
+    year: int
+
+
+class StatisticsOut(BaseModel):
+    year: int = Field(description="Reports received in this year; later adoptions and instructions count with them.")
+    totals: Row
+    by_proposer_kind: list[KindRow]
+    by_member: list[MemberRow] = Field(
+        description="Members as first author or confirmed co-author, most reports first (`members` limits them)."
+    )
+    members_total: int = Field(description="Members with a report in the year (by_member may show fewer).")
+    by_sector: list[NamedRow] = Field(description="By the first author's sector when submitted (members' reports).")
+    by_category: list[NamedRow]
+    by_level: list[LevelRow]
+    by_year: list[YearRow] = Field(description="The year and the nine before it that have reports.")
+
+
+class StatisticsFilters(Schema):
+    year: Year | None = Field(None, description="Default: this year.")
+    members: PageNumber | None = Field(None, description="At most this many members in by_member (default: all).")
+
+
+@router.get(
+    "/opinions/statistics",
+    response={200: StatisticsOut, **refusals(403, 422)},
+    operation_id="opinions_statistics",
+    summary="Opinion report statistics (社情民意信息统计)",
+    description="For the secretariat, its editors and the leaders (403 for others).",
+)
+def opinion_statistics_api(request, filters: Query[StatisticsFilters]):
+    if not has_perm(request.user, "opinions.statistics"):
+        raise Forbidden("只有机关干部、信息员和领导可以查看社情民意统计。")
+    year = filters.year or timezone.localdate().year
+    limit = None if filters.members is None else max(0, filters.members)
+    return opinion_statistics(visible=visible_reports(request.user), year=year, options=Options(member_limit=limit))
+
+
+# Bulletins -------------------------------------------------------------------------------------------------------
+
+
+class BulletinIn(Schema):
+    kind: str = Field("special", description="special (社情民意专报) | info (社情民意信息)")
+    title: str = Field("", max_length=200, description="The issue's heading (optional).")
+    report_ids: list[Id] = Field(
+        ..., min_length=1, max_length=bulletins.MAX_REPORTS, description="Signed-off or reported reports, in order."
+    )
+
+
+class BulletinReportOut(Schema):
+    id: int
+    number: str
+    title: str
+
+
+class BulletinOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    year: int
+    number: int
+    issue: str = Field(description="e.g. 2026年第3期")
+    title: str
+    issued_on: str
+    reports: list[BulletinReportOut]
+    docx_url: str
+    pdf_url: str
+
+
+class BulletinListOut(Schema):
+    count: int
+    items: list[BulletinOut]
+
+
+class BulletinFilters(Schema):
+    year: Year | None = None
+    limit: PageNumber = 50
+    offset: PageNumber = 0
+
+
+def _bulletin_out(bulletin, reports) -> dict:
+    return {
+        "id": bulletin.pk,
+        "kind": bulletin.kind,
+        "kind_label": bulletin.get_kind_display(),
+        "year": bulletin.year,
+        "number": bulletin.number,
+        "issue": bulletins.issue_label(bulletin),
+        "title": bulletin.title,
+        "issued_on": bulletin.issued_on.isoformat(),
+        "reports": [{"id": r.pk, "number": r.number, "title": r.title} for r in reports],
+        "docx_url": reverse("opinions:bulletin_docx", args=[bulletin.pk]),
+        "pdf_url": reverse("opinions:bulletin_pdf", args=[bulletin.pk]),
+    }
+
+
+@router.get(
+    "/opinion-bulletins",
+    response={200: BulletinListOut, **refusals(403)},
+    operation_id="opinion_bulletins_list",
+    summary="Bulletin issues (社情民意专报), newest first",
+)
+def bulletin_list_api(request, filters: Query[BulletinFilters]):
+    if not has_perm(request.user, "opinions.bulletins"):
+        raise Forbidden("只有机关干部、信息员和领导可以查看社情民意专报。")
+    qs = bulletins.bulletin_list(user=request.user)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    limit, offset = max(1, min(filters.limit, 200)), max(0, filters.offset)
+    page = list(qs[offset : offset + limit])
+    reports = bulletins.reports_of([b.pk for b in page])
+    return {"count": qs.count(), "items": [_bulletin_out(b, reports.get(b.pk, [])) for b in page]}
+
+
+@router.post(
+    "/opinion-bulletins",
+    response={201: BulletinOut, **refusals(403, 422)},
+    operation_id="opinion_bulletins_create",
+    summary="Compile a new issue (编发专报) from signed-off reports",
+    description="Numbered next in its kind and this year. For the secretariat and its editors.",
+)
+def bulletin_create_api(request, body: BulletinIn):
+    bulletin = bulletins.bulletin_create(
+        actor=request.user, data={"kind": body.kind, "title": body.title, "report_ids": body.report_ids}
+    )
+    return 201, _bulletin_out(bulletin, bulletins.bulletin_reports(bulletin))
+
+
+@router.get(
+    "/opinion-bulletins/{bulletin_id}",
+    response={200: BulletinOut, **refusals(403, 404)},
+    operation_id="opinion_bulletins_get",
+    summary="One bulletin issue",
+)
+def bulletin_get_api(request, bulletin_id: Id):
+    if not has_perm(request.user, "opinions.bulletins"):
+        raise Forbidden("只有机关干部、信息员和领导可以查看社情民意专报。")
+    bulletin = bulletins.bulletin_get(user=request.user, pk=bulletin_id)
+    if bulletin is None:
+        raise NotFound()
+    return _bulletin_out(bulletin, bulletins.bulletin_reports(bulletin))
