@@ -75,6 +75,7 @@ from zhengxie.consultations.api import router as consultations_router  # noqa: E
 from zhengxie.deliberations.api import router as deliberations_router  # noqa: E402
 from zhengxie.duty.api import router as duty_router  # noqa: E402
 from zhengxie.followup.api import router as followup_router  # noqa: E402
+from zhengxie.followup.api_leaders import router as followup_leaders_router  # noqa: E402
 from zhengxie.opinions.api import router as opinions_router  # noqa: E402
 from zhengxie.people.api import router as people_router  # noqa: E402
 from zhengxie.people.api_reference import router as people_reference_router  # noqa: E402
@@ -100,6 +101,7 @@ api.add_router("/", suggest_router)  # before /proposals/{id}
 api.add_router("/", proposals_router)
 api.add_router("/", duty_router)
 api.add_router("/", search_router)
+api.add_router("/", followup_leaders_router)  # "/followup/overview" before the follow-up's own paths
 api.add_router("/", followup_router)
 api.add_router("/", consultations_router)
 api.add_router("/", supervision_router)

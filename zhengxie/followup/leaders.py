@@ -1,0 +1,491 @@
+"""The leaders' follow-up overview (成果转化总览): every recommendation of a year, from every source, with where it
+stands — one read model for the page (``views_leaders``), its API (``api_leaders``), the workbook and the report
+(``reports``).
+
+Reads start from the one restricted queryset of the follow-up, ``selectors.visible_recommendations(user)`` (the
+secretariat and the leaders see every recommendation; an overseer those of key proposals' supervision), narrowed by
+the filters. A page is a fixed handful of statements whatever the number of recommendations: the years on record,
+the figures (one pass grouped by source, state, department and staleness, from which every count, chart and the
+overall progress are summed here), the departments named, and the page's rows with their documents and
+departments joined.
+"""
+
+import datetime
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhengxie.core.params import db_int
+from zhengxie.people.models import HandlingUnit
+
+from .actions import document_url
+from .actions import rec_url as recommendation_url
+from .choices import OPEN_STATES, DocumentKind, RecommendationState, Source
+from .models import Instruction, Recommendation
+from .progress import weighted
+from .selectors import stale_cutoff, stale_q, stale_working_days, visible_recommendations
+
+PAGE_SIZE = 50
+UNITS_CHARTED = 20  # the chart of departments shows the busiest; the table below it lists them all
+TOPIC_MAX = 100
+_COUNTED = ~Q(state=RecommendationState.NOT_ADOPTED)  # as progress.py: a not-adopted one counts in no progress
+ANSWERED_STATES = frozenset(set(RecommendationState) - {RecommendationState.NOT_ANSWERED})
+ADOPTED_OR_LATER = frozenset(
+    {
+        RecommendationState.PARTLY_ADOPTED,
+        RecommendationState.ADOPTED,
+        RecommendationState.IN_PROGRESS,
+        RecommendationState.DONE,
+    }
+)
+
+
+# Filters -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the overview shows: a year, and optionally one source, department, topic (words of the source's or the
+    document's title), state, or only the stale ones."""
+
+    year: int
+    source: str = ""
+    unit_id: int | None = None
+    topic: str = ""
+    state: str = ""
+    stale: bool = False
+
+    def params(self, **changes) -> dict[str, str]:
+        """The filters as query parameters (those set), with ``changes`` applied: for links and downloads."""
+        f = replace(self, **changes)
+        out = {"year": str(f.year)}
+        if f.source:
+            out["source"] = f.source
+        if f.unit_id:
+            out["unit"] = str(f.unit_id)
+        if f.topic:
+            out["topic"] = f.topic
+        if f.state:
+            out["state"] = f.state
+        if f.stale:
+            out["stale"] = "1"
+        return out
+
+    def query(self, **changes) -> str:
+        return urlencode(self.params(**changes))
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.source or self.unit_id or self.topic or self.state or self.stale)
+
+
+def filters_from(params: Mapping, *, today: datetime.date | None = None) -> Filters:
+    """The filters of a page's query string (``year``, ``source``, ``unit``, ``topic``, ``state``, ``stale``): a value
+    that is no valid choice is left out, as if not given; the year defaults to this year."""
+    today = today or timezone.localdate()
+    year = db_int(params.get("year"))
+    if year is None or not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = today.year
+    source = params.get("source") or ""
+    state = params.get("state") or ""
+    unit_id = db_int(params.get("unit"))
+    return Filters(
+        year=year,
+        source=source if source in Source.values else "",
+        unit_id=unit_id if unit_id and unit_id > 0 else None,
+        topic=(params.get("topic") or "").strip()[:TOPIC_MAX],
+        state=state if state in RecommendationState.values else "",
+        stale=params.get("stale") in ("1", "true", "on"),
+    )
+
+
+def overview_queryset(*, user, filters: Filters, cutoff: datetime.datetime) -> QuerySet[Recommendation]:
+    """The recommendations the reader may see that the filters select, unordered."""
+    qs = visible_recommendations(user).filter(year=filters.year)
+    if filters.source:
+        qs = qs.filter(source=filters.source)
+    if filters.unit_id:
+        qs = qs.filter(unit_id=filters.unit_id)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.stale:
+        qs = qs.filter(stale_q(cutoff))
+    if filters.topic:
+        qs = qs.filter(Q(document__source_title__icontains=filters.topic) | Q(document__title__icontains=filters.topic))
+    return qs.order_by()
+
+
+# The read model ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """The recommendations of one state, source or department: how many, how many stale, their progress."""
+
+    key: str
+    label: str
+    count: int = 0
+    stale: int = 0
+    answered: int = 0
+    adopted: int = 0  # adopted in whole or part, carried out or being carried out
+    not_adopted: int = 0
+    done: int = 0
+    points: int = 0
+    weights: int = 0
+    url: str = ""  # the overview narrowed to it
+
+    @property
+    def progress(self) -> Decimal | None:
+        return weighted(self.points, self.weights)
+
+    def add(self, *, state: str, n: int, stale: int, points: int, weights: int) -> None:
+        self.count += n
+        self.stale += stale
+        self.answered += n if state in ANSWERED_STATES else 0
+        self.adopted += n if state in ADOPTED_OR_LATER else 0
+        self.not_adopted += n if state == RecommendationState.NOT_ADOPTED else 0
+        self.done += n if state == RecommendationState.DONE else 0
+        self.points += points
+        self.weights += weights
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recommendation as the overview lists it."""
+
+    id: int
+    year: int
+    position: int
+    text: str
+    source: str
+    source_label: str
+    topic: str  # the source's title (the consultation's, the supervision topic's …)
+    topic_url: str
+    document_id: int
+    document_title: str
+    document_kind: str
+    document_kind_label: str
+    document_url: str
+    document_progress: Decimal | None
+    document_sent_on: datetime.date | None
+    unit_id: int
+    unit_name: str
+    state: str
+    state_label: str
+    percent: int
+    weight: int
+    due_date: datetime.date | None
+    last_update_at: datetime.datetime
+    stale: bool
+    url: str
+
+
+@dataclass
+class Overview:
+    """The leaders' overview of one year under the filters: the figures, the page's rows and the choices offered."""
+
+    filters: Filters
+    as_of: datetime.date
+    stale_days: int
+    total: Tally
+    by_state: list[Tally]
+    by_source: list[Tally]
+    by_unit: list[Tally]
+    rows: list[Row]
+    page: int
+    pages: int
+    page_size: int
+    years: list[int]
+    units: list[tuple[int, str]]  # the departments holding recommendations in the year: the filter's choices
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return self.total.count
+
+    @property
+    def progress(self) -> Decimal | None:
+        return self.total.progress
+
+    @property
+    def stale(self) -> int:
+        return self.total.stale
+
+    def chart_data(self) -> dict:
+        """The charts' points, each with the URL of the overview narrowed to it (clicking a slice filters)."""
+
+        def points(tallies):
+            return [{"name": t.label, "value": t.count, "url": t.url} for t in tallies if t.count]
+
+        units = self.by_unit[:UNITS_CHARTED]
+        return {
+            "state": points(self.by_state),
+            "source": points(self.by_source),
+            "units": {
+                "names": [t.label for t in units],
+                "series": [
+                    {"name": _("建议"), "data": [{"value": t.count, "url": t.url} for t in units]},
+                    {"name": _("已落实"), "data": [{"value": t.done, "url": t.url} for t in units]},
+                    {"name": _("滞后"), "data": [{"value": t.stale, "url": t.url} for t in units]},
+                ],
+            },
+        }
+
+
+def overview_url() -> str:
+    return reverse("followup:leaders")
+
+
+def _stale_flag(cutoff: datetime.datetime) -> Case:
+    return Case(When(stale_q(cutoff), then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def figures(qs: QuerySet[Recommendation], cutoff: datetime.datetime) -> list[dict]:
+    """One grouped pass over ``qs``: per source, state, department and staleness, the count and the weighted sums
+    of progress (not-adopted ones left out, as ``progress.py`` counts)."""
+    return list(
+        qs.annotate(is_stale=_stale_flag(cutoff))
+        .values("source", "state", "unit_id", "is_stale")
+        .annotate(
+            n=Count("id"),
+            points=Sum(F("weight") * F("percent"), filter=_COUNTED),
+            weights=Sum("weight", filter=_COUNTED),
+        )
+        .order_by()
+    )
+
+
+def tallies(groups: list[dict], unit_names: dict[int, str], filters: Filters, base_url: str):
+    """The total and the tallies by state, source and department, summed from the grouped pass."""
+    states = {value: Tally(value, str(label)) for value, label in RecommendationState.choices}
+    sources = {value: Tally(value, str(label)) for value, label in Source.choices}
+    units: dict[int, Tally] = {}
+    total = Tally("", _("合计"))
+    for g in groups:
+        parts = {
+            "state": g["state"],
+            "n": g["n"],
+            "stale": g["n"] if g["is_stale"] else 0,
+            "points": g["points"] or 0,
+            "weights": g["weights"] or 0,
+        }
+        total.add(**parts)
+        if g["state"] in states:
+            states[g["state"]].add(**parts)
+        if g["source"] in sources:
+            sources[g["source"]].add(**parts)
+        unit = units.get(g["unit_id"])
+        if unit is None:
+            unit = units[g["unit_id"]] = Tally(str(g["unit_id"]), unit_names.get(g["unit_id"], ""))
+        unit.add(**parts)
+    for t in states.values():
+        t.url = f"{base_url}?{filters.query(state=t.key)}"
+    for t in sources.values():
+        t.url = f"{base_url}?{filters.query(source=t.key)}"
+    for t in units.values():
+        t.url = f"{base_url}?{filters.query(unit_id=int(t.key))}"
+    by_unit = sorted(units.values(), key=lambda t: (-t.count, t.label, t.key))
+    return total, list(states.values()), list(sources.values()), by_unit
+
+
+def year_range(user, today: datetime.date) -> list[int]:
+    bounds = visible_recommendations(user).aggregate(first=Min("year"), last=Max("year"))
+    first = min(bounds["first"] or today.year, today.year)
+    last = max(bounds["last"] or today.year, today.year)
+    return list(range(last, first - 1, -1))
+
+
+def year_units(user, year: int) -> list[tuple[int, str]]:
+    """The departments holding recommendations of the year that the reader sees (the filter's choices, and the
+    names of the tallies)."""
+    rows = HandlingUnit.objects.filter(pk__in=visible_recommendations(user).filter(year=year).values("unit_id"))
+    return [(pk, short or name) for pk, name, short in rows.order_by("name").values_list("pk", "name", "short_name")]
+
+
+ROW_FIELDS = (
+    "id",
+    "year",
+    "position",
+    "text",
+    "source",
+    "state",
+    "percent",
+    "weight",
+    "due_date",
+    "last_update_at",
+    "unit_id",
+    "document_id",
+    "unit__name",
+    "unit__short_name",
+    "document__title",
+    "document__kind",
+    "document__source_title",
+    "document__source_url",
+    "document__progress",
+    "document__sent_on",
+)
+
+
+def row_queryset(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """The rows as listed: newest documents first, each document's recommendations in their order."""
+    return qs.select_related("document", "unit").only(*ROW_FIELDS).order_by("-document_id", "position", "id")
+
+
+def make_rows(recommendations, cutoff: datetime.datetime) -> list[Row]:
+    source_labels = dict(Source.choices)
+    state_labels = dict(RecommendationState.choices)
+    kind_labels = dict(DocumentKind.choices)
+    out = []
+    for r in recommendations:
+        d = r.document
+        out.append(
+            Row(
+                id=r.pk,
+                year=r.year,
+                position=r.position,
+                text=r.text,
+                source=r.source,
+                source_label=str(source_labels.get(r.source, "")),
+                topic=d.source_title,
+                topic_url=d.source_url,
+                document_id=d.pk,
+                document_title=d.title,
+                document_kind=d.kind,
+                document_kind_label=str(kind_labels.get(d.kind, "")),
+                document_url=document_url(d.pk),
+                document_progress=d.progress,
+                document_sent_on=d.sent_on,
+                unit_id=r.unit_id,
+                unit_name=r.unit.short_name or r.unit.name,
+                state=r.state,
+                state_label=str(state_labels.get(r.state, "")),
+                percent=r.percent,
+                weight=r.weight,
+                due_date=r.due_date,
+                last_update_at=r.last_update_at,
+                stale=r.state in OPEN_STATES and r.last_update_at < cutoff,
+                url=recommendation_url(r.pk),
+            )
+        )
+    return out
+
+
+def leaders_overview(
+    *,
+    user,
+    filters: Filters,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    today: datetime.date | None = None,
+    with_rows: bool = True,
+) -> Overview:
+    """The overview the page and the API show (``page`` is clamped to the pages there are); ``with_rows=False``:
+    the figures alone."""
+    today = today or timezone.localdate()
+    cutoff = stale_cutoff(today)
+    base_url = overview_url()
+    qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
+    groups = figures(qs, cutoff)
+    units = year_units(user, filters.year)
+    names = dict(units)
+    total, by_state, by_source, by_unit = tallies(groups, names, filters, base_url)
+    pages = max(1, math.ceil(total.count / page_size))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * page_size
+    rows = make_rows(row_queryset(qs)[offset : offset + page_size], cutoff) if total.count and with_rows else []
+    return Overview(
+        filters=filters,
+        as_of=today,
+        stale_days=stale_working_days(),
+        total=total,
+        by_state=by_state,
+        by_source=by_source,
+        by_unit=by_unit,
+        rows=rows,
+        page=page,
+        pages=pages,
+        page_size=page_size,
+        years=year_range(user, today),
+        units=units,
+        url=base_url,
+    )
+
+
+def export_rows(*, user, filters: Filters, today: datetime.date | None = None):
+    """Every row under the filters (all pages), for the workbook; read in chunks, so a province's year streams."""
+    cutoff = stale_cutoff(today or timezone.localdate())
+    qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
+    return make_rows(row_queryset(qs).iterator(chunk_size=2000), cutoff)
+
+
+# The report's read: every document of the year under the filters, with its recommendations ------------------------
+
+
+@dataclass
+class ReportDocument:
+    id: int
+    title: str
+    kind_label: str
+    source_label: str
+    topic: str
+    sent_on: datetime.date | None
+    progress: Decimal | None
+    recommendations: list[Row] = field(default_factory=list)
+    instructions: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ReportData:
+    overview: Overview
+    documents: list[ReportDocument]
+    documents_by_source: dict[str, int]
+    sent_documents: int
+    instruction_count: int
+
+
+def report_data(*, user, filters: Filters, today: datetime.date | None = None) -> ReportData:
+    """What the 成果转化情况报告 and the workbook hold: the overview's figures and every recommendation under the
+    filters, grouped by document, with the documents' instructions (two statements beyond the overview's figures)."""
+    today = today or timezone.localdate()
+    cutoff = stale_cutoff(today)
+    qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
+    overview = leaders_overview(user=user, filters=filters, today=today, with_rows=False)
+    rows = make_rows(row_queryset(qs).order_by("document_id", "position", "id").iterator(chunk_size=2000), cutoff)
+    documents: dict[int, ReportDocument] = {}
+    for row in rows:
+        doc = documents.get(row.document_id)
+        if doc is None:
+            doc = documents[row.document_id] = ReportDocument(
+                id=row.document_id,
+                title=row.document_title,
+                kind_label=row.document_kind_label,
+                source_label=row.source_label,
+                topic=row.topic,
+                sent_on=row.document_sent_on,
+                progress=row.document_progress,
+            )
+        doc.recommendations.append(row)
+    levels = dict(Instruction._meta.get_field("level").choices)
+    instruction_count = 0
+    for document_id, leader, level, date, text in (
+        Instruction.objects.filter(document_id__in=list(documents))
+        .order_by("date", "id")
+        .values_list("document_id", "leader", "level", "date", "text")
+    ):
+        documents[document_id].instructions.append(
+            {"leader": leader, "level": str(levels.get(level, "")), "date": date, "text": text}
+        )
+        instruction_count += 1
+    by_source: dict[str, int] = {}
+    for row in (r for d in documents.values() for r in d.recommendations[:1]):
+        by_source[row.source] = by_source.get(row.source, 0) + 1
+    sent = sum(1 for d in documents.values() if d.sent_on)
+    return ReportData(overview, list(documents.values()), by_source, sent, instruction_count)
