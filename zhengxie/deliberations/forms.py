@@ -1,0 +1,149 @@
+"""Forms of the deliberation pages. They check the input's shape and build the payload the services take; whether
+the person may act, and in which state, is decided by the services (the workflow engine) alone."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhengxie.core.forms import StyledFormMixin
+from zhengxie.core.params import db_int
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import HandlingUnit, Member, Sector, SpecialCommittee
+
+DATETIME_WIDGET = {"type": "datetime-local"}
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+RECOMMENDATION_ROWS = 3
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.sector.name}）"
+
+
+class DeliberationForm(StyledFormMixin, forms.Form):
+    """A new deliberation (a draft until opened). Invitees: any union of everyone, the standing committee, sectors,
+    special committees and members picked by name — as for activities."""
+
+    title = forms.CharField(label=_("议题"), max_length=200)
+    background = forms.CharField(label=_("背景材料"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT)
+    )
+    closes_at = forms.DateTimeField(
+        label=_("截止时间"), widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT)
+    )
+    invite_all = forms.BooleanField(label=_("全体委员"), required=False)
+    invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("界别"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    special_committees = forms.ModelMultipleChoiceField(
+        label=_("专门委员会"),
+        queryset=SpecialCommittee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    members = MemberChoiceField(
+        label=_("按姓名选择委员"),
+        queryset=Member.objects.filter(status=MemberStatus.SERVING).select_related("sector").order_by("name", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    UNSTYLED = ("sectors", "special_committees", "members")
+    ERROR_FIELDS = {"invitees.member_ids": "members", "invitees.sector_ids": "sectors", "invitees": None}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.UNSTYLED:
+            self.fields[name].widget.attrs.pop("class", None)
+
+    def service_data(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "title": d["title"],
+            "background": d["background"],
+            "opens_at": d["opens_at"].isoformat(),
+            "closes_at": d["closes_at"].isoformat(),
+            "invitees": {
+                "all": d["invite_all"],
+                "standing_committee": d["invite_standing"],
+                "sector_ids": [s.pk for s in d["sectors"]],
+                "special_committee_ids": [c.pk for c in d["special_committees"]],
+                "member_ids": [m.pk for m in d["members"]],
+            },
+        }
+
+    @classmethod
+    def initial_for(cls, d) -> dict:
+        spec = d.invitees_spec or {}
+        local = timezone.localtime
+        return {
+            "title": d.title,
+            "background": d.background,
+            "opens_at": local(d.opens_at).replace(tzinfo=None),
+            "closes_at": local(d.closes_at).replace(tzinfo=None),
+            "invite_all": bool(spec.get("all")),
+            "invite_standing": bool(spec.get("standing_committee")),
+            "sectors": spec.get("sector_ids") or [],
+            "special_committees": spec.get("special_committee_ids") or [],
+            "members": spec.get("member_ids") or [],
+        }
+
+    def add_service_errors(self, errors: dict, message: str) -> None:
+        placed = False
+        for key, text in errors.items():
+            name = self.ERROR_FIELDS.get(key, key)
+            if name in self.fields:
+                self.add_error(name, text)
+                placed = True
+        if not placed or "invitees" in errors:
+            self.add_error(None, message)
+
+
+class SummaryForm(StyledFormMixin, forms.Form):
+    """The summary (综述) and up to three recommendations, each to a handling unit."""
+
+    title = forms.CharField(label=_("综述标题"), max_length=200, required=False, help_text=_("不填则按议题命名。"))
+    summary = forms.CharField(label=_("综述"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = [("", "—"), *HandlingUnit.objects.order_by("name").values_list("pk", "name")]
+        for i in range(1, RECOMMENDATION_ROWS + 1):
+            self.fields[f"rec{i}_text"] = forms.CharField(
+                label=_("建议 %(n)d") % {"n": i}, required=False, max_length=2000
+            )
+            self.fields[f"rec{i}_unit"] = forms.ChoiceField(label=_("承办单位"), choices=units, required=False)
+            self.fields[f"rec{i}_due"] = forms.DateField(
+                label=_("落实期限"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+        # The mixin styled the fields that existed when it ran; these rows are added after it.
+        for name, field in self.fields.items():
+            if name.startswith("rec"):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs["class"] = css
+
+    def rows(self):
+        return [
+            (self[f"rec{i}_text"], self[f"rec{i}_unit"], self[f"rec{i}_due"]) for i in range(1, RECOMMENDATION_ROWS + 1)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(1, RECOMMENDATION_ROWS + 1):
+            if data.get(f"rec{i}_text") and not data.get(f"rec{i}_unit"):
+                self.add_error(f"rec{i}_unit", _("请选择承办单位"))
+        return data
+
+    def payload(self) -> dict:
+        d = self.cleaned_data
+        recs = []
+        for i in range(1, RECOMMENDATION_ROWS + 1):
+            text, unit = d.get(f"rec{i}_text"), db_int(d.get(f"rec{i}_unit"))
+            if text and unit:
+                due = d.get(f"rec{i}_due")
+                recs.append({"text": text, "unit_id": unit, "due_date": due.isoformat() if due else None})
+        return {"title": d.get("title") or "", "summary": d["summary"], "recommendations": recs}
