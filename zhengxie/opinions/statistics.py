@@ -37,7 +37,8 @@ def _conditions(prefix: str = "") -> dict[str, Q]:
         "reported": Q(**{f"{p}reported_at__isnull": False}),
     }
     for level in LEVELS:
-        conditions[f"adopted_{level}"] = Q(**{f"{p}at_{level}__adopted_on__isnull": False})
+        # the filtered relations are named on the grouped model itself (``_with_levels``)
+        conditions[f"adopted_{level}"] = Q(**{f"at_{level}__adopted_on__isnull": False})
     conditions["adopted"] = conditions["adopted_city"] | conditions["adopted_province"] | conditions["adopted_national"]
     conditions["instructed"] = Q(**{f"{p}instructions__isnull": False})
     return conditions
