@@ -182,12 +182,13 @@ def _payload(request, schema) -> dict:
 
 
 @require("opinions.view")
-@require_POST
 def report_action(request, pk: int, action: str):
     report = _visible_or_404(request.user, pk)
     step = wf.OPINION.actions.get(action)
     if step is None:
         raise Http404(_("没有这个操作。"))
+    if request.method != "POST":  # the action's form is on the report's page
+        return redirect("opinions:detail", pk=pk)
     payload = _payload(request, step.schema)
     try:
         done = services.report_act(report_id=pk, action=action, actor=request.user, payload=payload)
@@ -361,12 +362,13 @@ def attachment_download(request, pk: int):
 
 @accepts_upload(lambda: services.ATTACHMENT_MAX_BYTES)
 @require("opinions.view")
-@require_POST
 def attachment_upload(request, pk: int):
-    upload = request.FILES.get("file")
-    data = upload.read(services.ATTACHMENT_MAX_BYTES + 1) if upload is not None else b""
     report = _visible_or_404(request.user, pk)
     back = reverse("opinions:edit", args=[pk]) if report.state == S.DRAFT else reverse("opinions:detail", args=[pk])
+    if request.method != "POST":
+        return redirect(back)
+    upload = request.FILES.get("file")
+    data = upload.read(services.ATTACHMENT_MAX_BYTES + 1) if upload is not None else b""
     try:
         att = services.attachment_add(report_id=pk, actor=request.user, name=upload.name if upload else "", data=data)
     except ActionRefused as exc:
@@ -376,11 +378,12 @@ def attachment_upload(request, pk: int):
 
 
 @require("opinions.view")
-@require_POST
 def attachment_delete(request, pk: int):
     att = OpinionAttachment.objects.filter(pk=pk).values("report_id", "name").first()
-    if att is None:
+    if att is None or not selectors.visible_reports(request.user).filter(pk=att["report_id"]).exists():
         raise Http404(_("附件不存在。"))
+    if request.method != "POST":
+        return redirect("opinions:detail", pk=att["report_id"])
     try:
         services.attachment_remove(attachment_id=pk, actor=request.user)
     except ActionRefused as exc:

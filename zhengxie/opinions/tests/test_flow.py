@@ -1,7 +1,6 @@
 """The opinion-report workflow end to end through the services: numbers, versions, levels, adoption, instruction,
 what the authors are told, and the duty records."""
 
-
 import pytest
 from django.utils import timezone
 
