@@ -8,3 +8,7 @@ that the command prints after the name.
 from collections.abc import Callable
 
 MODULE_BUILDERS: list[tuple[str, Callable[[], dict]]] = []
+
+from zhengxie.demo.deliberations import build_demo_deliberations  # noqa: E402
+
+MODULE_BUILDERS.append(("deliberations", build_demo_deliberations))
