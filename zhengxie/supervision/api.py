@@ -215,13 +215,13 @@ def _visible_plan(user, plan_id: int):
 
 
 @router.get(
-    "/supervision-plans/{plan_id}",
+    "/supervision-plans/{supervision_plan_id}",
     response={200: dict, **refusals(403, 404)},
     summary="One supervision plan with its topics and the caller's allowed actions",
 )
-def get_plan(request, plan_id: Id):
+def get_plan(request, supervision_plan_id: Id):
     _readable(request)
-    return _plan_detail_out(request.user, _visible_plan(request.user, plan_id))
+    return _plan_detail_out(request.user, _visible_plan(request.user, supervision_plan_id))
 
 
 def _actions_doc(flow, names) -> str:
@@ -237,7 +237,7 @@ def _actions_doc(flow, names) -> str:
 
 
 @router.post(
-    "/supervision-plans/{plan_id}/actions/{action}",
+    "/supervision-plans/{supervision_plan_id}/actions/{action}",
     response={200: dict, **refusals(403, 404, 409)},
     summary="Take an action on a supervision plan",
     openapi_extra=PLAN.openapi_body(PLAN_PATH_ACTIONS),
@@ -245,10 +245,12 @@ def _actions_doc(flow, names) -> str:
     "publish. 403 not the secretariat, 404 not visible, 409 not in this state or a rule refuses it (the message "
     "says why), 422 bad input.\n\n" + _actions_doc(PLAN, PLAN_PATH_ACTIONS),
 )
-def plan_action(request, plan_id: Id, action: PlanAction):
+def plan_action(request, supervision_plan_id: Id, action: PlanAction):
     _readable(request)
-    services.plan_act(plan_id=plan_id, action=action.value, actor=request.user, payload=json_object(request))
-    return _plan_detail_out(request.user, _visible_plan(request.user, plan_id))
+    services.plan_act(
+        plan_id=supervision_plan_id, action=action.value, actor=request.user, payload=json_object(request)
+    )
+    return _plan_detail_out(request.user, _visible_plan(request.user, supervision_plan_id))
 
 
 # Topics ---------------------------------------------------------------------------------------------------------
@@ -300,17 +302,17 @@ def _topic_detail_out(user, topic_id: int) -> dict:
 
 
 @router.get(
-    "/supervision-topics/{topic_id}",
+    "/supervision-topics/{supervision_topic_id}",
     response={200: dict, **refusals(403, 404)},
     summary="One supervision topic: phases, the five haves, group, activities, findings, the department's answers",
 )
-def get_topic(request, topic_id: Id):
+def get_topic(request, supervision_topic_id: Id):
     _readable(request)
-    return _topic_detail_out(request.user, topic_id)
+    return _topic_detail_out(request.user, supervision_topic_id)
 
 
 @router.post(
-    "/supervision-topics/{topic_id}/actions/{action}",
+    "/supervision-topics/{supervision_topic_id}/actions/{action}",
     response={200: dict, **refusals(403, 404, 409)},
     summary="Take an action on a supervision topic",
     openapi_extra=TOPIC.openapi_body(TOPIC_PATH_ACTIONS),
@@ -320,21 +322,23 @@ def get_topic(request, topic_id: Id):
     "haves are complete; the message names the missing ones. 403 not the secretariat, 404 not visible, 409 not "
     "in this phase or a rule refuses it, 422 bad input.\n\n" + _actions_doc(TOPIC, TOPIC_PATH_ACTIONS),
 )
-def topic_action(request, topic_id: Id, action: TopicAction):
+def topic_action(request, supervision_topic_id: Id, action: TopicAction):
     _readable(request)
-    services.topic_act(topic_id=topic_id, action=action.value, actor=request.user, payload=json_object(request))
-    return _topic_detail_out(request.user, topic_id)
+    services.topic_act(
+        topic_id=supervision_topic_id, action=action.value, actor=request.user, payload=json_object(request)
+    )
+    return _topic_detail_out(request.user, supervision_topic_id)
 
 
 @router.post(
-    "/supervision-topics/{topic_id}/scheme-files",
+    "/supervision-topics/{supervision_topic_id}/scheme-files",
     response={201: dict, **refusals(403, 404, 409, 413)},
     summary="Upload the topic's scheme (实施方案) as a file",
     description="Multipart: `file` (PDF, Word, Excel or an image, judged by its content; the name's extension must "
     "match; at most 20 MB). 409 once the topic has left its investigation phase.",
 )
 @decorate_view(api_accepts_upload(lambda: services.SCHEME_MAX_BYTES))
-def upload_scheme(request, topic_id: Id, file: File[UploadedFile]):
+def upload_scheme(request, supervision_topic_id: Id, file: File[UploadedFile]):
     _readable(request)
-    services.scheme_file_add(topic_id=topic_id, actor=request.user, name=file.name or "", data=file.read())
-    return Status(201, _topic_detail_out(request.user, topic_id))
+    services.scheme_file_add(topic_id=supervision_topic_id, actor=request.user, name=file.name or "", data=file.read())
+    return Status(201, _topic_detail_out(request.user, supervision_topic_id))
