@@ -12,3 +12,7 @@ MODULE_BUILDERS: list[tuple[str, Callable[[], dict]]] = []
 from zhengxie.demo.deliberations import build_demo_deliberations  # noqa: E402
 
 MODULE_BUILDERS.append(("deliberations", build_demo_deliberations))
+
+from zhengxie.demo.training import build_demo_training  # noqa: E402
+
+MODULE_BUILDERS.append(("training", build_demo_training))
