@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("opinions", _("社情民意"), "opinions:list", "opinions.view", "megaphone"),
     NavItem("supervision", _("民主监督"), "supervision:plan_list", "supervision.view", "clipboard-check"),
     NavItem("activities", _("活动"), "duty:activity_list", "duty.activities", "calendar-event"),
+    NavItem("consultations", _("协商"), "consultations:plan_list", "consultations.view_plans", "chat-left-quote"),
     NavItem("deliberations", _("网络议政"), "deliberations:list", "deliberations.view", "chat-square-text"),
     NavItem("my_archive", _("我的履职"), "duty:my_archive", "duty.own_archive", "person-vcard"),
     NavItem("duty_table", _("履职统计"), "duty:committee_table", "duty.committee_table", "table"),
