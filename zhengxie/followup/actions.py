@@ -3,6 +3,7 @@ objects. Every change of a recommendation writes one entry of its timeline (``Re
 its document's progress current."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,8 +168,8 @@ def _tell_managers(ctx: Context, title: str) -> None:
 
 
 def rec_url(pk: int) -> str:
-    return f"/followup/recommendations/{pk}/"  # the page lands with the department's pages (urls.py)
+    return reverse("followup:recommendation", args=[pk])
 
 
 def document_url(pk: int) -> str:
-    return f"/followup/documents/{pk}/"
+    return reverse("followup:document", args=[pk])

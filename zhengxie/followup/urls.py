@@ -1,2 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "followup"
-urlpatterns: list = []
+urlpatterns = [
+    path("department/", views.department, name="department"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/actions/<slug:action>/", views.document_act, name="document_act"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("recommendations/<int:pk>/actions/<slug:action>/", views.recommendation_act, name="recommendation_act"),
+    path("recommendations/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("recommendations/<int:pk>/evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+]
