@@ -185,18 +185,17 @@ def overview_paragraphs(data: ReportData) -> list[str]:
             "i": data.instruction_count,
         },
         _(
-            "截至%(d)s，已答复%(a)d条（占%(ap)s），其中采纳%(ad)d条、部分采纳%(pa)d条、未采纳%(na)d条；"
-            "落实中%(ip)d条，已落实%(dn)d条；尚未答复%(nn)d条。建议总体落实进度%(p)s。"
+            "截至%(d)s，已答复%(a)d条（占%(ap)s），其中采纳或部分采纳%(ad)d条、未采纳%(na)d条；"
+            "已落实%(dn)d条，正在落实%(ip)d条；尚未答复%(nn)d条。建议总体落实进度%(p)s。"
         )
         % {
             "d": chinese_date(o.as_of),
             "a": t.answered,
             "ap": share(t.answered, t.count),
-            "ad": states.get(R.ADOPTED, 0),
-            "pa": states.get(R.PARTLY_ADOPTED, 0),
-            "na": states.get(R.NOT_ADOPTED, 0),
-            "ip": states.get(R.IN_PROGRESS, 0),
-            "dn": states.get(R.DONE, 0),
+            "ad": t.adopted,
+            "na": t.not_adopted,
+            "dn": t.done,
+            "ip": t.adopted - t.done,
             "nn": states.get(R.NOT_ANSWERED, 0),
             "p": percent(t.progress),
         },
