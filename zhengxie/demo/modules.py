@@ -13,6 +13,10 @@ from zhengxie.demo.deliberations import build_demo_deliberations  # noqa: E402
 
 MODULE_BUILDERS.append(("deliberations", build_demo_deliberations))
 
+from zhengxie.demo.opinions import build_demo_opinions  # noqa: E402
+
+MODULE_BUILDERS.append(("opinions", build_demo_opinions))
+
 from zhengxie.demo.training import build_demo_training  # noqa: E402
 
 MODULE_BUILDERS.append(("training", build_demo_training))
