@@ -13,5 +13,10 @@ RULES = {
     "opinions.sign_off_queue": {Role.LEADER},
     # Reporting upward, adoptions and instructions: the secretariat and its editors.
     "opinions.report_queue": {Role.SECRETARIAT, Role.OPINION_EDITOR},
+    # The statistics, the bulletins (社情民意专报) and their documents (views_outputs.py, api_outputs.py).
+    "opinions.statistics": {Role.SECRETARIAT, Role.OPINION_EDITOR, Role.LEADER},
+    "opinions.bulletins": {Role.SECRETARIAT, Role.OPINION_EDITOR, Role.LEADER},
+    # Compiling an issue (bulletins.bulletin_create allows the same roles).
+    "opinions.bulletins_manage": {Role.SECRETARIAT, Role.OPINION_EDITOR},
 }
 register(RULES)

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
 
-from .choices import CoAuthorState, Level, ReportState
+from .choices import CoAuthorState, Level, ProposerKind, ReportState
 from .models import CoAuthor, Instruction, OpinionAttachment, OpinionEvent, OpinionReport, OpinionVersion, ReportLevel
 
 S = ReportState
@@ -97,7 +97,8 @@ LIST_FIELDS = (
 
 
 def report_list(*, user, filters: dict | None = None) -> QuerySet[OpinionReport]:
-    """The reports ``user`` sees, narrowed by ``filters`` (year, state, category, level, mine, q), newest first."""
+    """The reports ``user`` sees, narrowed by ``filters`` (year, state, category, level, adopted, mine, q, and the
+    statistics' received, signed_off, reported, instructed, member, sector, proposer_kind), newest first."""
     f = filters or {}
     qs = visible_reports(user)
     if f.get("year"):
@@ -109,9 +110,30 @@ def report_list(*, user, filters: dict | None = None) -> QuerySet[OpinionReport]
     if f.get("level"):
         qs = qs.filter(Exists(ReportLevel.objects.filter(report=OuterRef("pk"), level=f["level"])))
     if f.get("adopted"):
+        adopted = ReportLevel.objects.filter(report=OuterRef("pk"), adopted_on__isnull=False)
+        if f["adopted"] in Level.values:  # adopted=city|province|national: by that level
+            adopted = adopted.filter(level=f["adopted"])
+        qs = qs.filter(Exists(adopted))
+    # The statistics' figures (statistics.FIGURE_FILTERS) list their reports with these.
+    if f.get("received"):
+        qs = qs.exclude(state=S.DRAFT)
+    if f.get("signed_off"):
+        qs = qs.filter(signed_off_at__isnull=False)
+    if f.get("reported"):
+        qs = qs.filter(reported_at__isnull=False)
+    if f.get("instructed"):
+        qs = qs.filter(Exists(Instruction.objects.filter(report=OuterRef("pk"))))
+    if f.get("member"):  # first author or confirmed co-author
         qs = qs.filter(
-            Exists(ReportLevel.objects.filter(report=OuterRef("pk"), adopted_on__isnull=False)),
+            Q(lead_member_id=f["member"])
+            | Exists(
+                CoAuthor.objects.filter(report=OuterRef("pk"), member_id=f["member"], state=CoAuthorState.CONFIRMED)
+            )
         )
+    if f.get("sector"):  # the first author's sector when submitted
+        qs = qs.filter(lead_sector_id=f["sector"], proposer_kind=ProposerKind.MEMBER)
+    if f.get("proposer_kind"):
+        qs = qs.filter(proposer_kind=f["proposer_kind"])
     if f.get("mine"):
         qs = qs.filter(
             Q(author_id=user.pk)
