@@ -76,6 +76,9 @@ class Recommendation(models.Model):
     answer_note = models.TextField(_("答复意见"), blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     last_update_at = models.DateTimeField(_("最近更新"))
+    # The ``last_update_at`` its department and the secretariat were last reminded of as stale (``stale.py``): a
+    # stale spell is reminded of once; an update starts a new spell.
+    stale_reminded_for = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
