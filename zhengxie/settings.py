@@ -225,6 +225,9 @@ OTP_TOTP_ISSUER = "Zhengxie"
 # API bearer tokens.
 API_TOKEN_TTL_HOURS = env.int("ZHENGXIE_API_TOKEN_TTL_HOURS", default=24 * 7)
 
+# Follow-up: an open recommendation without an answer or progress update for this many working days is stale.
+ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS = env.int("ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS", default=20)
+
 # With Redis, sessions are read from the cache and written through to the database (they survive a restart of the
 # cache): a signed-in request reads its session without a query. The local-memory cache is each process's own, so a
 # session ended in one worker (signing out) would live on in another's cache: without Redis they stay in the database.
