@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("units", _("承办单位"), "people:unit_list", "people.view_unit_list", "building"),
     NavItem("unit_board", _("本单位办理"), "proposals:unit_board", "proposals.unit_board", "briefcase"),
     NavItem("followup_department", _("建议办理"), "followup:department", "followup.department", "list-check"),
+    NavItem("followup_overview", _("成果转化"), "followup:leaders", "followup.overview", "graph-up-arrow"),
     NavItem("proposal_boards", _("督办看板"), "proposals:boards", "proposals.boards", "speedometer2"),
     NavItem("key_proposals", _("重点提案"), "proposals:key_board", "proposals.key_board", "star"),
     NavItem("proposal_statistics", _("提案统计"), "proposals:statistics", "proposals.statistics", "bar-chart"),

@@ -6,4 +6,4 @@ class FollowupConfig(AppConfig):
     verbose_name = "Outcome follow-up"
 
     def ready(self):
-        from . import actions, permissions, todo, workflow  # noqa: F401
+        from . import actions, permissions, todo, todo_leaders, workflow  # noqa: F401

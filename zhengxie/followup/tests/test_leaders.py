@@ -233,3 +233,29 @@ def test_the_api_refuses_other_roles_and_bad_filters(org, client_for):
     assert member.json()["message"] == "您无权查看成果转化总览。"
     assert (bad_year.status_code, bad_state.status_code) == (422, 422)
     assert Recommendation.objects.count() == 3
+
+
+def test_the_secretariat_s_to_do_counts_the_stale_recommendations_of_each_year(org, settings):
+    from zhengxie.core.todo import todo_for
+
+    settings.ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS = 20
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        doc = make_document(org)
+    a, _b = recommendation_ids(doc)
+    _act(org, a, "answer", {"status": "adopted", "note": "采纳"})
+
+    staff = [i for i in todo_for(org.users["staff"]) if i.url.startswith("/followup/?")]
+    leader = [i for i in todo_for(org.users["leader"]) if i.url.startswith("/followup/?")]
+
+    assert [(i.title, i.url, i.kind) for i in staff] == [
+        (f"滞后建议（{YEAR}年度）：1 条久未更新，请督促承办单位", f"/followup/?year={YEAR}&stale=1", "成果转化")
+    ]
+    assert leader == []
+
+
+def test_the_menu_leads_leaders_secretariat_and_overseers_to_the_overview(org):
+    from zhengxie.core.navigation import nav_for
+
+    shown = {key: "followup_overview" in [i["key"] for i in nav_for(u)] for key, u in org.users.items()}
+
+    assert {key for key, yes in shown.items() if yes} == {"staff", "leader", "overseer"}
