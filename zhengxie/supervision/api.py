@@ -246,10 +246,9 @@ def _actions_doc(flow, names) -> str:
     "says why), 422 bad input.\n\n" + _actions_doc(PLAN, PLAN_PATH_ACTIONS),
 )
 def plan_action(request, supervision_plan_id: Id, action: PlanAction):
+    payload = json_object(request)  # a body no text field may hold is 422 whoever sends it
     _readable(request)
-    services.plan_act(
-        plan_id=supervision_plan_id, action=action.value, actor=request.user, payload=json_object(request)
-    )
+    services.plan_act(plan_id=supervision_plan_id, action=action.value, actor=request.user, payload=payload)
     return _plan_detail_out(request.user, _visible_plan(request.user, supervision_plan_id))
 
 
@@ -323,10 +322,9 @@ def get_topic(request, supervision_topic_id: Id):
     "in this phase or a rule refuses it, 422 bad input.\n\n" + _actions_doc(TOPIC, TOPIC_PATH_ACTIONS),
 )
 def topic_action(request, supervision_topic_id: Id, action: TopicAction):
+    payload = json_object(request)  # a body no text field may hold is 422 whoever sends it
     _readable(request)
-    services.topic_act(
-        topic_id=supervision_topic_id, action=action.value, actor=request.user, payload=json_object(request)
-    )
+    services.topic_act(topic_id=supervision_topic_id, action=action.value, actor=request.user, payload=payload)
     return _topic_detail_out(request.user, supervision_topic_id)
 
 
