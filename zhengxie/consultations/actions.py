@@ -391,7 +391,7 @@ def consultation_act(*, consultation_id: int, action: str, actor, payload: dict 
 
 
 @transaction.atomic
-def material_add(*, consultation_id: int, actor, name: str, data: bytes, stage: str = "") -> Material:
+def material_add(*, consultation_id: int, actor, name: str, data: bytes, stage: str = "", now=None) -> Material:
     """A file of a stage (briefing or meeting materials, the research report), checked as every upload is."""
     consultation = visible_consultations(actor).select_for_update().filter(pk=consultation_id).first()
     if consultation is None:
@@ -404,7 +404,9 @@ def material_add(*, consultation_id: int, actor, name: str, data: bytes, stage: 
     if stage not in ConsultationState.values:
         raise InvalidInput(_("阶段无效。"), {"stage": _("无效")})
     upload = checked_upload(name=name, data=data, max_bytes=MATERIAL_MAX_BYTES)
-    material = Material(consultation=consultation, stage=stage, uploaded_by=actor, **upload.fields())
+    material = Material(
+        consultation=consultation, stage=stage, uploaded_by=actor, uploaded_at=now or timezone.now(), **upload.fields()
+    )
     upload.store(material.file)
     material.save()
     audit_record(
@@ -494,6 +496,7 @@ def _schedule_visit(ctx):
         description=_("“%(t)s”调研") % {"t": c.title},
         invitees={"member_ids": _group_member_ids(c)},
         publish=True,
+        now=ctx.now,
     )
     Visit.objects.create(consultation=c, activity_id=activity_id)
     return {"visit": [None, {"activity": activity_id, "title": data["title"]}]}
@@ -530,6 +533,7 @@ def _schedule_meeting(ctx):
         description=c.background,
         invitees=invitees,
         publish=data.get("send_notice", True),
+        now=ctx.now,
     )
     c.meeting_activity_id = activity_id
     c.save(update_fields=["meeting_activity_id"])
@@ -543,7 +547,7 @@ def _send_notice(ctx):
     notice = activity_notices(ids=[c.meeting_activity_id]).get(c.meeting_activity_id)
     if notice is None or notice.published_at is not None:
         raise StateConflict(_("会议通知已发出。"))
-    activity_publish_for(actor=ctx.actor, activity_id=c.meeting_activity_id)
+    activity_publish_for(actor=ctx.actor, activity_id=c.meeting_activity_id, now=ctx.now)
     return {"notice": [None, ctx.today.isoformat()]}
 
 

@@ -7,6 +7,7 @@ item and a consultation started from an item in one version belongs to the same 
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ConsultationKind, ConsultationState, Form, PlanState, SuggestionSource
@@ -218,7 +219,8 @@ class Material(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set by the service: materials recorded afterwards keep the day they were sent (the 10-working-day rule).
+    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -9,6 +9,10 @@ from collections.abc import Callable
 
 MODULE_BUILDERS: list[tuple[str, Callable[[], dict]]] = []
 
+from zhengxie.demo.consultations import build_demo_consultations  # noqa: E402
+
+MODULE_BUILDERS.append(("consultations", build_demo_consultations))
+
 from zhengxie.demo.supervision import build_demo_supervision  # noqa: E402
 
 MODULE_BUILDERS.append(("supervision", build_demo_supervision))

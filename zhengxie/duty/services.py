@@ -243,9 +243,11 @@ def activity_create_for(
     invitees: dict,
     description: str = "",
     publish: bool = False,
+    now=None,
 ) -> int:
     """An activity made for another module's work (as ``activities.activity_create``: the secretariat's, audited),
-    published at once when ``publish`` (the invitees are notified); returns its id."""
+    published at once when ``publish`` (the invitees are notified; ``now``: the time of the notice, for a record
+    entered afterwards); returns its id."""
     data = {
         "title": title,
         "kind": kind,
@@ -257,13 +259,13 @@ def activity_create_for(
     }
     activity = _ACTIVITY_OPERATIONS["create"](actor=actor, data=data)
     if publish:
-        _ACTIVITY_OPERATIONS["act"](activity_id=activity.pk, action="publish", actor=actor)
+        _ACTIVITY_OPERATIONS["act"](activity_id=activity.pk, action="publish", actor=actor, now=now)
     return activity.pk
 
 
-def activity_publish_for(*, actor, activity_id: int) -> None:
+def activity_publish_for(*, actor, activity_id: int, now=None) -> None:
     """Publish a draft activity made with ``activity_create_for``: the notice goes to its invitees."""
-    _ACTIVITY_OPERATIONS["act"](activity_id=activity_id, action="publish", actor=actor)
+    _ACTIVITY_OPERATIONS["act"](activity_id=activity_id, action="publish", actor=actor, now=now)
 
 
 @dataclass(frozen=True)
@@ -404,3 +406,22 @@ def archive_section_add(section: ArchiveSection) -> None:
 
 def archive_sections(*, member, year: int, user) -> list[dict]:
     return [part for section in _ARCHIVE_SECTIONS if (part := section(member=member, year=year, user=user))]
+
+
+def activity_attendance_counts(*, ids: Iterable[int]) -> dict[int, dict]:
+    """For each closed activity among ``ids``: ``expected`` (invitees given a status), ``present`` (present or
+    late) and ``on_leave`` — one query."""
+    wanted = {int(i) for i in ids if i and 0 < int(i) < 2**63}
+    if not wanted:
+        return {}
+    rows = (
+        Invitation.objects.filter(activity_id__in=wanted, activity__state=ActivityState.CLOSED)
+        .exclude(status="")
+        .values("activity_id")
+        .annotate(
+            expected=Count("pk"),
+            present=Count("pk", filter=Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])),
+            on_leave=Count("pk", filter=Q(status=AttendanceStatus.ON_LEAVE)),
+        )
+    )
+    return {r["activity_id"]: {k: r[k] for k in ("expected", "present", "on_leave")} for r in rows}
