@@ -152,8 +152,9 @@ def get_deliberation(request, deliberation_id: Id):
     openapi_extra=DELIBERATION.openapi_body(["post"]),
 )
 def create_post(request, deliberation_id: Id):
+    payload = _post_payload(request)  # a body that is no JSON object, or holds text no database stores: 422 first
     _require_view(request.user)
-    post = services.post_create(deliberation_id=deliberation_id, actor=request.user, **_post_payload(request))
+    post = services.post_create(deliberation_id=deliberation_id, actor=request.user, **payload)
     out = detail_out(request.user, _visible(request.user, deliberation_id))
     out["new_post_id"] = post.pk
     return Status(201, out)
@@ -193,8 +194,8 @@ _STATUSES = (
     openapi_extra=DELIBERATION.openapi_body([a.value for a in DeliberationAction]),
 )
 def deliberation_action(request, deliberation_id: Id, action: DeliberationAction):
-    _require_view(request.user)
     payload = json_object(request)
+    _require_view(request.user)
     services.deliberation_act(deliberation_id=deliberation_id, action=action.value, actor=request.user, payload=payload)
     return detail_out(request.user, _visible(request.user, deliberation_id))
 
@@ -209,6 +210,7 @@ def deliberation_action(request, deliberation_id: Id, action: DeliberationAction
     openapi_extra=POST.openapi_body([a.value for a in PostAction]),
 )
 def post_action(request, post_id: Id, action: PostAction):
+    payload = json_object(request)
     _require_view(request.user)
-    post = services.post_act(post_id=post_id, action=action.value, actor=request.user, payload=json_object(request))
+    post = services.post_act(post_id=post_id, action=action.value, actor=request.user, payload=payload)
     return detail_out(request.user, _visible(request.user, post.deliberation_id))
