@@ -236,11 +236,31 @@ def _services(org, category, client_for) -> None:
     preference_set(user=u["member"], email_mode="daily")
 
 
+def _opinions(org) -> None:
+    """Opinion reports' own services: a draft saved, a file attached and removed, a converted proposal arriving."""
+    from tests.builders import opinions as opinion_make
+    from zhengxie.opinions import services as opinions
+
+    report = opinion_make.draft(org, coauthors=[org.member2])
+    att = opinions.attachment_add(report_id=report.pk, actor=org.users["member"], name="材料.pdf", data=PDF)
+    opinions.attachment_remove(attachment_id=att.pk, actor=org.users["member"])
+    opinions.opinion_arrive_from_proposal(
+        proposal_id=987654,
+        number="20260099",
+        title="关于社区食堂的提案",
+        content="情况",
+        suggestions="建议",
+        authors_member_ids=[org.member.pk],
+        actor=org.users["office"],
+    )
+
+
 @pytest.fixture
 def trail(org, category, client_for, settings):
     _workflow_actions(org, category, settings)
     _activities(org, category)
     _services(org, category, client_for)
+    _opinions(org)
     return AuditEntry.objects.all()
 
 
