@@ -12,7 +12,7 @@ departments joined.
 
 import datetime
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -334,45 +334,75 @@ ROW_FIELDS = (
 )
 
 
-def row_queryset(qs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    """The rows as listed: newest documents first, each document's recommendations in their order."""
-    return qs.select_related("document", "unit").only(*ROW_FIELDS).order_by("-document_id", "position", "id")
+def row_queryset(qs: QuerySet[Recommendation]) -> QuerySet:
+    """The rows as listed, as plain tuples of ``ROW_FIELDS`` (a province's year is thousands of rows for the
+    workbook and the report: no model instances are built): newest documents first, each document's
+    recommendations in their order."""
+    return qs.order_by("-document_id", "position", "id").values_list(*ROW_FIELDS)
 
 
-def make_rows(recommendations, cutoff: datetime.datetime) -> list[Row]:
-    source_labels = dict(Source.choices)
-    state_labels = dict(RecommendationState.choices)
-    kind_labels = dict(DocumentKind.choices)
+def _url_maker(make: Callable[[int], str]) -> Callable[[int], str]:
+    """``make(pk)`` for many pks from one ``reverse``: the URL around a placeholder id."""
+    marker = 987654321
+    before, _sep, after = make(marker).partition(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def make_rows(tuples, cutoff: datetime.datetime) -> list[Row]:
+    source_labels = {k: str(v) for k, v in Source.choices}
+    state_labels = {k: str(v) for k, v in RecommendationState.choices}
+    kind_labels = {k: str(v) for k, v in DocumentKind.choices}
+    doc_url, rec_url = _url_maker(document_url), _url_maker(recommendation_url)
     out = []
-    for r in recommendations:
-        d = r.document
+    for (
+        pk,
+        year,
+        position,
+        text,
+        source,
+        state,
+        percent,
+        weight,
+        due_date,
+        last_update_at,
+        unit_id,
+        document_id,
+        unit_name,
+        unit_short_name,
+        title,
+        kind,
+        source_title,
+        source_url,
+        progress,
+        sent_on,
+    ) in tuples:
         out.append(
             Row(
-                id=r.pk,
-                year=r.year,
-                position=r.position,
-                text=r.text,
-                source=r.source,
-                source_label=str(source_labels.get(r.source, "")),
-                topic=d.source_title,
-                topic_url=d.source_url,
-                document_id=d.pk,
-                document_title=d.title,
-                document_kind=d.kind,
-                document_kind_label=str(kind_labels.get(d.kind, "")),
-                document_url=document_url(d.pk),
-                document_progress=d.progress,
-                document_sent_on=d.sent_on,
-                unit_id=r.unit_id,
-                unit_name=r.unit.short_name or r.unit.name,
-                state=r.state,
-                state_label=str(state_labels.get(r.state, "")),
-                percent=r.percent,
-                weight=r.weight,
-                due_date=r.due_date,
-                last_update_at=r.last_update_at,
-                stale=r.state in OPEN_STATES and r.last_update_at < cutoff,
-                url=recommendation_url(r.pk),
+                id=pk,
+                year=year,
+                position=position,
+                text=text,
+                source=source,
+                source_label=source_labels.get(source, ""),
+                topic=source_title,
+                topic_url=source_url,
+                document_id=document_id,
+                document_title=title,
+                document_kind=kind,
+                document_kind_label=kind_labels.get(kind, ""),
+                document_url=doc_url(document_id),
+                document_progress=progress,
+                document_sent_on=sent_on,
+                unit_id=unit_id,
+                unit_name=unit_short_name or unit_name,
+                state=state,
+                state_label=state_labels.get(state, ""),
+                percent=percent,
+                weight=weight,
+                due_date=due_date,
+                last_update_at=last_update_at,
+                stale=state in OPEN_STATES and last_update_at < cutoff,
+                url=rec_url(pk),
             )
         )
     return out
@@ -458,7 +488,9 @@ def report_data(*, user, filters: Filters, today: datetime.date | None = None) -
     cutoff = stale_cutoff(today)
     qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
     overview = leaders_overview(user=user, filters=filters, today=today, with_rows=False)
-    rows = make_rows(row_queryset(qs).order_by("document_id", "position", "id").iterator(chunk_size=2000), cutoff)
+    rows = make_rows(
+        qs.order_by("document_id", "position", "id").values_list(*ROW_FIELDS).iterator(chunk_size=2000), cutoff
+    )
     documents: dict[int, ReportDocument] = {}
     for row in rows:
         doc = documents.get(row.document_id)

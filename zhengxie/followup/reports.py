@@ -135,14 +135,12 @@ class _Paragraphs:
         if self.prototype is None:
             paragraph = add_paragraph(self.doc, text, **self.format)
             self.prototype = copy.deepcopy(paragraph._p)
+            self.prototype_end = self.doc.element.body.find(qn("w:sectPr"))
             return
         p = copy.deepcopy(self.prototype)
         next(p.iter(qn("w:t"))).text = text
-        self.doc.element.body.append(p)
-        # python-docx keeps the section properties last in the body; a paragraph appended after them would be lost.
-        sect = self.doc.element.body.find(qn("w:sectPr"))
-        if sect is not None:
-            self.doc.element.body.append(sect)
+        # The body ends with the section's properties; a paragraph after them would be lost.
+        self.prototype_end.addprevious(p)
 
 
 def _tally_cells(t: Tally) -> list:
@@ -205,21 +203,27 @@ def overview_paragraphs(data: ReportData) -> list[str]:
     return out
 
 
-def _row_line(index: int, r: Row) -> str:
-    return f"{index}. {r.text}"
+def _status_line():
+    """The line under each recommendation in the report, its words translated once (thousands of rows)."""
+    unit, state, progress, updated, due, stale = (
+        _("承办单位"),
+        _("状态"),
+        _("进度"),
+        _("最近更新"),
+        _("落实期限"),
+        _("（滞后）"),
+    )
 
+    def line(r: Row) -> str:
+        text = (
+            f"{unit}：{r.unit_name}；{state}：{r.state_label}；{progress}：{percent(r.percent)}；"
+            f"{updated}：{chinese_date(r.last_update_at)}"
+        )
+        if r.due_date:
+            text += f"；{due}：{chinese_date(r.due_date)}"
+        return text + (stale if r.stale else "")
 
-def _row_status(r: Row) -> str:
-    parts = [
-        f"{_('承办单位')}：{r.unit_name}",
-        f"{_('状态')}：{r.state_label}",
-        f"{_('进度')}：{percent(r.percent)}",
-        f"{_('最近更新')}：{chinese_date(r.last_update_at)}",
-    ]
-    if r.due_date:
-        parts.append(f"{_('落实期限')}：{chinese_date(r.due_date)}")
-    line = "；".join(parts)
-    return line + (_("（滞后）") if r.stale else "")
+    return line
 
 
 def report_docx(data: ReportData, *, committee: str) -> bytes:
@@ -259,6 +263,7 @@ def report_docx(data: ReportData, *, committee: str) -> bytes:
     facts = _Paragraphs(doc, size=12)
     lines = _Paragraphs(doc, size=14, indent=True)
     statuses = _Paragraphs(doc, size=12, indent=True)
+    status_line = _status_line()
     for n, d in enumerate(data.documents, start=1):
         doc_titles.add(f"（{n}）《{d.title}》")
         meta = [
@@ -274,8 +279,8 @@ def report_docx(data: ReportData, *, committee: str) -> bytes:
                 % {"l": i["leader"], "v": i["level"], "d": chinese_date(i["date"]), "t": i["text"]}
             )
         for index, r in enumerate(d.recommendations, start=1):
-            lines.add(_row_line(index, r))
-            statuses.add(_row_status(r))
+            lines.add(f"{index}. {r.text}")
+            statuses.add(status_line(r))
     return docx_bytes(doc)
 
 

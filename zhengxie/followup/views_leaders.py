@@ -4,6 +4,8 @@ here."""
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from zhengxie.core.access import require
@@ -38,6 +40,13 @@ def leaders(request):
             "units_table": overview.by_unit if all_units else overview.by_unit[:UNITS_SHOWN],
             "units_hidden": not all_units and len(overview.by_unit) > UNITS_SHOWN,
             "answered_share": reports.share(overview.total.answered, overview.total.count),
+            # A province's year names thousands of departments: their options are joined here, not looped in the
+            # template.
+            "unit_options": format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((pk, mark_safe(" selected") if pk == filters.unit_id else "", name) for pk, name in overview.units),
+            ),
         },
     )
 
