@@ -91,6 +91,11 @@ def indexed_on_commit(kind: str, ids) -> None:
 _INDEX_HOOK: dict = {}
 
 
+def set_index_hook(fn) -> None:
+    """The search index's hook (``search_index.register``): told of every changed document and recommendation."""
+    _INDEX_HOOK["fn"] = fn
+
+
 wf.DOCUMENT.configure(lock=_lock_document, audit=_audit, after=_document_changed)
 wf.RECOMMENDATION.configure(lock=_lock_recommendation, audit=_audit, after=_recommendation_changed)
 

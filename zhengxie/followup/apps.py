@@ -6,4 +6,7 @@ class FollowupConfig(AppConfig):
     verbose_name = "Outcome follow-up"
 
     def ready(self):
-        from . import actions, permissions, todo, todo_leaders, workflow  # noqa: F401
+        from . import actions, permissions, search_index, todo, todo_leaders, workflow  # noqa: F401
+
+        # The search finds outcome documents and recommendations (it sits below and is told of them).
+        search_index.register()
