@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.builders import proposals as make
+from tests.builders import training
 from tests.builders.activities import published_activity
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
@@ -45,7 +46,11 @@ def world(org, category, settings, tmp_path):
     draft = make.draft(org, category, title="关于社区养老服务的建议")
     attachment = attachment_add(proposal_id=draft.pk, actor=org.users["member"], name="调研.pdf", data=PDF)
     activity = published_activity(org, attendance="sign_up", sign_up_closes=timezone.now() + datetime.timedelta(days=1))
+    seminar = training.seminar(org)
     return {
+        "training_plan_id": training.plan(org, publish=True).pk,
+        "seminar_id": seminar.pk,
+        "seminar_paper_id": training.paper(org, seminar).pk,
         "proposal_id": replied.pk,
         "draft_id": draft.pk,
         "attachment_id": attachment.pk,

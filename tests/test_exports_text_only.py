@@ -69,6 +69,8 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
         "proposals:statistics_xlsx": (office, {"year": year}, {LINK, AT}),
         "duty:attendance_xlsx": (staff, {}, {f"{LINK} 考勤表", PLUS, SUM}),
         "duty:committee_table_xlsx": (staff, {"year": year}, {SUM}),
+        # members short of study hours: the member named SUM has none
+        "training:shortfall_xlsx": (staff, {"year": year}, {SUM}),
     }
     # every workbook the platform offers is in this test
     assert _spreadsheet_routes() == set(downloads)

@@ -206,11 +206,12 @@ def _actions_doc() -> str:
     "such action, 409 not in this state, 422 bad input.\n\n" + _actions_doc(),
 )
 def paper_action(request, seminar_paper_id: int, action: str):
+    payload = json_object(request)  # an unstorable body is 422 before anything else is asked
     if action not in PAPER:
         raise NotVisible(_("没有这个操作：%(a)s") % {"a": action})
     if not has_perm(request.user, "training.seminars"):
         raise NotAllowed(_("您的角色不参加理论研讨。"))
-    services.paper_act(paper_id=seminar_paper_id, action=action, actor=request.user, payload=json_object(request))
+    services.paper_act(paper_id=seminar_paper_id, action=action, actor=request.user, payload=payload)
     paper = SeminarPaper.objects.select_related("author").get(pk=seminar_paper_id)
     return _paper_out(paper, request.user)
 

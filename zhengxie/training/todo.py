@@ -1,15 +1,23 @@
 """Study and training items on the home page's to-do list: the secretariat's seminar papers awaiting review (one
-item per seminar, with the count, in the words the paper workflow declares for ``review``)."""
+item per seminar, with the count, in the words the paper workflow declares for ``review``); a member's study hours
+still short of the year's requirement, from the reminder day (1 September by default) to the year's end."""
+
+import datetime
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoGroups, TodoItem, register_todo_provider
+from zhengxie.people.choices import MemberStatus
+from zhengxie.people.models import Member
 
 from .models import Seminar
+from .services import conf, member_study_hours, plain
 from .workflow import PAPER
 
 LIMIT = 20
@@ -17,8 +25,10 @@ LIMIT = 20
 
 @register_todo_provider
 def training_todo(user) -> list[TodoItem]:
-    if Role.SECRETARIAT not in roles_of(user):
-        return []
+    roles = roles_of(user)
+    items = member_items(user, timezone.localdate()) if Role.MEMBER in roles else []
+    if Role.SECRETARIAT not in roles:
+        return items
     step = PAPER["review"]
     groups = TodoGroups(_("学习培训"))
     seminars = Seminar.objects.filter(papers__state__in=step.sources).annotate(n=Count("papers")).order_by("pk")[:LIMIT]
@@ -29,4 +39,21 @@ def training_todo(user) -> list[TodoItem]:
             str(step.due.todo),
             detail=_("%(n)d 篇") % {"n": s.n},
         )
-    return groups.items()
+    return items + groups.items()
+
+
+def member_items(user, today: datetime.date) -> list[TodoItem]:
+    if today < datetime.date(today.year, conf("REMINDER_MONTH"), conf("REMINDER_DAY")):
+        return []
+    member = Member.objects.filter(user=user, status=MemberStatus.SERVING).first()
+    if member is None:
+        return []
+    f = member_study_hours(member=member, year=today.year)
+    if f["met"]:
+        return []
+    title = _("学习培训学时未达要求（已完成 %(h)s / 应完成 %(r)s）") % {
+        "h": plain(f["hours"]),
+        "r": plain(f["required"]),
+    }
+    url = f"{reverse('duty:my_archive')}?{urlencode({'year': today.year})}"
+    return [TodoItem(title, url, _("学习培训"), datetime.date(today.year, 12, 31))]

@@ -235,3 +235,16 @@ def test_page_refusal_writes_nothing(org, client):
     assert AuditEntry.objects.count() == before
     paper.refresh_from_db()
     assert paper.state == PaperState.SUBMITTED
+
+
+def test_todo_lists_papers_to_review_and_a_members_missing_hours(org):
+    from zhengxie.core.todo import todo_for
+    from zhengxie.training.todo import member_items
+
+    sem = make.seminar(org)
+    make.paper(org, sem)
+    staff_items = [i.title for i in todo_for(org.users["staff"]) if i.kind == "学习培训"]
+    assert staff_items == ["审核研讨论文（1 篇）：人民政协协商民主理论研讨"]
+    assert member_items(org.users["member"], datetime.date(2026, 8, 31)) == []
+    items = member_items(org.users["member"], datetime.date(2026, 9, 2))
+    assert [i.title for i in items] == ["学习培训学时未达要求（已完成 0 / 应完成 12）"]
