@@ -139,11 +139,20 @@ class Tally:
     done: int = 0
     points: int = 0
     weights: int = 0
-    url: str = ""  # the overview narrowed to it
+    # The overview narrowed to it: the base URL, the filters and the one that changes. Made when asked (a province's
+    # year names thousands of departments, and the page links only the busiest).
+    link: tuple = ()
 
     @property
     def progress(self) -> Decimal | None:
         return weighted(self.points, self.weights)
+
+    @property
+    def url(self) -> str:
+        if not self.link:
+            return ""
+        base, filters, changes = self.link
+        return f"{base}?{filters.query(**changes)}"
 
     def add(self, *, state: str, n: int, stale: int, points: int, weights: int) -> None:
         self.count += n
@@ -287,11 +296,11 @@ def tallies(groups: list[dict], unit_names: dict[int, str], filters: Filters, ba
             unit = units[g["unit_id"]] = Tally(str(g["unit_id"]), unit_names.get(g["unit_id"], ""))
         unit.add(**parts)
     for t in states.values():
-        t.url = f"{base_url}?{filters.query(state=t.key)}"
+        t.link = (base_url, filters, {"state": t.key})
     for t in sources.values():
-        t.url = f"{base_url}?{filters.query(source=t.key)}"
-    for t in units.values():
-        t.url = f"{base_url}?{filters.query(unit_id=int(t.key))}"
+        t.link = (base_url, filters, {"source": t.key})
+    for unit_id, t in units.items():
+        t.link = (base_url, filters, {"unit_id": unit_id})
     by_unit = sorted(units.values(), key=lambda t: (-t.count, t.label, t.key))
     return total, list(states.values()), list(sources.values()), by_unit
 
