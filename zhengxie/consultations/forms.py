@@ -69,8 +69,9 @@ def _base_type(annotation):
     return annotation
 
 
-def action_fields(flow, name: str, *, posted=None, errors=None, initial=None, year=None) -> list[Field]:
+def action_fields(flow, name: str, *, posted=None, errors=None, initial=None, year=None, options=None) -> list[Field]:
     step = flow.actions[name]
+    extra = options
     out = []
     for key, info in step.schema.model_fields.items():
         if key == "recommendations":
@@ -81,6 +82,8 @@ def action_fields(flow, name: str, *, posted=None, errors=None, initial=None, ye
         base = _base_type(info.annotation)
         if options is not None:
             widget, opts = "select", [(c, str(w)) for c, w in options.pairs]
+        elif key in (extra or {}):
+            widget, opts = "select", extra[key]
         elif label.pick or key.endswith("_id") or key == "planned_month":
             widget, opts = "select", _options_for(key, year)
         elif base is bool:

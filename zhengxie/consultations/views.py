@@ -45,7 +45,7 @@ def _year(request):
     return value if value and 2000 <= value <= 2100 else None
 
 
-def _actions(flow, allowed, *, posted=None, refusal=None, year=None, initial=None):
+def _actions(flow, allowed, *, posted=None, refusal=None, year=None, initial=None, options=None):
     """The buttons and forms of the actions the reader may take, in the declarations' order."""
     out = []
     for name in allowed:
@@ -65,6 +65,7 @@ def _actions(flow, allowed, *, posted=None, refusal=None, year=None, initial=Non
                     errors=refusal.errors if mine and refusal else None,
                     initial=(initial or {}).get(name),
                     year=year,
+                    options=options,
                 )
                 if step.takes_input
                 else [],
@@ -154,7 +155,15 @@ def _render_plan(request, plan, *, posted=None, refusal=None, status=200):
         **_base(request),
         "detail": detail,
         "plan": plan,
-        "actions": _actions(PLAN, allowed, posted=posted, refusal=refusal, year=plan.year, initial=initial),
+        "actions": _actions(
+            PLAN,
+            allowed,
+            posted=posted,
+            refusal=refusal,
+            year=plan.year,
+            initial=initial,
+            options={"item_id": [(str(r.item.pk), r.item.topic) for r in detail.items]},
+        ),
         "can_edit_items": "update_item" in detail.allowed_actions,
         "step_labels": {name: str(label) for name, label in PLAN.labels.items()},
         "refusal": refusal,
