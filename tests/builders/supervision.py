@@ -106,6 +106,18 @@ def findings(org, topic, *, lines=("加快多式联运设施建设", "完善园�
     return document_id
 
 
+def findings_sent(org, topic) -> int:
+    """The topic's latest findings (drafted on its page) sent through the follow-up's own ``send``."""
+    document_id = _latest_document(topic)
+    document_act(
+        document_id=document_id,
+        action="send",
+        actor=org.users["staff"],
+        payload={"sent_to": "区委、区政府", "date": str(timezone.localdate())},
+    )
+    return document_id
+
+
 def _latest_document(topic) -> int:
     recs = recommendations_for_sources(source=Source.SUPERVISION, source_ids=[topic.pk])[topic.pk]
     return max(r.document_id for r in recs)
