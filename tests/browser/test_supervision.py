@@ -12,6 +12,9 @@ from playwright.sync_api import expect
 from tests.builders import supervision as make
 from zhengxie.supervision.models import SupervisionTopic
 
+from .axe import axe_violations
+from .layout import layout_problems, resize
+
 SIZES = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
 
 
@@ -94,3 +97,28 @@ def test_the_secretariat_takes_a_topic_through_its_phases(live_org, sign_in, pag
     expect(page.get_by_test_id("topic-state")).to_have_text("已办结")
     assert SupervisionTopic.objects.get(pk=topic.pk).state == "closed"
     assert _no_sideways_scroll(page)
+
+
+def test_the_supervision_pages_are_accessible_and_fit_phone_and_laptop(live_org, sign_in, page, live_server):
+    """The plan list, a plan, a topic in each phase with every form open: no serious axe-core finding, no sideways
+    scroll, no label broken inside a word, as the secretariat and as a group member."""
+    org = live_org
+    plan = make.published_plan(org, topics=["制造业和服务业高质量发展", "西部物流园建设"])
+    first = make.rectifying(org, make.topic_of(plan))
+    second = make.organised(org, make.topic_of(plan, 1))
+    paths = ["/supervision/", f"/supervision/plans/{plan.pk}/", "/supervision/plans/new/"]
+    paths += [f"/supervision/topics/{t.pk}/" for t in (first, second)]
+    findings = {}
+    for username, walk in (("demo-staff", paths), ("demo-member", paths[:2] + paths[3:])):
+        page.context.clear_cookies()
+        sign_in(username)
+        for path in walk:
+            assert page.goto(f"{live_server.url}{path}").status == 200, path
+            for summary in page.locator("details > summary").all():
+                summary.click()
+            for width in (1366, 390):
+                resize(page, width)
+                found = layout_problems(page) + (axe_violations(page, live_server) if width == 1366 else [])
+                if found:
+                    findings[f"{username} {path} @{width}"] = found
+    assert findings == {}
