@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.builders import opinions, training
 from tests.builders import proposals as make
-from tests.builders import training
 from tests.builders.activities import published_activity
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
@@ -48,6 +48,7 @@ def world(org, category, settings, tmp_path):
     activity = published_activity(org, attendance="sign_up", sign_up_closes=timezone.now() + datetime.timedelta(days=1))
     seminar = training.seminar(org)
     return {
+        "report_id": opinions.adopted(org, level="city").pk,
         "training_plan_id": training.plan(org, publish=True).pk,
         "seminar_id": seminar.pk,
         "seminar_paper_id": training.paper(org, seminar).pk,

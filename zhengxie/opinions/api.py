@@ -339,8 +339,8 @@ def list_reports(request, filters: Query[Filters]):
     openapi_extra=_body_doc(DraftIn),
 )
 def create_report(request):
+    data = _validated(DraftIn, json_object(request)).model_dump()  # a bad body is 422 whoever sends it
     _require(request, "opinions.write")
-    data = _validated(DraftIn, json_object(request)).model_dump()
     for key in ("collective_id", "as_staff"):
         if not data[key]:
             del data[key]
@@ -373,8 +373,8 @@ def get_report(request, report_id: Id):
     openapi_extra=_body_doc(DraftPatch),
 )
 def update_report(request, report_id: Id):
-    _require(request, "opinions.write")
     data = _validated(DraftPatch, json_object(request)).model_dump(exclude_unset=True)
+    _require(request, "opinions.write")
     services.report_update_draft(report_id=report_id, actor=request.user, data=data)
     return _detail(request.user, report_id)
 
@@ -409,8 +409,8 @@ def _actions_doc(names) -> str:
     openapi_extra=wf.OPINION.openapi_body([a.value for a in ReportAction]),
 )
 def report_action(request, report_id: Id, action: ReportAction):
-    _require(request, "opinions.view")
     payload = json_object(request)
+    _require(request, "opinions.view")
     services.report_act(report_id=report_id, action=action.value, actor=request.user, payload=payload)
     return _detail(request.user, report_id)
 
