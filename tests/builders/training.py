@@ -94,6 +94,6 @@ def paper(org, sem, *, user=None, title="论新时代政协协商民主"):
         seminar_id=sem.pk,
         title=title,
         abstract="围绕协商民主的制度化建设展开论述。",
-        name="paper.pdf",
+        name="论文.pdf",
         data=PDF,
     )

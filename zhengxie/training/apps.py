@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
         from zhengxie.duty.services import archive_section_add, source_links_add, training_hours_provider_add
 
         # tasks registers the autumn reminder with Huey.
-        from . import permissions, tasks, todo  # noqa: F401
+        from . import audit_words, permissions, tasks, todo  # noqa: F401
         from .services import archive_section, attendee_hours, class_links, paper_links
 
         # Duty writes a training class's study hours with the hours this app gives each attendee.
@@ -17,3 +17,4 @@ class TrainingConfig(AppConfig):
         archive_section_add(archive_section)
         source_links_add("training.seminarpaper", paper_links)
         source_links_add("training.trainingclass", class_links)
+        audit_words.register()

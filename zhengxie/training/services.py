@@ -429,7 +429,7 @@ def paper_submit(
         actor=actor,
         action="seminar_paper.submit",
         obj=paper,
-        changes={"title": [None, paper.title], "file": [None, paper.file_name or None]},
+        changes={"title": [None, paper.title], "file_name": [None, paper.file_name or None]},
     )
     return paper
 

@@ -255,11 +255,30 @@ def _opinions(org) -> None:
     )
 
 
+def _training(org) -> None:
+    """Study and training's services: a plan with items, published; an item's activity; a class's hours, a course
+    and an attendee's hours; a seminar with a paper reviewed and selected; the year's required hours."""
+    from tests.builders import training as training_make
+    from zhengxie.training import services as training
+
+    staff = org.users["staff"]
+    plan = training_make.plan(org, publish=True)
+    activity, tc = training_make.training_class(org)
+    training.item_activity_link(actor=staff, item_id=plan.items.get(kind="member_class").pk, activity_id=activity.pk)
+    training.course_add(actor=staff, class_id=tc.pk, title="政协理论", teacher="王教授", hours="2")
+    training.attendee_hours_set(actor=staff, class_id=tc.pk, member_id=org.member.pk, hours="3")
+    paper = training_make.paper(org, training_make.seminar(org))
+    training.paper_act(paper_id=paper.pk, action="review", actor=staff, payload={"decision": "accept"})
+    training.paper_act(paper_id=paper.pk, action="select", actor=staff)
+    training.requirement_set(actor=staff, year=2026, hours="10")
+
+
 @pytest.fixture
 def trail(org, category, client_for, settings):
     _workflow_actions(org, category, settings)
     _activities(org, category)
     _services(org, category, client_for)
+    _training(org)
     _opinions(org)
     return AuditEntry.objects.all()
 
