@@ -10,6 +10,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.builders import activities as ab
+from tests.builders import deliberations as db
 from tests.builders import proposals as pb
 from tests.builders.org import PASSWORD
 from zhengxie.core.navigation import nav_for
@@ -47,6 +48,7 @@ def _work(org) -> dict:
         "waiting": pb.submitted(org, category, title="关于缓解学校周边交通拥堵的建议"),
         "draft": pb.draft(org, category, title="关于发展预制菜产业链的建议"),
         "activity": ab.published_activity(org),
+        "deliberation": _deliberation(org),
         "held": ab.held_activity(
             org,
             title="区政协全体会议",
@@ -58,12 +60,21 @@ def _work(org) -> dict:
     }
 
 
+def _deliberation(org):
+    """An open deliberation with an opinion and a reply (the member is invited)."""
+    d = db.open_deliberation(org)
+    first = db.opinion(org, d)
+    db.opinion(org, d, "同意，并建议与物业平台联网。", reply_to=first.pk)
+    return d
+
+
 def _pages(org, work) -> dict[str, list[str]]:
     """Each role's pages: its menu, its account pages, and the detail pages and forms of its work."""
     member, unit = org.member.pk, org.unit.pk
     proposal = f"/proposals/{work['evaluating'].pk}/"
     pending = f"/proposals/{work['pending'].pk}/"
     activity = f"/activities/{work['activity'].pk}/"
+    deliberation = f"/deliberations/{work['deliberation'].pk}/"
     people = [f"/people/members/{member}/", f"/people/units/{unit}/", "/people/members/new/", "/people/units/new/"]
     extra = {
         "admin": [
@@ -92,9 +103,11 @@ def _pages(org, work) -> dict[str, list[str]]:
             f"/activities/archive/{member}/other/",
             "/activities/table/short/",
             "/activities/table/alerts/",
+            deliberation,
+            "/deliberations/new/",
             *people,
         ],
-        "leader": [proposal, f"/people/members/{member}/", f"/activities/archive/{member}/"],
+        "leader": [proposal, f"/people/members/{member}/", f"/activities/archive/{member}/", deliberation],
         "overseer": [proposal, f"/people/units/{unit}/"],
         "unit": [proposal, pending, "/proposals/unit/?tab=handling", "/proposals/unit/?tab=replied"],
         "unit-leader": [proposal, f"/proposals/{work['to_sign'].pk}/", "/proposals/unit/?tab=to_sign"],
@@ -105,6 +118,7 @@ def _pages(org, work) -> dict[str, list[str]]:
             f"/proposals/{work['draft'].pk}/edit/",
             activity,
             "/activities/check-in/",
+            deliberation,
         ],
         "member2": [proposal],
     }
@@ -234,6 +248,7 @@ LISTS = [
     ("office", "/proposals/excellent/", "nominated-table"),
     ("member", "/accounts/history/", "sign-in-history"),
     ("admin", "/audit/", "audit-table"),
+    ("member", "/deliberations/", "deliberation-table"),
 ]
 
 

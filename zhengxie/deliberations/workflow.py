@@ -161,7 +161,7 @@ act(
     targets=[S.CLOSED],
     who=[STAFF],
     confirm=gettext_lazy("结束后委员不能再发言，议政转为只读。确定结束？"),
-    style="warning",
+    style="danger",
     done=gettext_lazy("议政已结束，发言已转为只读"),
 )
 act(
