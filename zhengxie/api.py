@@ -77,6 +77,7 @@ from zhengxie.duty.api import router as duty_router  # noqa: E402
 from zhengxie.followup.api import router as followup_router  # noqa: E402
 from zhengxie.followup.api_leaders import router as followup_leaders_router  # noqa: E402
 from zhengxie.opinions.api import router as opinions_router  # noqa: E402
+from zhengxie.opinions.api_outputs import router as opinion_outputs_router  # noqa: E402
 from zhengxie.people.api import router as people_router  # noqa: E402
 from zhengxie.people.api_reference import router as people_reference_router  # noqa: E402
 from zhengxie.proposals.api import router as proposals_router  # noqa: E402
@@ -106,5 +107,6 @@ api.add_router("/", followup_router)
 api.add_router("/", consultations_router)
 api.add_router("/", supervision_router)
 api.add_router("/", deliberations_router)
+api.add_router("/", opinion_outputs_router)  # before /opinions/{id}
 api.add_router("/", opinions_router)
 api.add_router("/", training_router)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.builders import opinion_outputs as outputs
 from tests.builders import opinions as make
+from zhengxie.opinions.bulletins import bulletin_create
 from zhengxie.opinions.services import attachment_add
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -31,6 +33,16 @@ PAGES: dict[str, tuple[int, ...]] = {
     "opinions:attachment_upload":   (302, 403,  403,  302,  302,  403,   403,  403,  403,  302,   404),
     "opinions:attachment":          (302, 403,  403,  200,  200,  403,   403,  403,  403,  200,   404),
     "opinions:attachment_remove":   (302, 403,  403,  302,  302,  403,   403,  403,  403,  302,   404),
+    # The outputs (views_outputs.py): statistics and bulletins for the secretariat, editors and leaders; the 报送
+    # document of member's report reported to the city, to those who may read the report.
+    "opinions:statistics":          (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "opinions:list_xlsx":           (302, 403,  403,  200,  200,  403,   403,  403,  403,  200,   200),
+    "opinions:submission_docx":     (302, 403,  403,  200,  200,  403,   403,  403,  403,  200,   404),
+    "opinions:bulletin_list":       (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "opinions:bulletin_new":        (302, 403,  403,  200,  403,  403,   403,  403,  403,  403,   403),
+    "opinions:bulletin_detail":     (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "opinions:bulletin_docx":       (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "opinions:bulletin_pdf":        (302, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
 }
 
 API: dict[str, tuple[int, ...]] = {
@@ -48,6 +60,15 @@ API: dict[str, tuple[int, ...]] = {
                                     (401, 403,  403,  403,  403,  403,   403,  403,  403,  403,   404),
     "GET /api/v1/opinions/attachments/{opinion_attachment_id}":
                                     (401, 403,  403,  200,  200,  403,   403,  403,  403,  200,   404),
+    "GET /api/v1/opinions/statistics":
+                                    (401, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    "GET /api/v1/opinion-bulletins":
+                                    (401, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
+    # Compiling an issue: the secretariat and its editors (a leader reads issues, does not compile them).
+    "POST /api/v1/opinion-bulletins":
+                                    (401, 403,  403,  201,  403,  403,   403,  403,  403,  403,   403),
+    "GET /api/v1/opinion-bulletins/{bulletin_id}":
+                                    (401, 403,  403,  200,  200,  403,   403,  403,  403,  403,   403),
 }
 # fmt: on
 
@@ -65,6 +86,20 @@ def _draft(o):
     return o.once("opinion_draft", lambda: make.draft(o.org, title="关于社区食堂的建议"))
 
 
+def _reported(o):
+    """A report of member's, signed off and reported to the city (the outputs' rows)."""
+    return o.once(
+        "opinion_reported", lambda: outputs.reported(o.org, o.users["member"], title="关于农贸市场周边交通的建议")
+    )
+
+
+def _bulletin(o):
+    return o.once(
+        "opinion_bulletin",
+        lambda: bulletin_create(actor=o.users["staff"], data={"kind": "special", "report_ids": [_reported(o).pk]}),
+    )
+
+
 def _attachment(o):
     return _submitted(o).attachments.get()
 
@@ -76,10 +111,15 @@ URL_KWARGS: dict[str, Callable] = {
     "opinions:attachment_upload": lambda o: {"pk": _submitted(o).pk},
     "opinions:attachment": lambda o: {"pk": _attachment(o).pk},
     "opinions:attachment_remove": lambda o: {"pk": _attachment(o).pk},
+    "opinions:submission_docx": lambda o: {"pk": _reported(o).pk, "level": "city"},
+    "opinions:bulletin_detail": lambda o: {"pk": _bulletin(o).pk},
+    "opinions:bulletin_docx": lambda o: {"pk": _bulletin(o).pk},
+    "opinions:bulletin_pdf": lambda o: {"pk": _bulletin(o).pk},
 }
 API_OBJECTS: dict[str, Callable] = {
     "report_id": lambda o: _submitted(o).pk,
     "opinion_attachment_id": lambda o: _attachment(o).pk,
+    "bulletin_id": lambda o: _bulletin(o).pk,
 }
 API_PATH_PARAMS: dict[str, dict] = {
     "POST /api/v1/opinions/{report_id}/actions/{action}": {"action": "sign_off"},
@@ -94,6 +134,8 @@ def api_body(op: str, org, objects) -> dict | None:
         return {"title": "改后的标题"}
     if op == "POST /api/v1/opinions/{report_id}/actions/{action}":
         return {}
+    if op == "POST /api/v1/opinion-bulletins":
+        return {"kind": "special", "title": "", "report_ids": [_reported(objects).pk]}
     if op == "POST /api/v1/opinions/{report_id}/attachments":
         return {"file": SimpleUploadedFile("材料.pdf", PDF, content_type="application/pdf")}
     return None

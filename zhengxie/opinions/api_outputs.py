@@ -8,7 +8,7 @@ what each counts); every figure is ``{value, filters}``, ``filters`` being the q
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
 from zhengxie.core.access import has_perm
@@ -16,8 +16,7 @@ from zhengxie.core.api_errors import Forbidden, NotFound, refusals
 from zhengxie.core.api_types import Id, PageNumber, Year
 
 from . import bulletins
-from .selectors import visible_reports
-from .statistics import Options, opinion_statistics
+from .statistics import Options, statistics_for
 
 router = Router(tags=["opinions"])
 
@@ -96,7 +95,7 @@ def opinion_statistics_api(request, filters: Query[StatisticsFilters]):
         raise Forbidden("只有机关干部、信息员和领导可以查看社情民意统计。")
     year = filters.year or timezone.localdate().year
     limit = None if filters.members is None else max(0, filters.members)
-    return opinion_statistics(visible=visible_reports(request.user), year=year, options=Options(member_limit=limit))
+    return statistics_for(user=request.user, year=year, options=Options(member_limit=limit))
 
 
 # Bulletins -------------------------------------------------------------------------------------------------------
@@ -186,7 +185,7 @@ def bulletin_create_api(request, body: BulletinIn):
     bulletin = bulletins.bulletin_create(
         actor=request.user, data={"kind": body.kind, "title": body.title, "report_ids": body.report_ids}
     )
-    return 201, _bulletin_out(bulletin, bulletins.bulletin_reports(bulletin))
+    return Status(201, _bulletin_out(bulletin, bulletins.bulletin_reports(bulletin)))
 
 
 @router.get(

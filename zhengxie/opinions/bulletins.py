@@ -15,8 +15,9 @@ from zhengxie.core.access import has_perm
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
 
 from . import documents
-from .choices import BulletinKind, ReportState
-from .models import Bulletin, BulletinItem, OpinionReport
+from .choices import ReportState
+from .models import OpinionReport
+from .models_bulletins import Bulletin, BulletinItem, BulletinKind
 from .selectors import report_list, visible_reports
 
 PRINTABLE = (ReportState.SIGNED_OFF, ReportState.REPORTED)
@@ -134,7 +135,7 @@ def bulletin_create(*, actor, data: dict) -> Bulletin:
         actor=actor,
         action="opinion_bulletin.create",
         obj=bulletin,
-        changes={"number": [None, f"{today.year}-{bulletin.number}"], "reports": [None, ids]},
+        changes={"number": [None, f"{today.year}-{bulletin.number}"], "bulletin_reports": [None, ids]},
     )
     return bulletin
 

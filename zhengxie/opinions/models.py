@@ -217,3 +217,7 @@ class OpinionAttachment(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = _("附件")
+
+
+# 社情民意专报 (the bulletins of opinions-outputs), kept in their own module and registered here.
+from .models_bulletins import Bulletin, BulletinItem  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .urls_outputs import urlpatterns as output_urlpatterns
 
 app_name = "opinions"
 urlpatterns = [
@@ -19,3 +20,5 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_delete, name="attachment_remove"),
 ]
+# The statistics, the list workbook, the 报送 documents and the bulletins (urls_outputs.py).
+urlpatterns += output_urlpatterns

@@ -21,7 +21,7 @@ from zhengxie.people.selectors import committee_name
 
 from . import bulletins, documents, exports, selectors
 from .choices import Level, ReportState
-from .statistics import FIGURES, Options, opinion_statistics
+from .statistics import FIGURES, Options, statistics_for
 
 MEMBERS_SHOWN = 100
 # The reports list's filters (selectors.report_list) the workbook passes on; the ids among them must be numbers.
@@ -99,8 +99,8 @@ def statistics(request):
     visible = selectors.visible_reports(request.user)
     year = _year(request)
     show_all = request.GET.get("members") == "all"
-    stats = opinion_statistics(
-        visible=visible, year=year, options=Options(member_limit=None if show_all else MEMBERS_SHOWN)
+    stats = statistics_for(
+        user=request.user, year=year, options=Options(member_limit=None if show_all else MEMBERS_SHOWN)
     )
     stats = _linked(stats, reverse("opinions:list"))
     return render(
@@ -183,7 +183,7 @@ def bulletin_new(request):
                 actor=request.user, data={"kind": kind, "title": title, "report_ids": chosen}
             )
         except (InvalidInput, NotAllowed, StateConflict) as exc:
-            errors = getattr(exc, "errors", None) or {"__all__": str(exc)}
+            errors = getattr(exc, "errors", None) or {"form": str(exc)}
             messages.error(request, str(exc))
         else:
             messages.success(
