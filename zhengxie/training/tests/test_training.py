@@ -248,3 +248,15 @@ def test_todo_lists_papers_to_review_and_a_members_missing_hours(org):
     assert member_items(org.users["member"], datetime.date(2026, 8, 31)) == []
     items = member_items(org.users["member"], datetime.date(2026, 9, 2))
     assert [i.title for i in items] == ["学习培训学时未达要求（已完成 0 / 应完成 12）"]
+
+
+def test_the_state_diagrams_in_the_docs_are_drawn_from_the_declarations():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from zhengxie.training.workflow import PAPER, PLAN
+
+    text = (Path(settings.BASE_DIR) / "docs" / "training.md").read_text(encoding="utf-8")
+    for flow in (PLAN, PAPER):
+        assert f"```mermaid\n{flow.mermaid()}\n```" in text, flow.name
