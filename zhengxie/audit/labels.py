@@ -79,15 +79,19 @@ ACTION_LABELS = {
     "followup.document_create": gettext_lazy("起草成果文件"),
     "followup.recommendation_add": gettext_lazy("新增建议"),
     "followup.add_evidence": gettext_lazy("上传佐证材料"),
+    "opinion_bulletin.create": gettext_lazy("编发社情民意专报"),
 }
 
 # Keys of the changes that are no field of the object's model (or whose field has no words of its own), and the
 # keys inside a change's value (``{"member": 12, "reason": …}``).
 KEY_LABELS = {
+    "bulletin_reports": gettext_lazy("收录信息"),
     "assignment_state": gettext_lazy("交办状态"),
     "assignments": gettext_lazy("交办"),
     "attachment": gettext_lazy("附件"),
     "instruction": gettext_lazy("批示"),
+    "recommendation": gettext_lazy("建议"),
+    "outcome_document": gettext_lazy("成果文件"),
     "attendance": gettext_lazy("考勤"),
     "award": gettext_lazy("评定年度"),
     "checked_in": gettext_lazy("签到"),
