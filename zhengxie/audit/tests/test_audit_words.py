@@ -273,6 +273,34 @@ def _training(org) -> None:
     training.requirement_set(actor=staff, year=2026, hours="10")
 
 
+def _followup(org, category) -> None:
+    """The follow-up's services and actions: a document with a recommendation added, answered, updated with
+    evidence, sent with an instruction; a key proposal's recommendation recorded from its supervision."""
+    from tests.builders.followup import make_document, recommendation_ids
+    from zhengxie.followup import services as followup
+
+    staff, unit = org.users["staff"], org.users["unit"]
+    doc = make_document(org)
+    rec = followup.recommendation_add(actor=staff, document_id=doc, text="补充建议", unit_id=org.unit.pk, weight=2)
+    followup.recommendation_act(
+        recommendation_id=rec, action="answer", actor=unit, payload={"status": "adopted", "note": "采纳"}
+    )
+    followup.recommendation_act(
+        recommendation_id=rec, action="update_progress", actor=unit, payload={"percent": 40, "note": "推进"}
+    )
+    followup.evidence_add(actor=unit, recommendation_id=rec, name="方案.pdf", data=PDF)
+    followup.document_act(
+        document_id=doc, action="send", actor=staff, payload={"sent_to": "区委", "date": "2026-01-05"}
+    )
+    payload = {"leader": "区委书记", "level": "main", "date": "2026-01-06", "text": "抓紧落实"}
+    followup.document_act(document_id=doc, action="record_instruction", actor=staff, payload=payload)
+    assert recommendation_ids(doc)
+    key = make.assigned(org, category, title="关于建设特色汽车产业园的建议")
+    make.act(key, "propose_key", org.users["office"], supervising_leader_id=org.users["leader"].pk)
+    make.act(key, "approve_key", org.users["leader"])
+    make.act(key, "record_recommendation", org.users["office"], unit_id=org.unit.pk, text="完善产业园配套")
+
+
 @pytest.fixture
 def trail(org, category, client_for, settings):
     _workflow_actions(org, category, settings)
@@ -280,6 +308,7 @@ def trail(org, category, client_for, settings):
     _services(org, category, client_for)
     _training(org)
     _opinions(org)
+    _followup(org, category)
     return AuditEntry.objects.all()
 
 
