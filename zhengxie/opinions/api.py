@@ -46,22 +46,22 @@ _WHO = {
 # Schemas -------------------------------------------------------------------------------------------------------
 
 
-class Filters(Schema):
+class OpinionFilters(Schema):
     year: Year | None = Field(None, description="Report year (年度).")
     state: ReportState | None = Field(None, description="Only reports in this state.")
     category: Id | None = Field(None, description="Category id.")
     level: Level | None = Field(None, description="Only reports sent to this level (city, province, national).")
     mine: bool | None = Field(None, description="true: reports the caller wrote (filed, lead or co-author).")
-    limit: PageNumber = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
+    limit: PageNumber = Field(50, description="OpinionPage size, 1–200 (larger values are capped at 200).")
     offset: PageNumber = Field(0, description="Items to skip.")
 
 
-class Ref(Schema):
+class OpinionRef(Schema):
     id: int
     name: str
 
 
-class LevelOut(Schema):
+class OpinionLevelOut(Schema):
     level: str
     level_label: str
     status: str = Field(description="未报送 / 已报送，未采用 / 已采用, in words.")
@@ -70,7 +70,7 @@ class LevelOut(Schema):
     publication: str
 
 
-class Row(Schema):
+class OpinionRow(Schema):
     id: int
     number: str
     title: str
@@ -80,22 +80,22 @@ class Row(Schema):
     category: str
     proposer: str
     submitted_at: datetime.datetime | None
-    levels: list[LevelOut]
+    levels: list[OpinionLevelOut]
 
 
-class Page(Schema):
+class OpinionPage(Schema):
     count: int
-    items: list[Row]
+    items: list[OpinionRow]
 
 
-class CoAuthorOut(Schema):
+class OpinionCoAuthorOut(Schema):
     member_id: int
     name: str
     state: str
     state_label: str
 
 
-class VersionOut(Schema):
+class OpinionVersionOut(Schema):
     number: int
     title: str
     content: str
@@ -105,7 +105,7 @@ class VersionOut(Schema):
     note: str
 
 
-class InstructionOut(Schema):
+class OpinionInstructionOut(Schema):
     level: str
     level_label: str
     leader: str
@@ -113,7 +113,7 @@ class InstructionOut(Schema):
     text: str
 
 
-class AttachmentOut(Schema):
+class OpinionAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -122,20 +122,20 @@ class AttachmentOut(Schema):
     uploaded_at: datetime.datetime
 
 
-class EventOut(Schema):
+class OpinionEventOut(Schema):
     at: datetime.datetime
     actor: str
     action_label: str
     note: str
 
 
-class ProposalRef(Schema):
+class OpinionProposalRef(Schema):
     id: int
     number: str
     title: str
 
 
-class Detail(Schema):
+class OpinionDetail(Schema):
     id: int
     number: str
     year: int
@@ -144,25 +144,25 @@ class Detail(Schema):
     title: str
     content: str
     suggestions: str
-    category: Ref | None
+    category: OpinionRef | None
     proposer_kind: str
     proposer: str
-    lead_member: Ref | None
-    collective: Ref | None
-    coauthors: list[CoAuthorOut]
+    lead_member: OpinionRef | None
+    collective: OpinionRef | None
+    coauthors: list[OpinionCoAuthorOut]
     submitted_at: datetime.datetime | None
     signed_off_at: datetime.datetime | None
     archive_reason: str
-    levels: list[LevelOut]
-    instructions: list[InstructionOut]
-    versions: list[VersionOut]
-    attachments: list[AttachmentOut]
-    events: list[EventOut]
-    from_proposal: ProposalRef | None
+    levels: list[OpinionLevelOut]
+    instructions: list[OpinionInstructionOut]
+    versions: list[OpinionVersionOut]
+    attachments: list[OpinionAttachmentOut]
+    events: list[OpinionEventOut]
+    from_proposal: OpinionProposalRef | None
     allowed_actions: list[str]
 
 
-class DraftIn(BaseModel):
+class OpinionDraftIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str = Field("", max_length=200)
     content: str = Field("", max_length=20000)
@@ -173,7 +173,7 @@ class DraftIn(BaseModel):
     as_staff: bool = Field(False, description="File as the secretariat's staff (not as a member).")
 
 
-class DraftPatch(BaseModel):
+class OpinionDraftPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: str | None = Field(None, max_length=200)
     content: str | None = Field(None, max_length=20000)
@@ -309,7 +309,7 @@ def _body_doc(schema: type[BaseModel]) -> dict:
 
 @router.get(
     "/opinions",
-    response={200: Page, **refusals(401, 403, 422)},
+    response={200: OpinionPage, **refusals(401, 403, 422)},
     operation_id="opinions_list",
     summary="List opinion reports (社情民意列表)",
     description=(
@@ -318,7 +318,7 @@ def _body_doc(schema: type[BaseModel]) -> dict:
         "with `limit` (1–200) and `offset`; `count` is the total before paging."
     ),
 )
-def list_reports(request, filters: Query[Filters]):
+def list_reports(request, filters: Query[OpinionFilters]):
     _require(request, "opinions.view")
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
@@ -328,7 +328,7 @@ def list_reports(request, filters: Query[Filters]):
 
 @router.post(
     "/opinions",
-    response={201: Detail, **ERRORS},
+    response={201: OpinionDetail, **ERRORS},
     operation_id="opinions_create_draft",
     summary="Create a draft (保存社情民意草稿)",
     description=(
@@ -336,10 +336,10 @@ def list_reports(request, filters: Query[Filters]):
         "collective's contact with `collective_id`; the secretariat's staff with `as_staff`. Submit it with "
         "POST /api/v1/opinions/{id}/actions/submit. Answers 201 with the report's detail."
     ),
-    openapi_extra=_body_doc(DraftIn),
+    openapi_extra=_body_doc(OpinionDraftIn),
 )
 def create_report(request):
-    data = _validated(DraftIn, json_object(request)).model_dump()  # a bad body is 422 whoever sends it
+    data = _validated(OpinionDraftIn, json_object(request)).model_dump()  # a bad body is 422 whoever sends it
     _require(request, "opinions.write")
     for key in ("collective_id", "as_staff"):
         if not data[key]:
@@ -350,7 +350,7 @@ def create_report(request):
 
 @router.get(
     "/opinions/{report_id}",
-    response={200: Detail, **refusals(401, 403, 404)},
+    response={200: OpinionDetail, **refusals(401, 403, 404)},
     operation_id="opinions_get",
     summary="An opinion report's detail (社情民意详情)",
     description=(
@@ -366,14 +366,14 @@ def get_report(request, report_id: Id):
 
 @router.patch(
     "/opinions/{report_id}",
-    response={200: Detail, **ERRORS},
+    response={200: OpinionDetail, **ERRORS},
     operation_id="opinions_update_draft",
     summary="Edit a draft (修改社情民意草稿)",
     description="Change a draft (its author only). Only the fields sent change; `coauthor_ids` replaces the list.",
-    openapi_extra=_body_doc(DraftPatch),
+    openapi_extra=_body_doc(OpinionDraftPatch),
 )
 def update_report(request, report_id: Id):
-    data = _validated(DraftPatch, json_object(request)).model_dump(exclude_unset=True)
+    data = _validated(OpinionDraftPatch, json_object(request)).model_dump(exclude_unset=True)
     _require(request, "opinions.write")
     services.report_update_draft(report_id=report_id, actor=request.user, data=data)
     return _detail(request.user, report_id)
@@ -396,7 +396,7 @@ def _actions_doc(names) -> str:
 
 @router.post(
     "/opinions/{report_id}/actions/{action}",
-    response={200: Detail, **ERRORS},
+    response={200: OpinionDetail, **ERRORS},
     operation_id="opinions_act",
     summary="Take a workflow action on an opinion report (社情民意操作)",
     description=(
@@ -417,7 +417,7 @@ def report_action(request, report_id: Id, action: ReportAction):
 
 @router.post(
     "/opinions/{report_id}/attachments",
-    response={201: AttachmentOut, **ERRORS, **refusals(413)},
+    response={201: OpinionAttachmentOut, **ERRORS, **refusals(413)},
     operation_id="opinions_attach",
     summary="Upload an attachment (上传社情民意附件)",
     description=(
