@@ -52,7 +52,7 @@ class OpinionFilters(Schema):
     category: Id | None = Field(None, description="Category id.")
     level: Level | None = Field(None, description="Only reports sent to this level (city, province, national).")
     mine: bool | None = Field(None, description="true: reports the caller wrote (filed, lead or co-author).")
-    limit: PageNumber = Field(50, description="OpinionPage size, 1–200 (larger values are capped at 200).")
+    limit: PageNumber = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
     offset: PageNumber = Field(0, description="Items to skip.")
 
 
