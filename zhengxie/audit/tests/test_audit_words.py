@@ -273,6 +273,47 @@ def _training(org) -> None:
     training.requirement_set(actor=staff, year=2026, hours="10")
 
 
+def _consultations(org) -> None:
+    """Every plan and consultation action, and the consultation services: a suggestion, a plan taken back once,
+    published and amended; a consultation with every stage (a meeting without notice, then noticed), a key research
+    topic reported without a meeting, one cancelled."""
+    from tests.builders import consultations as cons
+    from zhengxie.consultations import services as consultations
+
+    staff = org.users["staff"]
+    consultations.suggestion_submit(actor=org.users["member"], year=2026, title="数字燃气安全")
+    plan = cons.draft_plan(org)
+    item = plan.items.first()
+    payload = {"item_id": item.pk, "form": "forum", "topic": item.topic, "planned_month": 8}
+    consultations.plan_act(plan_id=plan.pk, action="update_item", actor=staff, payload=payload)
+    cons.take_steps(org, plan, until="revise")
+    consultations.plan_act(plan_id=plan.pk, action="return_to_draft", actor=staff, payload={"note": "补充项目"})
+    consultations.plan_act(plan_id=plan.pk, action="remove_item", actor=staff, payload={"item_id": item.pk})
+    cons.take_steps(org, plan)
+    consultations.plan_act(plan_id=plan.pk, action="amend", actor=staff, payload={"reason": "调整"})
+    c = cons.consultation_of(org, plan.items.first())
+    cons.act(org, c, "confirm_topic", background="背景")
+    cons.act(org, c, "record_briefing", date="2026-04-08", by="区住建局", summary="通报")
+    consultations.material_add(consultation_id=c.pk, actor=staff, name="材料.pdf", data=PDF)
+    cons.act(org, c, "start_research")
+    cons.act(org, c, "add_group_member", member_id=org.member.pk)
+    start = timezone.now() + datetime.timedelta(days=30)
+    end = start + datetime.timedelta(hours=2)
+    cons.act(org, c, "schedule_visit", title="调研", start=start.isoformat(), end=end.isoformat(), place="南矶乡")
+    cons.act(org, c, "record_report", report="报告")
+    cons.with_meeting(org, c, start=start, send_notice=False)
+    cons.act(org, c, "send_notice")
+    cons.act(org, c, "record_meeting", briefing="通报")
+    cons.act(org, c, "finish_meeting")
+    cons.outcome(org, c, recommendations=[{"text": "建议", "unit_id": org.unit.pk}])
+    cons.act(org, c, "close")
+    key = cons.key_research(org)
+    cons.act(org, key, "start_research")
+    cons.act(org, key, "record_report", report="报告")
+    cons.act(org, key, "finish_research")
+    cons.act(org, cons.key_research(org, title="基层经济"), "cancel", reason="并入")
+
+
 def _followup(org, category) -> None:
     """The follow-up's services and actions: a document with a recommendation added, answered, updated with
     evidence, sent with an instruction; a key proposal's recommendation recorded from its supervision."""
@@ -309,6 +350,7 @@ def trail(org, category, client_for, settings):
     _training(org)
     _opinions(org)
     _followup(org, category)
+    _consultations(org)
     return AuditEntry.objects.all()
 
 
