@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.builders.activities import published_activity
+from tests.builders.opinion_outputs import category as opinion_category
+from tests.builders.opinion_outputs import make_report
 from tests.builders.people import member_data
 from tests.builders.proposals import assigned, submitted
 from zhengxie.core.spreadsheets import append
@@ -58,6 +60,7 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
     submitted(org, formula_category, title=LINK)
     assigned(org, category, units=[(unit, "single")], title=SUM)
     activity = published_activity(org, title=LINK, place=PLUS)
+    make_report(org.users["member"], title=LINK, cat=opinion_category(AT))
     year = timezone.localdate().year
     downloads = {
         "people:member_export": (admin, {}, {SUM, LINK, AT}),
@@ -69,6 +72,7 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
         "proposals:statistics_xlsx": (office, {"year": year}, {LINK, AT}),
         "duty:attendance_xlsx": (staff, {}, {f"{LINK} 考勤表", PLUS, SUM}),
         "duty:committee_table_xlsx": (staff, {"year": year}, {SUM}),
+        "opinions:list_xlsx": (staff, {}, {LINK, AT}),
         # members short of study hours: the member named SUM has none
         "training:shortfall_xlsx": (staff, {"year": year}, {SUM}),
     }
