@@ -31,9 +31,11 @@ def remind_short_of_hours(*, today: datetime.date | None = None) -> dict:
     rows = short_of_hours(year=year)
     if not rows:
         return created
+    users = get_user_model().objects.filter(pk__in=[r["member"].user_id for r in rows if r["member"].user_id])
+    users = {u.pk: u for u in users.only("pk", "is_active")}
     with transaction.atomic():
         for row in rows:
-            user = row["member"].user
+            user = users.get(row["member"].user_id)
             if user is None or not user.is_active:
                 continue
             created["members"] += len(
@@ -49,7 +51,7 @@ def remind_short_of_hours(*, today: datetime.date | None = None) -> dict:
             )
         staff = get_user_model().objects.filter(role_grants__role=Role.SECRETARIAT, is_active=True).distinct()
         lines = [
-            f"{r['member'].name}（{r['member'].sector.name}）：{plain(r['hours'])} / {plain(r['required'])}"
+            f"{r['member'].name}（{r['member'].sector_name}）：{plain(r['hours'])} / {plain(r['required'])}"
             for r in rows
         ]
         created["secretariat"] = len(

@@ -8,6 +8,7 @@ fewer where the organiser recorded the hours actually attended.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -509,20 +510,39 @@ def member_study_hours(*, member, year: int) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ShortMember:
+    """A member as the shortfall list shows them."""
+
+    pk: int
+    name: str
+    sector_name: str
+    user_id: int | None
+
+
 def short_of_hours(*, year: int) -> list[dict]:
-    """Serving members below the year's required hours, by sector and name, with their hours."""
+    """Serving members below the year's required hours, by sector and name, with their hours: ``{"member":
+    ShortMember, "hours", "required", "short"}``. Plain values, not model rows: a member's encrypted personal
+    fields are never read for the list."""
     required = required_hours(year)
-    members = list(
+    members = (
         Member.objects.filter(status=MemberStatus.SERVING)
-        .select_related("sector", "user")
         .order_by("sector__sort_order", "name", "pk")
+        .values_list("pk", "name", "sector__name", "user_id")
     )
     hours = duty.study_hours(year=year)
     out = []
-    for m in members:
-        got = hours.get(m.pk, Decimal(0))
+    for pk, name, sector_name, user_id in members:
+        got = hours.get(pk, Decimal(0))
         if got < required:
-            out.append({"member": m, "hours": got, "required": required, "short": required - got})
+            out.append(
+                {
+                    "member": ShortMember(pk, name, sector_name, user_id),
+                    "hours": got,
+                    "required": required,
+                    "short": required - got,
+                }
+            )
     return out
 
 

@@ -355,7 +355,7 @@ def shortfall_xlsx(request):
     for r in services.short_of_hours(year=year):
         spreadsheets.append(
             sheet,
-            [r["member"].name, r["member"].sector.name, float(r["hours"]), float(r["required"]), float(r["short"])],
+            [r["member"].name, r["member"].sector_name, float(r["hours"]), float(r["required"]), float(r["short"])],
         )
     out = io.BytesIO()
     book.save(out)
