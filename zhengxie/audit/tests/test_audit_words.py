@@ -314,6 +314,31 @@ def _consultations(org) -> None:
     cons.act(org, cons.key_research(org, title="基层经济"), "cancel", reason="并入")
 
 
+def _deliberations(org) -> None:
+    """Every deliberation action: a draft edited, opened, posted in and replied to, an opinion selected, unselected
+    and selected again, closed and summarised; another closed by the job at the end of its window."""
+    import datetime as dt
+
+    from tests.builders.deliberations import draft_deliberation, open_deliberation, opinion
+    from zhengxie.deliberations import services as deliberations
+
+    staff = org.users["staff"]
+    d = draft_deliberation(org)
+    deliberations.deliberation_update(
+        deliberation_id=d.pk, actor=staff, data={"title": "数字燃气安全（修改）", "invitees": {"all": True}}
+    )
+    deliberations.deliberation_act(deliberation_id=d.pk, action="open", actor=staff)
+    first = opinion(org, d)
+    opinion(org, d, "同意", reply_to=first.pk)
+    for action in ("select", "unselect", "select"):
+        deliberations.post_act(post_id=first.pk, action=action, actor=staff)
+    deliberations.deliberation_act(deliberation_id=d.pk, action="close", actor=staff)
+    payload = {"summary": "综述", "recommendations": [{"text": "建议", "unit_id": org.unit.pk}]}
+    deliberations.deliberation_act(deliberation_id=d.pk, action="summarise", actor=staff, payload=payload)
+    lapsing = open_deliberation(org, title="预制菜产业链")
+    deliberations.expire_due(now=lapsing.closes_at + dt.timedelta(seconds=1))
+
+
 def _followup(org, category) -> None:
     """The follow-up's services and actions: a document with a recommendation added, answered, updated with
     evidence, sent with an instruction; a key proposal's recommendation recorded from its supervision."""
@@ -351,6 +376,7 @@ def trail(org, category, client_for, settings):
     _opinions(org)
     _followup(org, category)
     _consultations(org)
+    _deliberations(org)
     return AuditEntry.objects.all()
 
 
