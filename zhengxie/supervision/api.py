@@ -14,6 +14,7 @@ from zhengxie.core.api_body import json_object
 from zhengxie.core.api_errors import refusals
 from zhengxie.core.api_types import Id, PageNumber, Year
 from zhengxie.core.exceptions import NotAllowed, NotVisible
+from zhengxie.core.params import db_int
 from zhengxie.core.request_size import api_accepts_upload
 
 from . import read_models, services
@@ -207,8 +208,15 @@ def _plan_detail_out(user, plan) -> dict:
     return _plan_out(plan, topics=detail.topics, allowed=detail.allowed_actions)
 
 
+def _known(pk: int, message: str) -> int:
+    """A path's id as the database can hold it; one beyond 64 bits is not found, like any unknown id."""
+    if db_int(pk) is None or pk < 1:
+        raise NotVisible(message)
+    return pk
+
+
 def _visible_plan(user, plan_id: int):
-    plan = visible_plans(user).filter(pk=plan_id).first()
+    plan = visible_plans(user).filter(pk=_known(plan_id, _("监督计划不存在或您无权查看。"))).first()
     if plan is None:
         raise NotVisible(_("监督计划不存在或您无权查看。"))
     return plan
@@ -219,7 +227,7 @@ def _visible_plan(user, plan_id: int):
     response={200: dict, **refusals(403, 404)},
     summary="One supervision plan with its topics and the caller's allowed actions",
 )
-def get_plan(request, supervision_plan_id: Id):
+def get_plan(request, supervision_plan_id: int):
     _readable(request)
     return _plan_detail_out(request.user, _visible_plan(request.user, supervision_plan_id))
 
@@ -245,9 +253,10 @@ def _actions_doc(flow, names) -> str:
     "publish. 403 not the secretariat, 404 not visible, 409 not in this state or a rule refuses it (the message "
     "says why), 422 bad input.\n\n" + _actions_doc(PLAN, PLAN_PATH_ACTIONS),
 )
-def plan_action(request, supervision_plan_id: Id, action: PlanAction):
+def plan_action(request, supervision_plan_id: int, action: PlanAction):
     payload = json_object(request)  # a body no text field may hold is 422 whoever sends it
     _readable(request)
+    _known(supervision_plan_id, _("监督计划不存在或您无权查看。"))
     services.plan_act(plan_id=supervision_plan_id, action=action.value, actor=request.user, payload=payload)
     return _plan_detail_out(request.user, _visible_plan(request.user, supervision_plan_id))
 
@@ -290,7 +299,8 @@ def list_topics(request, filters: Query[TopicFilters]):
 
 
 def _visible_topic(user, topic_id: int):
-    topic = visible_topics(user).select_related("plan", "department").filter(pk=topic_id).first()
+    pk = _known(topic_id, _("监督议题不存在或您无权查看。"))
+    topic = visible_topics(user).select_related("plan", "department").filter(pk=pk).first()
     if topic is None:
         raise NotVisible(_("监督议题不存在或您无权查看。"))
     return topic
@@ -305,7 +315,7 @@ def _topic_detail_out(user, topic_id: int) -> dict:
     response={200: dict, **refusals(403, 404)},
     summary="One supervision topic: phases, the five haves, group, activities, findings, the department's answers",
 )
-def get_topic(request, supervision_topic_id: Id):
+def get_topic(request, supervision_topic_id: int):
     _readable(request)
     return _topic_detail_out(request.user, supervision_topic_id)
 
@@ -321,9 +331,10 @@ def get_topic(request, supervision_topic_id: Id):
     "haves are complete; the message names the missing ones. 403 not the secretariat, 404 not visible, 409 not "
     "in this phase or a rule refuses it, 422 bad input.\n\n" + _actions_doc(TOPIC, TOPIC_PATH_ACTIONS),
 )
-def topic_action(request, supervision_topic_id: Id, action: TopicAction):
+def topic_action(request, supervision_topic_id: int, action: TopicAction):
     payload = json_object(request)  # a body no text field may hold is 422 whoever sends it
     _readable(request)
+    _known(supervision_topic_id, _("监督议题不存在或您无权查看。"))
     services.topic_act(topic_id=supervision_topic_id, action=action.value, actor=request.user, payload=payload)
     return _topic_detail_out(request.user, supervision_topic_id)
 
@@ -336,7 +347,8 @@ def topic_action(request, supervision_topic_id: Id, action: TopicAction):
     "match; at most 20 MB). 409 once the topic has left its investigation phase.",
 )
 @decorate_view(api_accepts_upload(lambda: services.SCHEME_MAX_BYTES))
-def upload_scheme(request, supervision_topic_id: Id, file: File[UploadedFile]):
+def upload_scheme(request, supervision_topic_id: int, file: File[UploadedFile]):
     _readable(request)
+    _known(supervision_topic_id, _("监督议题不存在或您无权查看。"))
     services.scheme_file_add(topic_id=supervision_topic_id, actor=request.user, name=file.name or "", data=file.read())
     return Status(201, _topic_detail_out(request.user, supervision_topic_id))

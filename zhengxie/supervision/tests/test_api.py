@@ -164,3 +164,48 @@ def test_to_do_lists(org):
     member_items = [(i.title, i.url) for i in todo_for(org.users["member"]) if i.kind == "民主监督"]
     assert member_items == [("监督视察（西部物流园建设）：视察西部物流园", f"/activities/{coming.pk}/")]
     assert [i for i in todo_for(org.users["member2"]) if i.kind == "民主监督"] == []
+
+
+BIG = "99999999999999999999"  # beyond 64 bits
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/supervision-plans/{BIG}",
+        f"/api/v1/supervision-topics/{BIG}",
+        f"/supervision/plans/{BIG}/",
+        f"/supervision/topics/{BIG}/",
+        f"/supervision/topics/1/scheme-files/{BIG}/",
+    ],
+)
+def test_an_id_beyond_64_bits_is_not_found(org, client_for, url):
+    assert client_for(org.users["staff"]).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("action", ["plan", "topic"])
+def test_an_action_on_an_id_beyond_64_bits_is_not_found_and_writes_nothing(org, client_for, action):
+    from zhengxie.audit.models import AuditEntry
+
+    client = _api(org.users["staff"])
+    before = AuditEntry.objects.count()
+    kind = "supervision-plans" if action == "plan" else "supervision-topics"
+    name = "publish" if action == "plan" else "close"
+    response = client.post(f"/api/v1/{kind}/{BIG}/actions/{name}", "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "10000"}, "year"),
+        ({"department_id": BIG}, "department_id"),
+        ({"plan_id": "0"}, "plan_id"),
+        ({"offset": BIG}, "offset"),
+    ],
+)
+def test_an_out_of_range_filter_is_422_naming_it(org, query, field):
+    response = _api(org.users["staff"]).get("/api/v1/supervision-topics", query)
+    assert response.status_code == 422
+    assert field in {e["field"] for e in response.json()["errors"]}
