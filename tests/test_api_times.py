@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.builders import opinions, training
+from tests.builders import consultations, opinions, training
 from tests.builders import proposals as make
 from tests.builders.activities import published_activity
 from zhengxie.accounts.services import api_token_issue
@@ -47,7 +47,12 @@ def world(org, category, settings, tmp_path):
     attachment = attachment_add(proposal_id=draft.pk, actor=org.users["member"], name="调研.pdf", data=PDF)
     activity = published_activity(org, attendance="sign_up", sign_up_closes=timezone.now() + datetime.timedelta(days=1))
     seminar = training.seminar(org)
+    plan = consultations.published_plan(org)
+    consultation = consultations.in_research(org, consultations.consultation_of(org, plan.items.first()))
+    consultations.with_meeting(org, consultation, start=timezone.now() + datetime.timedelta(days=20))
     return {
+        "plan_id": plan.pk,
+        "consultation_id": consultation.pk,
         "report_id": opinions.adopted(org, level="city").pk,
         "training_plan_id": training.plan(org, publish=True).pk,
         "seminar_id": seminar.pk,
