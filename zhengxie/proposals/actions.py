@@ -17,6 +17,9 @@ from zhengxie.core.roles import Role
 from zhengxie.core.workflow import Context, NoInput
 from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.services import duty_record_event
+from zhengxie.followup import services as followup
+from zhengxie.followup.choices import DocumentKind
+from zhengxie.followup.choices import Source as FollowupSource
 from zhengxie.notifications.services import notify
 from zhengxie.opinions.services import opinion_arrive_from_proposal
 from zhengxie.people.models import HandlingUnit, Session, UnitStaff
@@ -759,6 +762,37 @@ def _record_supervision(ctx: Ctx) -> None:
     )
     ctx.changes["supervision"] = [None, activity.pk]
     ctx.log(note=f"{SupervisionKind(kind).label} {day}：{findings}")
+
+
+@handles("record_recommendation")
+def _record_recommendation(ctx: Ctx) -> None:
+    """The recommendation is the follow-up's (成果转化): one outcome document per key proposal, made on first use."""
+    p, data = ctx.proposal, ctx.data
+    units = set(p.assignments.exclude(state=A.REASSIGNED).values_list("unit_id", flat=True))
+    if data.unit_id not in units:
+        raise InvalidInput(_("请选择本提案的承办单位。"), {"unit_id": _("不是本提案的承办单位")})
+    documents = followup.documents_for_sources(source=FollowupSource.KEY_PROPOSAL, source_ids=[p.pk])[p.pk]
+    item = {"text": data.text, "unit_id": data.unit_id, "due_date": data.due_date}
+    if documents:
+        rec_id = followup.recommendation_add(actor=ctx.actor, document_id=documents[0].id, **item)
+    else:
+        doc_id = followup.outcome_document_create(
+            actor=ctx.actor,
+            source=FollowupSource.KEY_PROPOSAL,
+            source_id=p.pk,
+            source_title=p.title,
+            source_url=f"/proposals/{p.pk}/",
+            year=p.year,
+            kind=DocumentKind.KEY_PROPOSAL_SUPERVISION,
+            title=_("《%(t)s》督办意见") % {"t": p.title},
+            recommendations=[item],
+        )
+        rec_id = followup.recommendations_for_sources(source=FollowupSource.KEY_PROPOSAL, source_ids=[p.pk])[p.pk][
+            -1
+        ].id
+        ctx.changes["outcome_document"] = [None, doc_id]
+    ctx.changes["recommendation"] = [None, rec_id]
+    ctx.log(note=data.text)
 
 
 @handles("nominate_excellent")

@@ -23,7 +23,7 @@ from zhengxie.people.models import CollectiveProposer, HandlingUnit, Member
 from zhengxie.suggest.services import suggest_units, why_none
 
 from . import inputs as i
-from .choices import AssignmentMode, AssignmentRole, ProposalState, ReplyState
+from .choices import AssignmentMode, AssignmentRole, AssignmentState, ProposalState, ReplyState
 from .conf import conf
 from .models import Category, Proposal, Reply
 from .selectors import replies_awaiting_evaluation, visible_proposals
@@ -405,6 +405,15 @@ def _leader_choices():
     return [("", _("请选择督办领导"))] + [(str(u.pk), str(u)) for u in users]
 
 
+def _offer_handling_units(form):
+    """A key proposal's recommendation goes to one of its handling units (not one it was reassigned away from)."""
+    units = []
+    if form.proposal is not None:
+        rows = form.proposal.assignments.exclude(state=AssignmentState.REASSIGNED).select_related("unit")
+        units = sorted({(a.unit_id, a.unit.name) for a in rows}, key=lambda pair: pair[1])
+    form.fields["unit_id"].choices = [("", _("请选择承办单位"))] + [(str(pk), name) for pk, name in units]
+
+
 def _offer_leaders(form):
     form.fields["supervising_leader_id"].choices = _leader_choices()
 
@@ -617,6 +626,7 @@ _FORMS = {
     i.ProposeKey: schema_form(i.ProposeKey, prepare=_offer_leaders),
     i.ApproveKey: schema_form(i.ApproveKey, prepare=_offer_leaders_keeping_the_proposed),
     i.DraftReply: schema_form(i.DraftReply, prepare=_start_from_the_draft),
+    i.RecordRecommendation: schema_form(i.RecordRecommendation, prepare=_offer_handling_units),
 }
 
 

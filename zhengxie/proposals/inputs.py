@@ -135,6 +135,18 @@ class Supervision(ActionInput):
     findings: Annotated[Text(_("督办情况")), Page(rows=3)]
 
 
+class RecordRecommendation(ActionInput):
+    """督办建议: a key proposal's supervision recording a recommendation to one of its handling units; it is followed
+    up with every other recommendation (``followup.services``)."""
+
+    unit_id: Annotated[
+        Id(_("承办单位"), description="One of the proposal's handling units (not one it was reassigned away from)."),
+        Page(empty=_("请选择承办单位")),
+    ]
+    text: Annotated[Text(_("督办建议")), Page(rows=3)]
+    due_date: Annotated[Date(_("落实期限")), Page()] = None
+
+
 class Dispute(ActionInput):
     reason: Annotated[Text(_("申请调整理由")), Page(rows=3, help=_("说明为何不属于本单位职责，并可建议承办单位。"))]
 

@@ -480,6 +480,17 @@ act(
     example={"kind": "site_visit", "date": "2026-06-01", "findings": "实地察看了项目进展"},
 )
 act(
+    "record_recommendation",
+    _("提出督办建议"),
+    done=_("已提出督办建议，转入成果转化跟踪"),
+    sources=IN_HANDLING | {P.CLOSED},
+    who=[OFFICE, OVERSEER],
+    conditions=[_key_approved],
+    schema=i.RecordRecommendation,
+    style="secondary",
+    example={"unit_id": 3, "text": "加快充电桩进小区，年内完成老旧小区改造试点", "due_date": "2026-12-31"},
+)
+act(
     "nominate_excellent",
     _("提名优秀提案"),
     done=_("已提名为优秀提案"),

@@ -72,6 +72,8 @@ PROPOSAL_MATRIX: dict[str, tuple[int, ...]] = {
     "decline_key":          (401, 403,  403,  403,  404,  403,  403,  403,  200,  403,   404,  404),
     # the supervising leader and the office
     "record_supervision":   (401, 403,  403,  403,  404,  403,  403,  200,  200,  403,   404,  404),
+    # a key proposal's recommendation to its unit, followed up with the others (followup): office and overseers
+    "record_recommendation": (401, 403, 403,  403,  404,  403,  403,  200,  403,  200,   404,  404),
     "nominate_excellent":   (401, 403,  403,  403,  404,  403,  403,  200,  403,  403,   404,  404),
     "approve_excellent":    (401, 403,  403,  403,  404,  403,  403,  403,  200,  403,   404,  404),
     "decline_excellent":    (401, 403,  403,  403,  404,  403,  403,  403,  200,  403,   404,  404),
@@ -118,6 +120,7 @@ AFTER = {
     "approve_key": "assigned",
     "decline_key": "assigned",
     "record_supervision": "assigned",
+    "record_recommendation": "assigned",
     "nominate_excellent": "assigned",
     "approve_excellent": "assigned",
     "decline_excellent": "assigned",
@@ -303,6 +306,10 @@ PROPOSAL_SCENARIOS: dict[str, Callable[[World], Target]] = {
     "record_supervision": lambda w: Target(
         w.p_act(w.key_proposed(), "approve_key", "leader"),
         {"kind": "site_visit", "date": _today(), "findings": "现场察看了建设进度"},
+    ),
+    "record_recommendation": lambda w: Target(
+        w.p_act(w.key_proposed(), "approve_key", "leader"),
+        {"unit_id": w.org.unit.pk, "text": "年内完成老旧小区充电桩改造试点"},
     ),
     "nominate_excellent": lambda w: Target(w.assigned()[0], {}),
     "approve_excellent": lambda w: Target(w.nominated(), {}),
