@@ -31,6 +31,7 @@ NAV: list[NavItem] = [
     NavItem("proposal_statistics", _("提案统计"), "proposals:statistics", "proposals.statistics", "bar-chart"),
     NavItem("excellent", _("优秀提案"), "proposals:excellent", "proposals.excellent", "award"),
     NavItem("opinions", _("社情民意"), "opinions:list", "opinions.view", "megaphone"),
+    NavItem("opinion_statistics", _("社情民意统计"), "opinions:statistics", "opinions.statistics", "bar-chart-line"),
     NavItem("supervision", _("民主监督"), "supervision:plan_list", "supervision.view", "clipboard-check"),
     NavItem("activities", _("活动"), "duty:activity_list", "duty.activities", "calendar-event"),
     NavItem("consultations", _("协商"), "consultations:plan_list", "consultations.view_plans", "chat-left-quote"),

@@ -160,7 +160,7 @@ def bulletin_list(request):
         request,
         "opinions/bulletin_list.html",
         {
-            "active_nav": "opinion_bulletins",
+            "active_nav": "opinion_statistics",
             "bulletins": bulletins.bulletin_list(user=request.user),
             "can_manage": has_perm(request.user, "opinions.bulletins_manage"),
         },
@@ -196,7 +196,7 @@ def bulletin_new(request):
         request,
         "opinions/bulletin_form.html",
         {
-            "active_nav": "opinion_bulletins",
+            "active_nav": "opinion_statistics",
             "candidates": candidates,
             "chosen": set(chosen),
             "kinds": bulletins.BulletinKind.choices,
@@ -223,7 +223,7 @@ def bulletin_detail(request, pk: int):
         request,
         "opinions/bulletin_detail.html",
         {
-            "active_nav": "opinion_bulletins",
+            "active_nav": "opinion_statistics",
             "bulletin": bulletin,
             "issue": bulletins.issue_label(bulletin),
             "items": bulletins.bulletin_reports(bulletin),
