@@ -250,3 +250,11 @@ def test_a_recommendation_needs_text_a_unit_and_a_sensible_weight(org, item):
     with pytest.raises(InvalidInput):
         make_document(org, recommendations=[item])
     assert OutcomeDocument.objects.count() == before
+
+
+def test_the_state_diagrams_in_the_docs_are_drawn_from_the_declarations():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "followup.md").read_text(encoding="utf-8")
+    for flow in (wf.DOCUMENT, wf.RECOMMENDATION):
+        assert f"```mermaid\n{flow.mermaid()}\n```" in text, flow.name
