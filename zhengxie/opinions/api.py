@@ -8,6 +8,7 @@ changes nothing."""
 
 import datetime
 import enum
+from typing import Literal
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from zhengxie.core.uploads import STORED_TYPES
 
 from . import read_models, selectors, services
 from . import workflow as wf
-from .choices import Level, ReportState
+from .choices import Level, ProposerKind, ReportState
 from .models import OpinionAttachment
 
 router = Router(tags=["opinions"])
@@ -52,6 +53,17 @@ class OpinionFilters(Schema):
     category: Id | None = Field(None, description="Category id.")
     level: Level | None = Field(None, description="Only reports sent to this level (city, province, national).")
     mine: bool | None = Field(None, description="true: reports the caller wrote (filed, lead or co-author).")
+    # The statistics' figures (GET /api/v1/opinions/statistics) list their reports with these.
+    received: bool | None = Field(None, description="true: received (not a draft).")
+    signed_off: bool | None = Field(None, description="true: signed off (签发), whatever happened since.")
+    reported: bool | None = Field(None, description="true: reported upward to at least one level.")
+    instructed: bool | None = Field(None, description="true: with at least one leader's instruction (批示).")
+    adopted: Literal["city", "province", "national", "any"] | None = Field(
+        None, description="Adopted by this level, or by any level."
+    )
+    member: Id | None = Field(None, description="Member id: lead author or confirmed co-author.")
+    sector: Id | None = Field(None, description="Sector id of the lead author when submitted.")
+    proposer_kind: ProposerKind | None = Field(None, description="member | collective | staff")
     limit: PageNumber = Field(50, description="Page size, 1–200 (larger values are capped at 200).")
     offset: PageNumber = Field(0, description="Items to skip.")
 

@@ -11,18 +11,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from zhengxie.core.access import require
+from zhengxie.core.access import has_perm, require
 from zhengxie.core.exceptions import ActionRefused, InvalidInput, NotVisible
 from zhengxie.core.params import db_int
 from zhengxie.core.request_size import accepts_upload
 
 from . import read_models, selectors, services
 from . import workflow as wf
-from .choices import Level, ReportState
+from .choices import Level, ProposerKind, ReportState
 from .forms import DraftForm, action_form_class
 from .models import OpinionAttachment, OpinionCategory
 
 PAGE_SIZE = 20
+# The statistics' filters: not in the list's filter form, kept when it is sent again.
+CARRIED = ("received", "signed_off", "reported", "instructed", "adopted", "member", "sector", "proposer_kind")
 S = ReportState
 
 
@@ -65,7 +67,21 @@ def _filters(request) -> dict:
         "level": g.get("level") if g.get("level") in Level.values else "",
         "mine": g.get("mine") == "1",
         "q": (g.get("q") or "").strip()[:100],
+        # The statistics link each figure here with these (selectors.report_list reads them the same way).
+        "received": g.get("received") == "1",
+        "signed_off": g.get("signed_off") == "1",
+        "reported": g.get("reported") == "1",
+        "instructed": g.get("instructed") == "1",
+        "adopted": g.get("adopted") if g.get("adopted") in (*Level.values, "any", "1") else "",
+        "member": _positive(g.get("member")),
+        "sector": _positive(g.get("sector")),
+        "proposer_kind": g.get("proposer_kind") if g.get("proposer_kind") in ProposerKind.values else "",
     }
+
+
+def _positive(raw):
+    value = db_int(raw)
+    return value if value and value > 0 else None
 
 
 @require("opinions.view")
@@ -82,6 +98,10 @@ def report_list(request):
             "levels": Level.choices,
             "categories": OpinionCategory.objects.filter(is_active=True),
             "years": range(timezone.localdate().year, timezone.localdate().year - 10, -1),
+            "may_see_statistics": has_perm(request.user, "opinions.statistics"),
+            "may_see_bulletins": has_perm(request.user, "opinions.bulletins"),
+            "may_write": has_perm(request.user, "opinions.write"),
+            "carried": [(k, request.GET[k][:20]) for k in CARRIED if request.GET.get(k)],
         },
     )
 
