@@ -9,6 +9,10 @@ from collections.abc import Callable
 
 MODULE_BUILDERS: list[tuple[str, Callable[[], dict]]] = []
 
+from zhengxie.demo.followup import build_demo_followup  # noqa: E402
+
+MODULE_BUILDERS.append(("followup", build_demo_followup))
+
 from zhengxie.demo.consultations import build_demo_consultations  # noqa: E402
 
 MODULE_BUILDERS.append(("consultations", build_demo_consultations))
