@@ -10,6 +10,8 @@ import zlib
 import docx
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx.oxml.ns import qn
 
@@ -287,3 +289,19 @@ def test_a_member_downloads_only_their_own_reports(org, client_for):
     assert titles == sorted([s.joint.title, s.solo2.title])
     assert client_for(org.users["unit"]).get(reverse("opinions:list_xlsx")).status_code == 403
     assert client_for(org.users["staff"]).get(reverse("opinions:list_xlsx"), {"member": "x"}).status_code == 400
+
+
+def test_the_bulletin_list_reads_a_fixed_number_of_queries(org, client_for):
+    s = scenario(org)
+    staff = client_for(org.users["staff"])
+    url = reverse("opinions:bulletin_list")
+    bulletins.bulletin_create(actor=org.users["staff"], data={"report_ids": [s.joint.pk]})
+    staff.get(url)  # the session and the menu read once
+    with CaptureQueriesContext(connection) as one:
+        assert staff.get(url).status_code == 200
+    for _i in range(3):
+        bulletins.bulletin_create(actor=org.users["staff"], data={"report_ids": [s.joint.pk, s.solo2.pk]})
+    with CaptureQueriesContext(connection) as four:
+        page = staff.get(url).content.decode()
+    assert page.count('href="/opinions/bulletins/') >= 4 * 3
+    assert len(four.captured_queries) == len(one.captured_queries)
