@@ -18,6 +18,7 @@ from .choices import RecommendationState, Source
 from .leaders import export_rows, filters_from, leaders_overview, report_data, year_units
 
 UNITS_SHOWN = 50  # the department table shows the busiest first; all of them on request
+UNIT_OPTIONS = 300
 
 
 @require("followup.overview")
@@ -26,6 +27,11 @@ def leaders(request):
     filters = filters_from(request.GET)
     overview = leaders_overview(user=request.user, filters=filters, page=db_int(request.GET.get("page")) or 1)
     all_units = request.GET.get("units") == "all"
+    # A province's year names thousands of departments: more than UNIT_OPTIONS are not offered as options (the page
+    # would weigh hundreds of kilobytes); the department table below links each of them instead.
+    unit_choices = overview.units
+    if len(unit_choices) > UNIT_OPTIONS:
+        unit_choices = [(pk, name) for pk, name in unit_choices if pk == filters.unit_id]
     return render(
         request,
         "followup/leaders.html",
@@ -40,13 +46,12 @@ def leaders(request):
             "units_table": overview.by_unit if all_units else overview.by_unit[:UNITS_SHOWN],
             "units_hidden": not all_units and len(overview.by_unit) > UNITS_SHOWN,
             "answered_share": reports.share(overview.total.answered, overview.total.count),
-            # A province's year names thousands of departments: their options are joined here, not looped in the
-            # template.
             "unit_options": format_html_join(
                 "",
                 '<option value="{}"{}>{}</option>',
-                ((pk, mark_safe(" selected") if pk == filters.unit_id else "", name) for pk, name in overview.units),
+                ((pk, mark_safe(" selected") if pk == filters.unit_id else "", name) for pk, name in unit_choices),
             ),
+            "units_many": len(unit_choices) < len(overview.units),
         },
     )
 

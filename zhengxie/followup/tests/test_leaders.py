@@ -3,6 +3,7 @@ with where it stands, the figures by state, source and department, filters, stal
 statements however many recommendations there are."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import time_machine
@@ -259,3 +260,22 @@ def test_the_menu_leads_leaders_secretariat_and_overseers_to_the_overview(org):
     shown = {key: "followup_overview" in [i["key"] for i in nav_for(u)] for key, u in org.users.items()}
 
     assert {key for key, yes in shown.items() if yes} == {"staff", "leader", "overseer"}
+
+
+def test_a_year_with_many_departments_offers_them_through_the_table(org, client_for, monkeypatch):
+    from zhengxie.followup import views_leaders
+
+    _two_sources(org)
+    monkeypatch.setattr(views_leaders, "UNIT_OPTIONS", 1)
+    c = client_for(org.users["leader"])
+
+    plain = c.get("/followup/").content.decode()
+    chosen = c.get("/followup/", {"unit": org.other_unit.pk}).content.decode()
+
+    def unit_options(html):
+        return re.findall(r'<option value="(\d+)"', html.split('id="f-unit"')[1].split("</select>")[0])
+
+    assert 'data-testid="units-many"' in plain and unit_options(plain) == []
+    assert unit_options(chosen) == [str(org.other_unit.pk)]
+    assert f'<option value="{org.other_unit.pk}" selected>区教体局</option>' in chosen
+    assert f'href="/followup/?year={YEAR}&amp;unit={org.unit.pk}"' in plain
