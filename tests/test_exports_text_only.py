@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from tests.builders.activities import published_activity
+from tests.builders.followup import make_document
 from tests.builders.opinion_outputs import category as opinion_category
 from tests.builders.opinion_outputs import make_report
 from tests.builders.people import member_data
@@ -61,6 +62,7 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
     assigned(org, category, units=[(unit, "single")], title=SUM)
     activity = published_activity(org, title=LINK, place=PLUS)
     make_report(org.users["member"], title=LINK, cat=opinion_category(AT))
+    make_document(org, title=SUM, recommendations=[{"text": LINK, "unit_id": unit.pk}])
     year = timezone.localdate().year
     downloads = {
         "people:member_export": (admin, {}, {SUM, LINK, AT}),
@@ -73,6 +75,8 @@ def test_every_workbook_stores_typed_text_as_text(org, category, client_for):
         "duty:attendance_xlsx": (staff, {}, {f"{LINK} 考勤表", PLUS, SUM}),
         "duty:committee_table_xlsx": (staff, {"year": year}, {SUM}),
         "opinions:list_xlsx": (staff, {}, {LINK, AT}),
+        # a recommendation's text, its document's title and its department (by the short name)
+        "followup:leaders_xlsx": (staff, {"year": year}, {LINK, SUM, ERROR}),
         # members short of study hours: the member named SUM has none
         "training:shortfall_xlsx": (staff, {"year": year}, {SUM}),
     }
