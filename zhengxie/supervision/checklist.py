@@ -137,4 +137,16 @@ def checklist(topic: SupervisionTopic, facts: TopicFacts) -> Checklist:
 
 
 def topic_checklist(topic: SupervisionTopic) -> Checklist:
-    return checklist(topic, facts_for([topic])[topic.pk])
+    """The topic's checklist, read once per topic object: the conditions of its steps (asked for the buttons, the
+    API's ``allowed_actions`` and the reasons a page shows) all read it. An object lives for one request or one
+    action, and an action's conditions are checked before its handler changes anything."""
+    cached = getattr(topic, "_zx_checklist", None)
+    if cached is None:
+        cached = remember(topic, facts_for([topic])[topic.pk])
+    return cached
+
+
+def remember(topic: SupervisionTopic, facts: TopicFacts) -> Checklist:
+    """The topic's checklist from facts already read, kept on the object for its conditions."""
+    topic._zx_checklist = checklist(topic, facts)
+    return topic._zx_checklist

@@ -9,7 +9,7 @@ from zhengxie.core.access import has_perm
 from zhengxie.duty.services import ActivitySummary
 from zhengxie.followup.services import DocumentSummary, RecommendationSummary
 
-from .checklist import Checklist, checklist, facts_for
+from .checklist import Checklist, checklist, facts_for, remember
 from .choices import PHASES
 from .models import SchemeFile, SupervisionPlan, SupervisionTopic
 from .selectors import sees_everything, visible_topics
@@ -86,13 +86,14 @@ def phases_of(topic: SupervisionTopic) -> list[Phase]:
 
 def topic_detail(user, topic: SupervisionTopic) -> TopicDetail:
     facts = facts_for([topic])[topic.pk]
+    checked = remember(topic, facts)
     members = list(topic.members.select_related("sector").order_by("name", "pk"))
     staff = list(topic.staff.order_by("display_name", "pk"))
     actions = [a for a in TOPIC.allowed(topic, user) if a in TOPIC_PATH_ACTIONS or a == "upload_scheme"]
     return TopicDetail(
         topic=topic,
         phases=phases_of(topic),
-        checklist=checklist(topic, facts),
+        checklist=checked,
         members=members,
         staff=staff,
         activities=facts.activities,
