@@ -60,9 +60,9 @@ def _post_out(view: read_models.PostView, *, with_replies: bool = True) -> dict:
     return out
 
 
-def detail_out(user, d) -> dict:
+def detail_out(user, d, *, page: int = 1) -> dict:
     """The deliberation's read model (``read_models.deliberation_detail``) as the API writes it."""
-    detail = read_models.deliberation_detail(user, d)
+    detail = read_models.deliberation_detail(user, d, page=page)
     return {
         "id": d.pk,
         "title": d.title,
@@ -76,6 +76,9 @@ def detail_out(user, d) -> dict:
         "invited_count": detail.invited_count,
         "post_count": detail.post_count,
         "selected_count": detail.selected_count,
+        "opinion_count": detail.opinion_count,
+        "page": detail.page,
+        "pages": detail.pages,
         "allowed_actions": detail.allowed_actions,
         "posts": [_post_out(t) for t in detail.threads],
         "summary": d.summary,
@@ -131,14 +134,20 @@ def list_deliberations(request, filters: Query[ListFilters]):
     return {"count": qs.count(), "items": items}
 
 
+class DetailQuery(Schema):
+    page: PageNumber = 1
+
+
 @router.get(
     "/deliberations/{deliberation_id}",
     response={200: dict, **refusals(403, 404)},
     summary="One deliberation with its posts and the caller's allowed actions",
+    description="`posts`: the opinions of page `page` (50 a page, oldest first; `pages` says how many), each with "
+    "all its replies; `post_count`, `opinion_count` and `selected_count` count the whole deliberation.",
 )
-def get_deliberation(request, deliberation_id: Id):
+def get_deliberation(request, deliberation_id: Id, query: Query[DetailQuery]):
     _require_view(request.user)
-    return detail_out(request.user, _visible(request.user, deliberation_id))
+    return detail_out(request.user, _visible(request.user, deliberation_id), page=query.page)
 
 
 @router.post(

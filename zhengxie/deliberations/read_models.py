@@ -42,6 +42,11 @@ class PostView:
     def selected(self) -> bool:
         return self.post.state == P.SELECTED
 
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """The reader's actions on the post with their labels (the page's buttons)."""
+        return [(name, str(POST[name].label)) for name in self.allowed_actions]
+
 
 @dataclass
 class DeliberationDetail:
@@ -52,25 +57,28 @@ class DeliberationDetail:
     staff: bool
     invited: bool
     allowed_actions: list[str]
-    threads: list[PostView]
+    threads: list[PostView]  # the page's opinions, each with its replies
     invited_count: int
     documents: list  # followup.services.DocumentSummary of the summary's outcome document
+    post_count: int
+    selected_count: int
+    opinion_count: int
+    page: int
+    pages: int
 
     @property
     def accepting_posts(self) -> bool:
         return "post" in self.allowed_actions
 
-    @property
-    def post_count(self) -> int:
-        return sum(1 + len(t.replies) for t in self.threads)
 
-    @property
-    def selected_count(self) -> int:
-        return sum(v.selected for t in self.threads for v in [t, *t.replies])
+THREADS_PER_PAGE = 50
 
 
-def deliberation_detail(user, d: Deliberation, *, now: datetime.datetime | None = None) -> DeliberationDetail:
-    """``d``: one ``user`` may see (``selectors.visible_deliberations``)."""
+def deliberation_detail(
+    user, d: Deliberation, *, page: int = 1, now: datetime.datetime | None = None
+) -> DeliberationDetail:
+    """``d``: one ``user`` may see (``selectors.visible_deliberations``); ``page``: which 50 opinions (oldest
+    first), each with all its replies."""
     now = now or timezone.now()
     staff = is_staff(user)
     state = shown_state(d, now)
@@ -80,8 +88,12 @@ def deliberation_detail(user, d: Deliberation, *, now: datetime.datetime | None 
         allowed = POST.allowed(post, user, now=now) if staff else []
         return PostView(post, allowed)
 
+    counts = selectors.post_counts(d)
+    pages = max(1, -(-counts["opinions"] // THREADS_PER_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * THREADS_PER_PAGE
     threads = []
-    for top in selectors.threads(d):
+    for top in selectors.threads(d)[start : start + THREADS_PER_PAGE]:
         item = view(top)
         item.replies = [view(r) for r in top.replies.all()]
         threads.append(item)
@@ -97,4 +109,9 @@ def deliberation_detail(user, d: Deliberation, *, now: datetime.datetime | None 
         threads=threads,
         invited_count=d.invitations.count(),
         documents=documents,
+        post_count=counts["posts"],
+        selected_count=counts["selected"],
+        opinion_count=counts["opinions"],
+        page=page,
+        pages=pages,
     )

@@ -2,7 +2,8 @@
 a member sees those they are invited to (invitations are made when a deliberation opens, so never a draft);
 everyone else none."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
@@ -38,6 +39,11 @@ def visible_posts(user):
     return DeliberationPost.objects.filter(deliberation__in=visible_deliberations(user))
 
 
+def _count(rows):
+    counted = rows.order_by().values("deliberation").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def list_rows(user, *, year: int | None = None, state: str | None = None):
     """The list's rows, newest first, each with its invitation and post counts (and, for a member, whether they
     have posted) read in the same statement."""
@@ -46,10 +52,11 @@ def list_rows(user, *, year: int | None = None, state: str | None = None):
         qs = qs.filter(opens_at__year=year)
     if state:
         qs = qs.filter(state=state)
+    # One correlated count each: joining invitations and posts together would count their product.
     qs = qs.annotate(
-        n_invited=Count("invitations", distinct=True),
-        n_posts=Count("posts", distinct=True),
-        n_selected=Count("posts", filter=Q(posts__state="selected"), distinct=True),
+        n_invited=_count(DeliberationInvitation.objects.filter(deliberation=OuterRef("pk"))),
+        n_posts=_count(DeliberationPost.objects.filter(deliberation=OuterRef("pk"))),
+        n_selected=_count(DeliberationPost.objects.filter(deliberation=OuterRef("pk"), state="selected")),
     )
     if getattr(user, "is_authenticated", False):
         qs = qs.annotate(
@@ -58,14 +65,33 @@ def list_rows(user, *, year: int | None = None, state: str | None = None):
     return qs.order_by("-opens_at", "-id")
 
 
-def threads(deliberation) -> list[DeliberationPost]:
-    """The opinions (top-level posts), oldest first, each with its replies and every author's sector."""
-    replies = DeliberationPost.objects.select_related("author__sector").order_by("created_at", "id")
-    return list(
-        deliberation.posts.filter(reply_to__isnull=True)
-        .select_related("author__sector")
+POST_FIELDS = ("id", "deliberation_id", "reply_to_id", "text", "state", "created_at")
+AUTHOR_FIELDS = ("author__id", "author__name", "author__sector__id", "author__sector__name")
+
+
+def _posts():
+    # Only what a post shows of its author: a member row decodes its encrypted personal fields when it is loaded.
+    return DeliberationPost.objects.select_related("author__sector").only(*POST_FIELDS, *AUTHOR_FIELDS)
+
+
+def threads(deliberation):
+    """The opinions (top-level posts), oldest first, each with its replies and every author's name and sector
+    (a queryset: the page slices it)."""
+    replies = _posts().order_by("created_at", "id")
+    return (
+        _posts()
+        .filter(deliberation=deliberation, reply_to__isnull=True)
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
+    )
+
+
+def post_counts(deliberation) -> dict:
+    """How many posts, opinions (top-level posts) and selected posts, in one statement."""
+    return deliberation.posts.aggregate(
+        posts=Count("pk"),
+        opinions=Count("pk", filter=Q(reply_to__isnull=True)),
+        selected=Count("pk", filter=Q(state="selected")),
     )
 
 

@@ -85,7 +85,7 @@ def _scope_words(spec: dict) -> list[str]:
 
 def _render_detail(request, d, *, refusal=None, posted=None, status: int = 200):
     user = request.user
-    detail = read_models.deliberation_detail(user, d)
+    detail = read_models.deliberation_detail(user, d, page=db_int(request.GET.get("page")) or 1)
     summary_form = SummaryForm(auto_id="id_summary_%s")
     if posted is not None and posted[0] == "summarise":
         summary_form = SummaryForm(posted[1], auto_id="id_summary_%s")

@@ -170,3 +170,20 @@ def test_the_list_page_reads_a_fixed_number_of_statements(org, client_for):
         page = staff.get("/deliberations/").content.decode()
     assert page.count("data-deliberation=") == 5
     assert len(five) == len(one)
+
+
+def test_the_conversation_shows_fifty_opinions_a_page_with_their_replies(org, client_for, client):
+    d = open_deliberation(org)
+    posts = [opinion(org, d, f"意见{i}") for i in range(51)]
+    opinion(org, d, "回复最后一条", reply_to=posts[-1].pk)
+    page2 = client_for(org.users["member"]).get(f"/deliberations/{d.pk}/?page=2").content.decode()
+    assert re.findall(r'data-post="(\d+)"', page2) == [str(posts[-1].pk), str(posts[-1].pk + 1)]
+    assert "第 2 / 2 页" in page2
+    body = _api(client, org.users["member"], f"/api/v1/deliberations/{d.pk}").json()
+    assert (len(body["posts"]), body["page"], body["pages"], body["post_count"], body["opinion_count"]) == (
+        50,
+        1,
+        2,
+        52,
+        51,
+    )
