@@ -5,6 +5,8 @@ level's fate, and their duty archive shows the submission, the adoption and the 
 
 from playwright.sync_api import expect
 
+from tests.browser.axe import axe_violations
+from tests.browser.layout import layout_problems, resize
 from tests.builders.opinions import editor
 
 PHONE = {"width": 390, "height": 844}
@@ -94,6 +96,13 @@ def test_a_report_from_submission_to_adoption_reaches_the_duty_archive(live_org,
     expect(page.locator("[data-level=province]")).to_contain_text("未报送")
     expect(page.get_by_test_id("instructions")).to_contain_text("市委副书记")
     assert _no_sideways_scroll(page)
+    # The detail (its diff, the fates, the instruction) and the member's list pass axe and fit phone and laptop.
+    for where in (url, f"{live_server.url}/opinions/?mine=1"):
+        page.goto(where)
+        for width in (390, 1366):
+            resize(page, width)
+            assert layout_problems(page) == [], (where, width)
+        assert axe_violations(page, live_server) == [], where
     page.goto(f"{live_server.url}/activities/archive/")
     body = page.locator("main")
     expect(body).to_contain_text("提交社情民意信息")
