@@ -16,7 +16,15 @@ from zhengxie.duty.choices import DutyKind
 from zhengxie.duty.models import DutyRecord
 from zhengxie.notifications.models import Notification
 from zhengxie.training import jobs, read_models, services
-from zhengxie.training.models import AttendeeHours, PaperState, PlanState, SeminarPaper, StudyRequirement
+from zhengxie.training.models import (
+    AttendeeHours,
+    PaperState,
+    PlanState,
+    Seminar,
+    SeminarPaper,
+    StudyRequirement,
+    TrainingPlan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +268,30 @@ def test_the_state_diagrams_in_the_docs_are_drawn_from_the_declarations():
     text = (Path(settings.BASE_DIR) / "docs" / "training.md").read_text(encoding="utf-8")
     for flow in (PLAN, PAPER):
         assert f"```mermaid\n{flow.mermaid()}\n```" in text, flow.name
+
+
+@pytest.mark.parametrize("who", ["member", "leader", "office", "admin"])
+def test_only_the_secretariat_manages_and_a_refusal_writes_nothing(org, who):
+    plan = make.plan(org)
+    activity, tc = make.training_class(org)
+    item = plan.items.get(kind="member_class")
+    actor = org.users[who]
+    before = (AuditEntry.objects.count(), plan.items.count(), tc.courses.count(), Seminar.objects.count())
+    attempts = [
+        lambda: services.plan_create(actor=actor, year=2027, title="计划"),
+        lambda: services.plan_item_add(actor=actor, plan_id=plan.pk, data={}),
+        lambda: services.item_activity_link(actor=actor, item_id=item.pk, activity_id=activity.pk),
+        lambda: services.item_activity_create(actor=actor, item_id=item.pk, place="会议室"),
+        lambda: services.class_set_hours(actor=actor, activity_id=activity.pk, hours="2"),
+        lambda: services.course_add(actor=actor, class_id=tc.pk, title="课", teacher="师", hours="1"),
+        lambda: services.seminar_create(actor=actor, activity_id=activity.pk, theme="主题"),
+        lambda: services.requirement_set(actor=actor, year=2026, hours="1"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotAllowed):
+            attempt()
+    plan.refresh_from_db()
+    tc.refresh_from_db()
+    item.refresh_from_db()
+    assert (AuditEntry.objects.count(), plan.items.count(), tc.courses.count(), Seminar.objects.count()) == before
+    assert (tc.hours, item.activity_id, TrainingPlan.objects.count()) == (Decimal("6.0"), None, 1)
