@@ -19,6 +19,8 @@ from . import bulletins
 from .statistics import Options, statistics_for
 
 router = Router(tags=["opinions"])
+# A province has 16,000 members with a report in a year: the API lists at most this many of them.
+MEMBERS_MAX = 5000
 
 
 class Figure(BaseModel):
@@ -80,7 +82,9 @@ class StatisticsOut(BaseModel):
 
 class StatisticsFilters(Schema):
     year: Year | None = Field(None, description="Default: this year.")
-    members: PageNumber | None = Field(None, description="At most this many members in by_member (default: all).")
+    members: PageNumber = Field(
+        100, description="At most this many members in by_member, most reports first (members_total counts all)."
+    )
 
 
 @router.get(
@@ -94,7 +98,7 @@ def opinion_statistics_api(request, filters: Query[StatisticsFilters]):
     if not has_perm(request.user, "opinions.statistics"):
         raise Forbidden("只有机关干部、信息员和领导可以查看社情民意统计。")
     year = filters.year or timezone.localdate().year
-    limit = None if filters.members is None else max(0, filters.members)
+    limit = max(0, min(filters.members, MEMBERS_MAX))
     return statistics_for(user=request.user, year=year, options=Options(member_limit=limit))
 
 

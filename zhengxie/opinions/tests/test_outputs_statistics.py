@@ -148,7 +148,9 @@ def test_the_api_answers_the_same_figures(org, client_for):
     assert response.status_code == 200
     body = response.json()
     assert body["totals"]["adopted_city"] == {"value": 1, "filters": {"year": str(s.year), "adopted": "city"}}
-    assert body == _json_like(_stats(org.users["leader"], year=s.year, member_limit=None))
+    assert body == _json_like(_stats(org.users["leader"], year=s.year, member_limit=100))
+    one = client_for(org.users["leader"]).get("/api/v1/opinions/statistics", {"year": s.year, "members": 1}).json()
+    assert len(one["by_member"]) == 1 and one["members_total"] == 2
 
 
 def _json_like(value):
