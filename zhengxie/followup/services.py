@@ -288,3 +288,11 @@ def evidence_add(*, actor, recommendation_id: int, name: str, data: bytes) -> Ev
 
 def _indexed(kind: str, ids) -> None:
     actions.indexed_on_commit(kind, ids)
+
+
+def answer_notes_for(*, recommendation_ids: Iterable[int]) -> dict[int, str]:
+    """The department's answer (its measures, 答复意见) to each of the recommendations that have one, by id — for a
+    source's own page beside ``recommendations_for_sources`` (supervision shows the rectification measures)."""
+    ids = {int(i) for i in recommendation_ids if 0 < int(i) < 2**63}
+    rows = Recommendation.objects.filter(pk__in=ids).exclude(answer_note="").values_list("pk", "answer_note")
+    return dict(rows) if ids else {}

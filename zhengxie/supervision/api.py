@@ -143,7 +143,7 @@ def _topic_out(detail) -> dict:
                 "state": r.state,
                 "state_label": r.state_label,
                 "answered": r.answered,
-                "measures": getattr(r, "answer_note", ""),
+                "measures": detail.measures.get(r.id, ""),
                 "url": r.url,
                 "last_update_at": _instant(r.last_update_at),
                 "due_date": _date(r.due_date),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from zhengxie.core.access import has_perm
 from zhengxie.duty.services import ActivitySummary
-from zhengxie.followup.services import DocumentSummary, RecommendationSummary
+from zhengxie.followup.services import DocumentSummary, RecommendationSummary, answer_notes_for
 
 from .checklist import Checklist, checklist, facts_for, remember
 from .choices import PHASES
@@ -44,6 +44,8 @@ class PlanDetail:
 
 @dataclass
 class TopicDetail:
+    """A topic as its reader sees it: ``answers`` pairs each recommendation with the department's measures."""
+
     topic: SupervisionTopic
     phases: list[Phase]
     checklist: Checklist
@@ -52,9 +54,14 @@ class TopicDetail:
     activities: list[ActivitySummary]
     documents: list[DocumentSummary]
     recommendations: list[RecommendationSummary]
+    measures: dict[int, str]  # the department's answer to each answered recommendation (its rectification measures)
     scheme_files: list[SchemeFile]
     allowed_actions: list[str]
     manages: bool
+
+    @property
+    def answers(self) -> list[tuple[RecommendationSummary, str]]:
+        return [(r, self.measures.get(r.id, "")) for r in self.recommendations]
 
 
 def topic_rows(user, topics: list[SupervisionTopic]) -> list[TopicRow]:
@@ -99,6 +106,7 @@ def topic_detail(user, topic: SupervisionTopic) -> TopicDetail:
         activities=facts.activities,
         documents=facts.documents,
         recommendations=facts.recommendations,
+        measures=answer_notes_for(recommendation_ids=[r.id for r in facts.recommendations if r.answered]),
         scheme_files=list(topic.scheme_files.order_by("uploaded_at", "pk")),
         allowed_actions=actions,
         manages=has_perm(user, "supervision.manage"),

@@ -111,6 +111,10 @@ def test_an_action_through_the_api_and_its_refusals(org):
     done = staff.post(f"/api/v1/supervision-topics/{topic.pk}/actions/close", "{}", content_type="application/json")
     assert done.status_code == 200
     assert (done.json()["state"], done.json()["complete"], done.json()["allowed_actions"]) == ("closed", True, [])
+    assert [(r["state_label"], r["measures"]) for r in done.json()["recommendations"]] == [
+        ("已采纳", "已制定整改措施，年底前完成。"),
+        ("已采纳", "已制定整改措施，年底前完成。"),
+    ]
     assert SupervisionTopic.objects.get(pk=topic.pk).state == "closed"
 
 

@@ -76,6 +76,7 @@ def test_the_topic_page_shows_phases_checklist_and_the_refused_close(org, client
     make.answer_all(org, topic)
     page = client.get(f"/supervision/topics/{topic.pk}/").content.decode()
     assert 'data-action="close"' in page and "已采纳" in page
+    assert page.count("已制定整改措施，年底前完成。") == 2  # each recommendation's measures
     response = client.post(f"/supervision/topics/{topic.pk}/act/close/", follow=True)
     assert "议题已办结" in response.content.decode()
     assert SupervisionTopic.objects.get(pk=topic.pk).state == "closed"
