@@ -7,14 +7,17 @@ One browser for the session, one signed-in context per role, the data built once
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.builders import activities as ab
 from tests.builders import deliberations as db
 from tests.builders import proposals as pb
+from tests.builders import training as tb
 from tests.builders.org import PASSWORD
 from zhengxie.core.navigation import nav_for
 from zhengxie.proposals.models import Category
+from zhengxie.training import services as training
 
 from .axe import AXE, axe_violations
 from .layout import broken_labels, layout_problems, resize
@@ -49,6 +52,7 @@ def _work(org) -> dict:
         "draft": pb.draft(org, category, title="关于发展预制菜产业链的建议"),
         "activity": ab.published_activity(org),
         "deliberation": _deliberation(org),
+        "training": _training(org),
         "held": ab.held_activity(
             org,
             title="区政协全体会议",
@@ -66,6 +70,24 @@ def _deliberation(org):
     first = db.opinion(org, d)
     db.opinion(org, d, "同意，并建议与物业平台联网。", reply_to=first.pk)
     return d
+
+
+def _training(org) -> dict:
+    """This year's published study plan with its class arranged, a training class with a partial attendee, a seminar
+    with a paper (the member is invited to both)."""
+    plan = tb.plan(org, year=timezone.localdate().year, publish=True)
+    activity, tc = tb.training_class(org)
+    training.item_activity_link(
+        actor=org.users["staff"], item_id=plan.items.get(kind="member_class").pk, activity_id=activity.pk
+    )
+    training.attendee_hours_set(actor=org.users["staff"], class_id=tc.pk, member_id=org.member2.pk, hours="3")
+    seminar = tb.seminar(org)
+    training.paper_submit(actor=org.users["member"], seminar_id=seminar.pk, title="论协商民主", abstract="摘要")
+    return {
+        "plan": f"/training/plans/{plan.pk}/",
+        "class": f"/training/classes/{tc.pk}/",
+        "seminar": f"/training/seminars/{seminar.pk}/",
+    }
 
 
 def _pages(org, work) -> dict[str, list[str]]:
@@ -106,8 +128,17 @@ def _pages(org, work) -> dict[str, list[str]]:
             deliberation,
             "/deliberations/new/",
             *people,
+            *work["training"].values(),
+            "/training/study-hours/",
         ],
-        "leader": [proposal, f"/people/members/{member}/", f"/activities/archive/{member}/", deliberation],
+        "leader": [
+            proposal,
+            f"/people/members/{member}/",
+            f"/activities/archive/{member}/",
+            deliberation,
+            work["training"]["plan"],
+            "/training/study-hours/",
+        ],
         "overseer": [proposal, f"/people/units/{unit}/"],
         "unit": [proposal, pending, "/proposals/unit/?tab=handling", "/proposals/unit/?tab=replied"],
         "unit-leader": [proposal, f"/proposals/{work['to_sign'].pk}/", "/proposals/unit/?tab=to_sign"],
@@ -119,6 +150,7 @@ def _pages(org, work) -> dict[str, list[str]]:
             activity,
             "/activities/check-in/",
             deliberation,
+            *work["training"].values(),
         ],
         "member2": [proposal],
     }
