@@ -159,8 +159,16 @@ def deliberation_act(request, pk: int, action: str):
         return _render_detail(request, _visible_or_404(user, pk), refusal=exc, posted=posted, status=exc.status)
     messages.success(request, ACTIONS[action].done_message(d, payload))
     if action == "post":
-        return redirect(f"/deliberations/{d.pk}/#post-{d.new_post.pk}")
+        return redirect(_post_address(d.new_post))
     return redirect("deliberations:detail", pk=pk)
+
+
+def _post_address(post) -> str:
+    """The post on the page of the conversation that shows its thread (50 opinions a page, oldest first)."""
+    root = post.reply_to_id or post.pk
+    before = post.deliberation.posts.filter(reply_to__isnull=True, pk__lt=root).count()
+    page = before // read_models.THREADS_PER_PAGE + 1
+    return f"/deliberations/{post.deliberation_id}/" + (f"?page={page}" if page > 1 else "") + f"#post-{post.pk}"
 
 
 @require("deliberations.view")
@@ -183,7 +191,7 @@ def post_act(request, pk: int, action: str):
         d = _visible_or_404(user, post.deliberation_id)
         return _render_detail(request, d, refusal=exc, posted=(action, request.POST), status=exc.status)
     messages.success(request, POST.actions[action].done_message(done))
-    return redirect(f"/deliberations/{post.deliberation_id}/#post-{pk}")
+    return redirect(_post_address(done))
 
 
 @require("deliberations.manage")

@@ -187,3 +187,14 @@ def test_the_conversation_shows_fifty_opinions_a_page_with_their_replies(org, cl
         52,
         51,
     )
+
+
+def test_after_posting_the_page_opens_where_the_post_is(org, client_for):
+    d = open_deliberation(org)
+    posts = [opinion(org, d, f"意见{i}") for i in range(50)]
+    member = client_for(org.users["member"])
+    response = member.post(f"/deliberations/{d.pk}/act/post/", {"text": "第51条"})
+    newest = DeliberationPost.objects.latest("pk")
+    assert response["Location"] == f"/deliberations/{d.pk}/?page=2#post-{newest.pk}"
+    reply = member.post(f"/deliberations/{d.pk}/act/post/", {"text": "回复", "reply_to": str(posts[0].pk)})
+    assert reply["Location"] == f"/deliberations/{d.pk}/#post-{newest.pk + 1}"
