@@ -17,7 +17,8 @@ def _no_sideways_scroll(page) -> bool:
 def test_member_posts_staff_selects_and_closes_the_points_reach_the_archive(live_org, sign_in, page, live_server):
     d = open_deliberation(live_org)
 
-    # An invited member, on a phone, from the to-do list: the post box is at the top; an opinion, then a reply in its thread.
+    # An invited member, on a phone, from the to-do list: the post box is at the top; an opinion, then a reply in
+    # its thread.
     page.set_viewport_size(PHONE)
     sign_in("demo-member")
     # The home page's to-do list leads to it.

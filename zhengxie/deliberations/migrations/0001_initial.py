@@ -6,76 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0002_member_updated_at_index'),
+        ("people", "0002_member_updated_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Deliberation',
+            name="Deliberation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='议题')),
-                ('background', models.TextField(blank=True, verbose_name='背景材料')),
-                ('invitees_spec', models.JSONField(default=dict, verbose_name='邀请范围')),
-                ('opens_at', models.DateTimeField(verbose_name='开始时间')),
-                ('closes_at', models.DateTimeField(verbose_name='截止时间')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('open', '进行中'), ('closed', '已结束'), ('summarised', '已形成综述')], default='draft', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('summary', models.TextField(blank=True, verbose_name='综述')),
-                ('outcome_document_id', models.BigIntegerField(blank=True, null=True, verbose_name='成果文件')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='创建人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="议题")),
+                ("background", models.TextField(blank=True, verbose_name="背景材料")),
+                ("invitees_spec", models.JSONField(default=dict, verbose_name="邀请范围")),
+                ("opens_at", models.DateTimeField(verbose_name="开始时间")),
+                ("closes_at", models.DateTimeField(verbose_name="截止时间")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("open", "进行中"),
+                            ("closed", "已结束"),
+                            ("summarised", "已形成综述"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("opened_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("summary", models.TextField(blank=True, verbose_name="综述")),
+                ("outcome_document_id", models.BigIntegerField(blank=True, null=True, verbose_name="成果文件")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="创建人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网络议政',
-                'ordering': ['-opens_at', '-id'],
+                "verbose_name": "网络议政",
+                "ordering": ["-opens_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeliberationInvitation',
+            name="DeliberationInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deliberation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='deliberations.deliberation')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliberation_invitations', to='people.member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "deliberation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="deliberations.deliberation",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliberation_invitations",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '受邀委员',
+                "verbose_name": "受邀委员",
             },
         ),
         migrations.CreateModel(
-            name='DeliberationPost',
+            name="DeliberationPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('state', models.CharField(choices=[('posted', '已发表'), ('selected', '已选用')], default='posted', max_length=20, verbose_name='状态')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发表时间')),
-                ('selected_at', models.DateTimeField(blank=True, null=True, verbose_name='选用时间')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliberation_posts', to='people.member')),
-                ('deliberation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='deliberations.deliberation')),
-                ('reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='deliberations.deliberationpost', verbose_name='回复')),
-                ('selected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='选用人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("text", models.TextField(verbose_name="内容")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("posted", "已发表"), ("selected", "已选用")],
+                        default="posted",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="发表时间")),
+                ("selected_at", models.DateTimeField(blank=True, null=True, verbose_name="选用时间")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliberation_posts",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "deliberation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="deliberations.deliberation",
+                    ),
+                ),
+                (
+                    "reply_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="deliberations.deliberationpost",
+                        verbose_name="回复",
+                    ),
+                ),
+                (
+                    "selected_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="选用人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '议政发言',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "议政发言",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='deliberation',
-            index=models.Index(fields=['state', 'closes_at'], name='deliberatio_state_75fbac_idx'),
+            model_name="deliberation",
+            index=models.Index(fields=["state", "closes_at"], name="deliberatio_state_75fbac_idx"),
         ),
         migrations.AddConstraint(
-            model_name='deliberationinvitation',
-            constraint=models.UniqueConstraint(fields=('deliberation', 'member'), name='deliberation_invited_once'),
+            model_name="deliberationinvitation",
+            constraint=models.UniqueConstraint(fields=("deliberation", "member"), name="deliberation_invited_once"),
         ),
         migrations.AddIndex(
-            model_name='deliberationpost',
-            index=models.Index(fields=['deliberation', 'reply_to', 'created_at'], name='deliberatio_deliber_1a5b9a_idx'),
+            model_name="deliberationpost",
+            index=models.Index(
+                fields=["deliberation", "reply_to", "created_at"], name="deliberatio_deliber_1a5b9a_idx"
+            ),
         ),
     ]
