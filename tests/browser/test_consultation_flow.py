@@ -208,3 +208,33 @@ def test_plan_consultation_outcome_follow_up_and_amendment(live_org, sign_in, pa
     expect(page.get_by_test_id("plan-diff")).to_contain_text("与第1版相比（第2版）")
     expect(page.get_by_test_id("diff-changed")).to_contain_text("数字燃气安全：计划月份 6月 → 9月")
     _at_both_widths(page, live_server, tmp_path, "plan-v2")
+
+
+def test_the_lists_and_forms_are_accessible_and_fit_phone_and_laptop(live_org, sign_in, page, live_server, tmp_path):
+    from tests.builders import consultations as make
+    from zhengxie.consultations.services import suggestion_submit
+
+    plan = make.published_plan(live_org)
+    make.key_research(live_org)
+    suggestion_submit(actor=live_org.users["member"], year=2026, title="青少年爱国主义教育", reason="理由")
+    pages = {
+        "demo-staff": [
+            "/consultations/plans/",
+            "/consultations/",
+            "/consultations/new/",
+            "/consultations/suggestions/",
+            "/consultations/suggestions/new/",
+        ],
+        "demo-member": [
+            f"/consultations/plans/{plan.pk}/",
+            "/consultations/suggestions/",
+            "/consultations/suggestions/new/",
+        ],
+    }
+    for username, urls in pages.items():
+        page.context.clear_cookies()
+        sign_in(username)
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            name = url.strip("/").replace("/", "-") or "home"
+            _at_both_widths(page, live_server, tmp_path, f"{username}-{name}")
