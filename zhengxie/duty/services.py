@@ -333,7 +333,8 @@ def training_hours_rerecord(*, activity_id: int, member_id: int, actor=None, not
         return False
     activity = inv.activity
     hours = training_hours_of(activity, member_id)
-    rows = DutyRecord.objects.select_for_update().filter(
+    # Only the ledger's rows are locked: PostgreSQL refuses to lock the outer join that finds them not reversed.
+    rows = DutyRecord.objects.select_for_update(of=("self",)).filter(
         member_id=member_id, kind=DutyKind.TRAINING_HOURS, source_type="duty.invitation", source_id=inv.pk
     )
     live = _live(rows).first()
