@@ -23,64 +23,68 @@ router = Router(tags=["opinions"])
 MEMBERS_MAX = 5000
 
 
-class Figure(BaseModel):
+class OpinionFigure(BaseModel):
     value: int = Field(description="The number of reports.")
     filters: dict[str, str] = Field(
         description='The reports list\'s query parameters listing them, e.g. {"year": "2026", "adopted": "city"}.'
     )
 
 
-class Row(BaseModel):
-    received: Figure = Field(description="Received: submitted (or arrived from a converted proposal), not drafts.")
-    signed_off: Figure = Field(description="Signed off (签发) by a leader, whatever happened after.")
-    reported: Figure = Field(description="Reported (报送) to at least one level.")
-    adopted_city: Figure = Field(description="Adopted (采用) by the city CPPCC.")
-    adopted_province: Figure
-    adopted_national: Figure
-    adopted: Figure = Field(description="Adopted by at least one level.")
-    instructed: Figure = Field(description="With at least one leader's instruction (批示).")
+class OpinionStatsRow(BaseModel):
+    received: OpinionFigure = Field(
+        description="Received: submitted (or arrived from a converted proposal), not drafts."
+    )
+    signed_off: OpinionFigure = Field(description="Signed off (签发) by a leader, whatever happened after.")
+    reported: OpinionFigure = Field(description="Reported (报送) to at least one level.")
+    adopted_city: OpinionFigure = Field(description="Adopted (采用) by the city CPPCC.")
+    adopted_province: OpinionFigure
+    adopted_national: OpinionFigure
+    adopted: OpinionFigure = Field(description="Adopted by at least one level.")
+    instructed: OpinionFigure = Field(description="With at least one leader's instruction (批示).")
 
 
-class NamedRow(Row):
+class OpinionNamedRow(OpinionStatsRow):
     id: int
     name: str
 
 
-class MemberRow(NamedRow):
+class OpinionMemberRow(OpinionNamedRow):
     sector: str = Field(description="The member's sector now.")
 
 
-class KindRow(Row):
+class OpinionKindRow(OpinionStatsRow):
     key: str = Field(description="member | collective | staff")
     label: str
 
 
-class LevelRow(BaseModel):
+class OpinionLevelRow(BaseModel):
     level: str = Field(description="city | province | national")
     label: str
-    reported: Figure
-    adopted: Figure
+    reported: OpinionFigure
+    adopted: OpinionFigure
 
 
-class YearRow(Row):
+class OpinionYearRow(OpinionStatsRow):
     year: int
 
 
-class StatisticsOut(BaseModel):
+class OpinionStatisticsOut(BaseModel):
     year: int = Field(description="Reports received in this year; later adoptions and instructions count with them.")
-    totals: Row
-    by_proposer_kind: list[KindRow]
-    by_member: list[MemberRow] = Field(
+    totals: OpinionStatsRow
+    by_proposer_kind: list[OpinionKindRow]
+    by_member: list[OpinionMemberRow] = Field(
         description="Members as first author or confirmed co-author, most reports first (`members` limits them)."
     )
     members_total: int = Field(description="Members with a report in the year (by_member may show fewer).")
-    by_sector: list[NamedRow] = Field(description="By the first author's sector when submitted (members' reports).")
-    by_category: list[NamedRow]
-    by_level: list[LevelRow]
-    by_year: list[YearRow] = Field(description="The year and the nine before it that have reports.")
+    by_sector: list[OpinionNamedRow] = Field(
+        description="By the first author's sector when submitted (members' reports)."
+    )
+    by_category: list[OpinionNamedRow]
+    by_level: list[OpinionLevelRow]
+    by_year: list[OpinionYearRow] = Field(description="The year and the nine before it that have reports.")
 
 
-class StatisticsFilters(Schema):
+class OpinionStatisticsFilters(Schema):
     year: Year | None = Field(None, description="Default: this year.")
     members: PageNumber = Field(
         100, description="At most this many members in by_member, most reports first (members_total counts all)."
@@ -89,12 +93,12 @@ class StatisticsFilters(Schema):
 
 @router.get(
     "/opinions/statistics",
-    response={200: StatisticsOut, **refusals(403, 422)},
+    response={200: OpinionStatisticsOut, **refusals(403, 422)},
     operation_id="opinions_statistics",
     summary="Opinion report statistics (社情民意信息统计)",
     description="For the secretariat, its editors and the leaders (403 for others).",
 )
-def opinion_statistics_api(request, filters: Query[StatisticsFilters]):
+def opinion_statistics_api(request, filters: Query[OpinionStatisticsFilters]):
     if not has_perm(request.user, "opinions.statistics"):
         raise Forbidden("只有机关干部、信息员和领导可以查看社情民意统计。")
     year = filters.year or timezone.localdate().year
@@ -105,7 +109,7 @@ def opinion_statistics_api(request, filters: Query[StatisticsFilters]):
 # Bulletins -------------------------------------------------------------------------------------------------------
 
 
-class BulletinIn(Schema):
+class OpinionBulletinIn(Schema):
     kind: str = Field("special", description="special (社情民意专报) | info (社情民意信息)")
     title: str = Field("", max_length=200, description="The issue's heading (optional).")
     report_ids: list[Id] = Field(
@@ -113,13 +117,13 @@ class BulletinIn(Schema):
     )
 
 
-class BulletinReportOut(Schema):
+class OpinionBulletinReportOut(Schema):
     id: int
     number: str
     title: str
 
 
-class BulletinOut(Schema):
+class OpinionBulletinOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -128,17 +132,17 @@ class BulletinOut(Schema):
     issue: str = Field(description="e.g. 2026年第3期")
     title: str
     issued_on: str
-    reports: list[BulletinReportOut]
+    reports: list[OpinionBulletinReportOut]
     docx_url: str
     pdf_url: str
 
 
-class BulletinListOut(Schema):
+class OpinionBulletinListOut(Schema):
     count: int
-    items: list[BulletinOut]
+    items: list[OpinionBulletinOut]
 
 
-class BulletinFilters(Schema):
+class OpinionBulletinFilters(Schema):
     year: Year | None = None
     limit: PageNumber = 50
     offset: PageNumber = 0
@@ -162,11 +166,11 @@ def _bulletin_out(bulletin, reports) -> dict:
 
 @router.get(
     "/opinion-bulletins",
-    response={200: BulletinListOut, **refusals(403)},
+    response={200: OpinionBulletinListOut, **refusals(403)},
     operation_id="opinion_bulletins_list",
     summary="Bulletin issues (社情民意专报), newest first",
 )
-def bulletin_list_api(request, filters: Query[BulletinFilters]):
+def bulletin_list_api(request, filters: Query[OpinionBulletinFilters]):
     if not has_perm(request.user, "opinions.bulletins"):
         raise Forbidden("只有机关干部、信息员和领导可以查看社情民意专报。")
     qs = bulletins.bulletin_list(user=request.user)
@@ -180,12 +184,12 @@ def bulletin_list_api(request, filters: Query[BulletinFilters]):
 
 @router.post(
     "/opinion-bulletins",
-    response={201: BulletinOut, **refusals(403, 422)},
+    response={201: OpinionBulletinOut, **refusals(403, 422)},
     operation_id="opinion_bulletins_create",
     summary="Compile a new issue (编发专报) from signed-off reports",
     description="Numbered next in its kind and this year. For the secretariat and its editors.",
 )
-def bulletin_create_api(request, body: BulletinIn):
+def bulletin_create_api(request, body: OpinionBulletinIn):
     bulletin = bulletins.bulletin_create(
         actor=request.user, data={"kind": body.kind, "title": body.title, "report_ids": body.report_ids}
     )
@@ -194,7 +198,7 @@ def bulletin_create_api(request, body: BulletinIn):
 
 @router.get(
     "/opinion-bulletins/{bulletin_id}",
-    response={200: BulletinOut, **refusals(403, 404)},
+    response={200: OpinionBulletinOut, **refusals(403, 404)},
     operation_id="opinion_bulletins_get",
     summary="One bulletin issue",
 )
