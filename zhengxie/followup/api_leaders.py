@@ -17,7 +17,7 @@ from zhengxie.core.api_errors import Forbidden, refusals
 from zhengxie.core.api_types import Id, PageNumber, Year
 
 from .choices import RecommendationState, Source
-from .leaders import PAGE_SIZE, TOPIC_MAX, Filters, Overview, Tally, leaders_overview
+from .leaders import PAGE_SIZE, TOPIC_MAX, Filters, Overview, Tally, clean_topic, leaders_overview
 
 router = Router(tags=["followup"])
 MAX_PAGE_SIZE = 200
@@ -195,7 +195,7 @@ def followup_overview(request, filters: Query[OverviewFilters]):
         year=filters.year or timezone.localdate().year,
         source=filters.source or "",
         unit_id=filters.unit_id,
-        topic=(filters.topic or "").strip(),
+        topic=clean_topic(filters.topic),
         state=filters.state or "",
         stale=bool(filters.stale),
     )

@@ -86,6 +86,12 @@ class Filters:
         return bool(self.source or self.unit_id or self.topic or self.state or self.stale)
 
 
+def clean_topic(text) -> str:
+    """The topic's words as searched: control characters left out (PostgreSQL refuses a NUL in any text), at most
+    ``TOPIC_MAX`` characters."""
+    return "".join(ch for ch in str(text or "") if ch >= " " or ch == "\t").strip()[:TOPIC_MAX]
+
+
 def filters_from(params: Mapping, *, today: datetime.date | None = None) -> Filters:
     """The filters of a page's query string (``year``, ``source``, ``unit``, ``topic``, ``state``, ``stale``): a value
     that is no valid choice is left out, as if not given; the year defaults to this year."""
@@ -100,7 +106,7 @@ def filters_from(params: Mapping, *, today: datetime.date | None = None) -> Filt
         year=year,
         source=source if source in Source.values else "",
         unit_id=unit_id if unit_id and unit_id > 0 else None,
-        topic=(params.get("topic") or "").strip()[:TOPIC_MAX],
+        topic=clean_topic(params.get("topic")),
         state=state if state in RecommendationState.values else "",
         stale=params.get("stale") in ("1", "true", "on"),
     )
