@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.builders import consultations, opinions, training
+from tests.builders import followup as followup_make
 from tests.builders import proposals as make
 from tests.builders.activities import published_activity
 from zhengxie.accounts.services import api_token_issue
@@ -50,7 +51,10 @@ def world(org, category, settings, tmp_path):
     plan = consultations.published_plan(org)
     consultation = consultations.in_research(org, consultations.consultation_of(org, plan.items.first()))
     consultations.with_meeting(org, consultation, start=timezone.now() + datetime.timedelta(days=20))
+    document = followup_make.make_document(org)
     return {
+        "document_id": document,
+        "recommendation_id": followup_make.recommendation_ids(document)[0],
         "plan_id": plan.pk,
         "consultation_id": consultation.pk,
         "report_id": opinions.adopted(org, level="city").pk,
@@ -69,7 +73,7 @@ def world(org, category, settings, tmp_path):
 def readable_paths(ids: dict) -> list[str]:
     paths = []
     for path, operations in api.get_openapi_schema()["paths"].items():
-        if "get" not in operations or "attachment_id" in path:  # an attachment answers with the file itself
+        if "get" not in operations or "attachment_id" in path or "evidence_id" in path:  # these answer with a file
             continue
         filled = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
         paths.append(filled)

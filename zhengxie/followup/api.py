@@ -57,9 +57,9 @@ def _actions_doc(flow) -> str:
 
 
 _STATUSES = (
-    "403 when the caller may see the object but the action is not theirs; 404 when they may not see it, or there "
-    "is no such object or action; 409 when the state does not allow it (the message says why); 422 when the body "
-    "does not match the action's schema (`errors` names the fields). Nothing changes on any refusal."
+    "403 when the caller may see the object but the action is not theirs; 404 when they may not see it (or there "
+    "is no such object); 409 when the state does not allow it (the message says why); 422 when the body (or an "
+    "unknown action) does not match the action's schema (`errors` names the fields). Nothing changes on any refusal."
 )
 
 
@@ -75,7 +75,7 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 # Output ------------------------------------------------------------------------------------------------------
 
 
-class ActionOut(Schema):
+class FollowupActionOut(Schema):
     name: str = Field(description="The action's code, for POST …/actions/{action}.")
     label: str
     confirm: str = Field(description="The question to ask before taking it (irreversible), or empty.")
@@ -105,7 +105,7 @@ class RecommendationPage(Schema):
     items: list[RecommendationRowOut]
 
 
-class EvidenceOut(Schema):
+class RecommendationEvidenceOut(Schema):
     id: int
     name: str
     size: int
@@ -113,7 +113,7 @@ class EvidenceOut(Schema):
     url: str = Field(description="Where the file downloads (the API's evidence download).")
 
 
-class TimelineOut(Schema):
+class RecommendationTimelineOut(Schema):
     at: datetime.datetime
     date: datetime.date = Field(description="The day the step reports (a progress update's own date).")
     actor: str
@@ -124,7 +124,7 @@ class TimelineOut(Schema):
     from_percent: int | None
     to_percent: int | None
     note: str
-    evidence: list[EvidenceOut]
+    evidence: list[RecommendationEvidenceOut]
 
 
 class RecommendationOut(RecommendationRowOut):
@@ -133,12 +133,12 @@ class RecommendationOut(RecommendationRowOut):
     source_url: str
     answer_note: str
     answered_at: datetime.datetime | None
-    allowed_actions: list[ActionOut]
-    timeline: list[TimelineOut]
-    evidence: list[EvidenceOut]
+    allowed_actions: list[FollowupActionOut]
+    timeline: list[RecommendationTimelineOut]
+    evidence: list[RecommendationEvidenceOut]
 
 
-class InstructionOut(Schema):
+class OutcomeInstructionOut(Schema):
     id: int
     leader: str
     level: str
@@ -147,7 +147,7 @@ class InstructionOut(Schema):
     text: str
 
 
-class DocumentRowOut(Schema):
+class OutcomeDocumentRowOut(Schema):
     id: int
     title: str
     kind_label: str
@@ -165,20 +165,20 @@ class DocumentRowOut(Schema):
     recommendation_count: int
 
 
-class DocumentPage(Schema):
+class OutcomeDocumentPage(Schema):
     count: int
-    items: list[DocumentRowOut]
+    items: list[OutcomeDocumentRowOut]
 
 
-class DocumentOut(DocumentRowOut):
+class OutcomeDocumentOut(OutcomeDocumentRowOut):
     kind: str
     source_id: int
     source_url: str
     sent_to: str
     body: str
     recommendations: list[RecommendationRowOut] = Field(description="Those the caller may see.")
-    instructions: list[InstructionOut]
-    allowed_actions: list[ActionOut]
+    instructions: list[OutcomeInstructionOut]
+    allowed_actions: list[FollowupActionOut]
 
 
 def _evidence_api_url(rec_id: int, evidence_id: int) -> str:
@@ -242,7 +242,7 @@ def _document_out(user, doc_id: int) -> dict:
 # Outcome documents -------------------------------------------------------------------------------------------
 
 
-class DocumentFilters(Schema):
+class OutcomeDocumentFilters(Schema):
     year: Year | None = Field(None, description="The document's year.")
     source: Source | None = None
     source_id: Id | None = Field(None, description="With `source`: the source record (a consultation's id …).")
@@ -253,13 +253,13 @@ class DocumentFilters(Schema):
 
 @router.get(
     "/outcome-documents",
-    response={200: DocumentPage, **refusals(401, 403, 422)},
+    response={200: OutcomeDocumentPage, **refusals(401, 403, 422)},
     operation_id="outcome_documents_list",
     summary="Outcome documents (成果文件)",
     description="The outcome documents the caller may see, newest first. Filters combine with AND; `count` is the "
     "total before paging (`limit`, `offset`).",
 )
-def list_documents(request, filters: Query[DocumentFilters]):
+def list_documents(request, filters: Query[OutcomeDocumentFilters]):
     _may_read(request)
     qs = visible_documents(request.user)
     if filters.year:
@@ -277,7 +277,7 @@ def list_documents(request, filters: Query[DocumentFilters]):
 
 @router.get(
     "/outcome-documents/{document_id}",
-    response={200: DocumentOut, **refusals(401, 403, 404)},
+    response={200: OutcomeDocumentOut, **refusals(401, 403, 404)},
     operation_id="outcome_documents_get",
     summary="An outcome document (成果文件详情)",
     description="The document with its computed progress, the recommendations the caller may see, the leaders' "
@@ -290,7 +290,7 @@ def get_document(request, document_id: Id):
 
 @router.post(
     "/outcome-documents/{document_id}/actions/{action}",
-    response={200: DocumentOut, **refusals(401, 403, 404, 409, 422)},
+    response={200: OutcomeDocumentOut, **refusals(401, 403, 404, 409, 422)},
     operation_id="outcome_documents_act",
     summary="Take an action on an outcome document (报送、录入批示)",
     description="The body is the action's schema; answers the updated document.\n\n"
@@ -381,7 +381,7 @@ def recommendation_action(request, recommendation_id: Id, action: Recommendation
 
 @router.post(
     "/recommendations/{recommendation_id}/evidence",
-    response={201: EvidenceOut, **refusals(401, 403, 404, 409, 413, 422)},
+    response={201: RecommendationEvidenceOut, **refusals(401, 403, 404, 409, 413, 422)},
     operation_id="recommendations_add_evidence",
     summary="Upload an evidence file (上传佐证材料)",
     description="Multipart: `file`. The recommendation's department only, once it adopted it (in whole or part). "
