@@ -82,6 +82,16 @@ DEFAULT_ALERTS = [
 ]
 # Joint items: which kinds are the lead's share and which a co-signer's.
 LEAD_SHARE_KINDS = {DutyKind.PROPOSAL_REGISTERED_LEAD, DutyKind.KEY_PROPOSAL_LEAD, DutyKind.EXCELLENT_PROPOSAL_LEAD}
+# Kinds written with one code for every author of a joint work (opinion reports and their adoption, instructions):
+# the lead is not told apart, so a joint item's points are shared equally among its authors.
+EQUAL_SHARE_KINDS = {
+    DutyKind.OPINION_SUBMITTED,
+    DutyKind.OPINION_ADOPTED_DISTRICT,
+    DutyKind.OPINION_ADOPTED_CITY,
+    DutyKind.OPINION_ADOPTED_PROVINCE,
+    DutyKind.OPINION_ADOPTED_NATIONAL,
+    DutyKind.LEADER_INSTRUCTION,
+}
 
 
 def ruleset_for(year: int) -> RuleSet:
@@ -170,6 +180,8 @@ class Rules:
     def unit_points(self, item: RuleItem, kind: str, share_count: int) -> Decimal:
         if item.joint_points is None or share_count <= 1:
             return item.points
+        if kind in EQUAL_SHARE_KINDS:
+            return item.joint_points / share_count
         lead = self.rs.joint_lead_share
         if kind in LEAD_SHARE_KINDS:
             return item.joint_points * lead

@@ -143,3 +143,17 @@ def test_recording_the_same_event_twice_is_ignored(org):
     assert _event(org.member, "attended.other", source=source) is not None
     assert _event(org.member, "attended.other", source=source) is None
     assert member_archive(member=org.member, year=2026).by_kind["attended.*"]["count"] == 1
+
+
+def test_a_joint_opinion_report_shares_its_joint_points_equally_among_its_authors(org):
+    # given a table where a joint report's submission is worth 6 in all (the lead of a joint proposal taking 60 %),
+    # and a report by two members
+    rs = ruleset_for(2026)
+    type(rs).objects.filter(pk=rs.pk).update(joint_lead_share=D("0.6"))
+    RuleItem.objects.filter(ruleset=rs, kind=DutyKind.OPINION_SUBMITTED).update(joint_points=6)
+    joint = Source.make()
+    _event(org.member, DutyKind.OPINION_SUBMITTED, share=2, source=joint)
+    _event(org.member2, DutyKind.OPINION_SUBMITTED, share=2, source=joint)
+    # then each author has half of it, whichever of them led
+    for member in (org.member, org.member2):
+        assert member_archive(member=member, year=2026).by_kind[DutyKind.OPINION_SUBMITTED]["points"] == "3.00"
