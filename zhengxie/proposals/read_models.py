@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from zhengxie.accounts.roles import Role
 from zhengxie.core.access import roles_of
+from zhengxie.followup import services as followup
+from zhengxie.followup.choices import Source as FollowupSource
+from zhengxie.opinions import services as opinions
 from zhengxie.workdays.services import add_months
 
 from . import selectors
@@ -132,6 +135,22 @@ class ProposalDetail:
         if not self.proposal.key_state:
             return []
         return list(self.proposal.supervision_activities.select_related("recorded_by"))
+
+    @cached_property
+    def followup_documents(self) -> list:
+        """A key proposal's supervision opinions (重点提案督办意见) with their recommendations' progress, kept by the
+        follow-up (成果转化): the page links to them."""
+        if not self.proposal.key_state:
+            return []
+        found = followup.documents_for_sources(source=FollowupSource.KEY_PROPOSAL, source_ids=[self.proposal.pk])
+        return found.get(self.proposal.pk, [])
+
+    @cached_property
+    def converted_report(self) -> dict | None:
+        """The opinion report (社情民意信息) a proposal converted to one became: the page links to it."""
+        if self.proposal.state != ProposalState.CONVERTED:
+            return None
+        return opinions.opinion_for_proposal(proposal_id=self.proposal.pk)
 
 
 def proposal_detail(user, proposal: Proposal, *, today: datetime.date | None = None) -> ProposalDetail:

@@ -452,6 +452,8 @@ def _render_detail(request, proposal, *, bound=None, refusal: ActionRefused | No
         "assignments": views,
         "attachments": detail.files,
         "supervision": detail.supervision,
+        "followup_documents": detail.followup_documents,
+        "converted_report": detail.converted_report,
         "merged": detail.merged,
         "actions": actions,
         "action_names": [a.name for a in actions],

@@ -232,7 +232,9 @@ def test_a_co_author_who_confirms_after_submission_gets_the_submission_record(or
     assert sorted(DutyRecord.objects.values_list("member__name", flat=True)) == ["张委员", "李委员"]
 
 
-def test_a_converted_proposal_arrives_once_as_a_submitted_report(org, category, django_capture_on_commit_callbacks):
+def test_a_converted_proposal_arrives_once_as_a_submitted_report(
+    org, category, client_for, django_capture_on_commit_callbacks
+):
     # given a submitted proposal by member
     proposal = pmake.submitted(org, category)
     # when the office converts it to an opinion report
@@ -255,3 +257,6 @@ def test_a_converted_proposal_arrives_once_as_a_submitted_report(org, category, 
     assert again == report.pk
     assert OpinionReport.objects.filter(proposal_id=proposal.pk).count() == 1
     assert DutyRecord.objects.filter(kind="opinion_submitted", member=org.member).count() == 1
+    # and the proposal's page links to the report it became
+    page = client_for(org.users["office"]).get(f"/proposals/{proposal.pk}/").content.decode()
+    assert f'href="/opinions/{report.pk}/">社情民意信息 {report.number}</a>' in page

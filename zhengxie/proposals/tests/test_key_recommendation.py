@@ -35,6 +35,10 @@ def test_the_office_and_overseer_record_recommendations_into_one_document(org, c
     assert TimelineEntry.objects.filter(proposal=p, action="record_recommendation").count() == 2
     page = client_for(org.users["unit"]).get("/followup/department/?tab=to_answer").content.decode()
     assert "加快充电桩进小区" in page and "重点提案督办" in page
+    # and the proposal's page links to the document with its recommendations' count
+    detail = client_for(org.users["office"]).get(f"/proposals/{p.pk}/").content.decode()
+    assert f'href="{doc.url}"' in detail
+    assert "《关于加快新能源汽车充电桩建设的建议》督办意见</a> · 2 条建议" in detail
 
 
 def test_a_recommendation_goes_only_to_one_of_the_proposal_s_units_and_only_on_a_key_proposal(org, category):
