@@ -5,7 +5,7 @@ on the working-day calendar, so holidays do not count and adjusted weekends do).
 The daily job reminds each department of its recommendations that went stale since it was last reminded, and the
 secretariat (the proposal office too, for key proposals' supervision) of all of them, each once per stale spell: a
 recommendation is marked with the update time it was reminded of (``stale_reminded_for``), and a new update starts a
-new spell. The work is set-based — one grouped count, one update, one notification per department — so it stays
+new spell. The work is set-based — one grouped count, one update, the notifications written in batches (`notify_many`) — so it stays
 well under a minute over 50,000 recommendations; ``dedupe_key`` keeps a rerun on the same day from telling anyone
 twice even if two runs overlap."""
 
@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhengxie.notifications.services import notify
+from zhengxie.notifications.services import Notice, notify_many
 
 from .choices import Source
 from .models import Recommendation
@@ -54,33 +54,31 @@ def stale_reminders(*, today: datetime.date | None = None) -> dict:
         return {"stale": 0, "departments": 0, "notifications": 0}
     newly.update(stale_reminded_for=F("last_update_at"))
     days = stale_working_days()
-    sent = 0
     staff = _unit_staff(list(by_unit))
-    for unit_id, n in sorted(by_unit.items()):
-        sent += len(
-            notify(
-                recipients=staff.get(unit_id, []),
-                kind=KIND,
-                title=_("有 %(n)d 条建议超过 %(d)d 个工作日未更新落实进度") % {"n": n, "d": days},
-                body=_("请在“建议办理”中更新落实进度。"),
-                url="/followup/department/?tab=stale",
-                dedupe_key=f"{KIND}:unit:{unit_id}:{today.isoformat()}",
-            )
+    notices = [
+        Notice(
+            recipients=staff.get(unit_id, []),
+            kind=KIND,
+            title=_("有 %(n)d 条建议超过 %(d)d 个工作日未更新落实进度") % {"n": n, "d": days},
+            body=_("请在“建议办理”中更新落实进度。"),
+            url="/followup/department/?tab=stale",
+            dedupe_key=f"{KIND}:unit:{unit_id}:{today.isoformat()}",
         )
-    title = _("%(n)d 条建议超过 %(d)d 个工作日未更新，已提醒承办单位") % {"n": total, "d": days}
-    sent += len(
-        notify(
+        for unit_id, n in sorted(by_unit.items())
+    ]
+    notices.append(
+        Notice(
             recipients=managers_of(Source.CONSULTATION),
             kind=KIND,
-            title=title,
+            title=_("%(n)d 条建议超过 %(d)d 个工作日未更新，已提醒承办单位") % {"n": total, "d": days},
             url="/followup/",
             dedupe_key=f"{KIND}:secretariat:{today.isoformat()}",
         )
     )
     if key_proposals:
         offices = managers_of(Source.KEY_PROPOSAL).exclude(pk__in=managers_of(Source.CONSULTATION).values("pk"))
-        sent += len(
-            notify(
+        notices.append(
+            Notice(
                 recipients=offices,
                 kind=KIND,
                 title=_("%(n)d 条重点提案督办建议超过 %(d)d 个工作日未更新，已提醒承办单位")
@@ -89,4 +87,5 @@ def stale_reminders(*, today: datetime.date | None = None) -> dict:
                 dedupe_key=f"{KIND}:office:{today.isoformat()}",
             )
         )
+    sent = notify_many(notices=notices)
     return {"stale": total, "departments": len(by_unit), "notifications": sent}

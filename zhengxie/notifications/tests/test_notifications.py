@@ -10,7 +10,7 @@ from zhengxie.accounts.services import account_create
 from zhengxie.audit.models import AuditEntry
 from zhengxie.notifications.delivery import deliver_daily_digests, deliver_immediate
 from zhengxie.notifications.models import EmailMode, Notification, NotificationPreference
-from zhengxie.notifications.services import notify, preference_set
+from zhengxie.notifications.services import Notice, notify, notify_many, preference_set
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,29 @@ def test_dedupe_key_prevents_a_second_notification(people):
     assert [n.recipient for n in again] == [b]
     assert Notification.objects.filter(recipient=a).count() == 1
     assert Notification.objects.filter(recipient=b).count() == 1
+
+
+def test_notify_many_writes_each_notice_once_per_recipient_and_skips_those_already_told(people):
+    # given one recipient already told under a key
+    a, b, c = people["immediate"], people["daily"], people["none"]
+    notify(recipients=[a], kind="reminder", title="滞后提醒", dedupe_key="stale:unit:1")
+    notices = [
+        Notice(recipients=[a, b, a], kind="reminder", title="滞后提醒", url="/f/", dedupe_key="stale:unit:1"),
+        Notice(recipients=[c], kind="reminder", title="汇总", dedupe_key="stale:secretariat"),
+        Notice(recipients=[c], kind="info", title="无键通知"),
+    ]
+    # when the notices are written at once, and again (a rerun)
+    written = notify_many(notices=notices)
+    again = notify_many(notices=notices[:2])
+    # then each recipient has one row per key and the rerun writes nothing
+    assert (written, again) == (3, 0)
+    rows = Notification.objects.values_list("recipient__username", "dedupe_key")
+    assert sorted((user, key or "") for user, key in rows) == [
+        ("u-daily", "stale:unit:1"),
+        ("u-immediate", "stale:unit:1"),
+        ("u-none", ""),
+        ("u-none", "stale:secretariat"),
+    ]
 
 
 def test_without_dedupe_key_repeats_are_separate_notifications(people):
