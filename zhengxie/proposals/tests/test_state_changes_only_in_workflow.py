@@ -81,6 +81,9 @@ RAW_SQL = re.compile(r"update\s+[\"'`]?proposals_(proposal|assignment)[\"'`]?\s+
 def _model_tables():
     by_class = {}
     by_accessor: dict[str, set] = {}
+    # (owner model, accessor) -> related models: ``a.replies`` on an Assignment is its Reply rows, not the
+    # ``replies`` of any other model that happens to use the same accessor name (e.g. DeliberationPost).
+    by_owner: dict[tuple, set] = {}
     for model in apps.get_models():
         by_class[model.__name__] = model
         for f in model._meta.get_fields():
@@ -89,9 +92,10 @@ def _model_tables():
             name = f.get_accessor_name() if f.auto_created and not f.concrete else f.name
             if name and not name.endswith("+"):
                 by_accessor.setdefault(name, set()).add(f.related_model)
+                by_owner.setdefault((model, name), set()).add(f.related_model)
     # A bare name like ``proposal`` or ``reply`` is read as that model.
     by_lower = {model.__name__.lower(): model for model in apps.get_models()}
-    return by_class, by_accessor, by_lower
+    return by_class, by_accessor, by_lower, by_owner
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,7 @@ def _walk_own(node):
 class _Scanner(ast.NodeVisitor):
     def __init__(self, path: str, source: str, tables):
         self.path, self.lines = path, source.splitlines()
-        self.by_class, self.by_accessor, self.by_lower = tables
+        self.by_class, self.by_accessor, self.by_lower, self.by_owner = tables
         self.writes: list[StateWrite] = []
         self.functions: dict[str, ast.expr | None] = {}
         self.scope: _Scope | None = None
@@ -197,7 +201,11 @@ class _Scanner(ast.NodeVisitor):
         if isinstance(expr, ast.Attribute):
             if expr.attr in SAME_MODEL_METHODS:
                 return self.attribute(expr.value, scope, seen)
-            return self._from_name(expr.attr)
+            # When the owner is known, the accessor is that owner's own relation; an unknown owner (``ctx``)
+            # leaves every model with that accessor name as a candidate.
+            owners = self.attribute(expr.value, scope, seen)
+            related = frozenset().union(*(self.by_owner.get((o, expr.attr), ()) for o in owners))
+            return related or self._from_name(expr.attr)
         if isinstance(expr, ast.Call):
             func = expr.func
             if isinstance(func, ast.Name):
@@ -411,6 +419,27 @@ def g(ctx, p, obj):
         (13, "Reply"),
         (14, "Cosignature"),
         (16, "?"),
+    ]
+
+
+def test_scanner_reads_an_accessor_on_a_known_owner_as_that_owners_relation_only():
+    """``replies`` is the accessor of Assignment (Reply) and of DeliberationPost (its answers): on an assignment it
+    is a Reply; a proposal reached through a known owner's accessor is still the workflow's and is caught."""
+    source = """
+from zhengxie.proposals.models import Assignment, Reply
+
+def h(ctx, a: Assignment, r: Reply, obj):
+    reply = a.replies.get(pk=1)
+    reply.state = "signed"
+    a.proposal.state = "closed"
+    r.assignment.state = "replied"
+    obj.replies.filter(pk=1).update(state="x")
+"""
+    assert _flagged(source) == [
+        (6, "Reply"),
+        (7, "Proposal"),
+        (8, "Assignment"),
+        (9, "DeliberationPost, Reply"),
     ]
 
 
