@@ -237,8 +237,11 @@ def _services(org, category, client_for) -> None:
 
 
 def _opinions(org) -> None:
-    """Opinion reports' own services: a draft saved, a file attached and removed, a converted proposal arriving."""
+    """Opinion reports' own services: a draft saved, a file attached and removed, a converted proposal arriving, a
+    signed-off report compiled into a bulletin."""
+    from tests.builders import opinion_outputs
     from tests.builders import opinions as opinion_make
+    from zhengxie.opinions import bulletins
     from zhengxie.opinions import services as opinions
 
     report = opinion_make.draft(org, coauthors=[org.member2])
@@ -253,6 +256,8 @@ def _opinions(org) -> None:
         authors_member_ids=[org.member.pk],
         actor=org.users["office"],
     )
+    signed = opinion_outputs.signed_off(org, org.users["member2"], title="关于社区养老服务的建议")
+    bulletins.bulletin_create(actor=org.users["staff"], data={"kind": "special", "report_ids": [signed.pk]})
 
 
 def _training(org) -> None:
