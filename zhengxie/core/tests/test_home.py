@@ -144,6 +144,12 @@ def test_the_organisation_figures_count_serving_members(org, client_for):
     assert re.search(r'data-testid="fig-members">(\d+)<', html).group(1) == "2"
 
 
+def _study_hours_todo() -> list[str]:
+    """A serving member with no study hours, from the reminder day (1 September) to the year's end."""
+    today = timezone.localdate()
+    return ["学习培训学时未达要求（已完成 0 / 应完成 12）"] if today >= datetime.date(today.year, 9, 1) else []
+
+
 @pytest.mark.parametrize("role_key", SIGNED_IN_KEYS)
 def test_the_todo_section_asks_staff_to_enable_two_factor(org, client_for, role_key):
     html = _home(client_for, org.users[role_key])
@@ -154,6 +160,8 @@ def test_the_todo_section_asks_staff_to_enable_two_factor(org, client_for, role_
     elif role_key in STAFF_KEYS:
         assert _todo_titles(html) == [TWO_FACTOR_TODO]
         assert 'data-testid="todo-empty"' not in html
+    elif role_key in ("member", "member2"):  # no two-factor item; only, in the autumn, the study hours still short
+        assert _todo_titles(html) == _study_hours_todo()
     else:
         assert _todo_titles(html) == []
         assert 'data-testid="todo-empty"' in html
@@ -184,8 +192,9 @@ def test_todo_items_from_all_providers_are_listed_most_urgent_first(org, client_
         return [TodoItem(title="活动请假审批", url="/a/1/", kind="活动", due=datetime.date(2026, 12, 1))]
 
     monkeypatch.setattr(todo, "_PROVIDERS", [*todo._PROVIDERS, proposals, activities])
-    assert _todo_titles(_home(client_for, member)) == ["活动请假审批", "答复测评", "没有期限的事项"]
-    assert _todo_titles(_home(client_for, org.users["member2"])) == ["活动请假审批"]
+    study = _study_hours_todo()  # the training provider's own item, due 31 December
+    assert _todo_titles(_home(client_for, member)) == ["活动请假审批", "答复测评", *study, "没有期限的事项"]
+    assert _todo_titles(_home(client_for, org.users["member2"])) == ["活动请假审批", *study]
 
 
 def test_an_account_without_a_role_is_told_so(org, client_for):
