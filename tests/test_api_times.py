@@ -9,12 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.builders import consultations, opinions, training
+from tests.builders import consultations, deliberations, opinions, supervision, training
 from tests.builders import followup as followup_make
 from tests.builders import proposals as make
 from tests.builders.activities import published_activity
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.api import api
+from zhengxie.opinions.bulletins import bulletin_create
 from zhengxie.proposals.services import attachment_add
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +53,21 @@ def world(org, category, settings, tmp_path):
     consultation = consultations.in_research(org, consultations.consultation_of(org, plan.items.first()))
     consultations.with_meeting(org, consultation, start=timezone.now() + datetime.timedelta(days=20))
     document = followup_make.make_document(org)
+    topic = supervision.with_research(org)  # scheme written, investigation started, an inspection linked
+    bulletin = bulletin_create(
+        actor=org.users["staff"],
+        data={"kind": "special", "report_ids": [opinions.reported(org, title="关于加强社区消防设施维护的建议").pk]},
+    )
     return {
         "document_id": document,
         "recommendation_id": followup_make.recommendation_ids(document)[0],
         "plan_id": plan.pk,
         "consultation_id": consultation.pk,
         "report_id": opinions.adopted(org, level="city").pk,
+        "bulletin_id": bulletin.pk,
+        "supervision_plan_id": topic.plan_id,
+        "supervision_topic_id": topic.pk,
+        "deliberation_id": deliberations.closed_deliberation(org).pk,
         "training_plan_id": training.plan(org, publish=True).pk,
         "seminar_id": seminar.pk,
         "seminar_paper_id": training.paper(org, seminar).pk,
