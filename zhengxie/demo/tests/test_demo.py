@@ -73,7 +73,9 @@ def test_demo_district_has_the_organisation_of_a_district_committee(demo):
     assert counts["handling_units"] == 40
     assert counts["unit_leaders"] == 40
     assert 40 <= counts["unit_staff"] - counts["unit_leaders"] <= 80
-    assert counts["accounts"] == counts["members"] + counts["unit_staff"] + 5
+    # the accounts beyond members and unit staff: demo-admin, demo-office, demo-staff, demo-editor, demo-leader,
+    # demo-overseer
+    assert counts["accounts"] == counts["members"] + counts["unit_staff"] + 6
     assert counts["collective_proposers"] == 7 + 6 + 8
     assert not CollectiveProposer.objects.filter(contacts__isnull=True).exists()
 
