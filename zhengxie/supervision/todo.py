@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
 from zhengxie.core.todo import TodoGroups, register_todo_provider
-from zhengxie.duty.services import activity_summaries
+from zhengxie.duty.services import activity_invited, activity_summaries
 
 from .choices import PlanState, TopicState
 from .models import SupervisionPlan, SupervisionTopic, TopicActivity
@@ -52,6 +52,10 @@ def _group_items(user, groups: TodoGroups) -> None:
     for title, activity_id in links:
         summary = summaries.get(activity_id)
         if summary is None or summary.state != "published" or summary.end < now:
+            continue
+        # An invited member already has the activity on their list from duty (sign up, attend, check in, or nothing
+        # once leave is asked): one item per page.
+        if activity_invited(activity_id=activity_id, user=user):
             continue
         groups.add(
             summary.url,

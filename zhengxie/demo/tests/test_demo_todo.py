@@ -34,7 +34,9 @@ def test_each_demo_role_finds_its_work_on_its_to_do_list_once(demo, username):
     titles = [i.title for i in items]
     for expected in EXPECTED[username]:
         assert any(t.startswith(expected) for t in titles), (expected, titles)
-    urls = [i.url for i in items]
+    # A member's duty archive is where two yearly reminders send them: the basic duties not yet met (履职) and the study
+    # hours still short (学习培训); every other page is listed once.
+    urls = [i.url for i in items if i.kind not in ("履职", "学习培训")]
     assert len(urls) == len(set(urls)), titles
 
 
