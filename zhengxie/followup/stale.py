@@ -6,8 +6,8 @@ The daily job reminds each department of its recommendations that went stale sin
 secretariat (the proposal office too, for key proposals' supervision) of all of them, each once per stale spell: a
 recommendation is marked with the update time it was reminded of (``stale_reminded_for``), and a new update starts a
 new spell. The work is set-based — one grouped count, one update, the notifications written in batches
-(``notify_many``) — so it stays well under a minute over 50,000 recommendations; ``dedupe_key`` keeps a rerun on the same day from telling anyone
-twice even if two runs overlap."""
+(``notify_many``) — so it stays well under a minute over 50,000 recommendations; ``dedupe_key`` keeps a rerun on the
+same day from telling anyone twice even if two runs overlap."""
 
 import datetime
 
