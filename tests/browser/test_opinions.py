@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.axe import axe_violations
 from tests.browser.layout import layout_problems, resize
-from tests.builders.opinions import editor
+from tests.builders.opinions import editor, ensure_categories
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
@@ -25,6 +25,7 @@ def _as(page, sign_in, username, size):
 
 def test_a_report_from_submission_to_adoption_reaches_the_duty_archive(live_org, sign_in, page, live_server):
     editor(live_org)
+    ensure_categories()
     page.on("dialog", lambda dialog: dialog.accept())
 
     # The member, on a phone: writes the report with a co-author and submits it.

@@ -8,6 +8,7 @@ keyword arguments of the step before it. The editor (信息员) is not one of th
 """
 
 import datetime
+from importlib import import_module
 
 from django.utils import timezone
 
@@ -37,7 +38,16 @@ def person(org, who):
     return org.users[who] if isinstance(who, str) else who
 
 
+def ensure_categories() -> None:
+    """The categories the data migration installs: a live-server test's flush of the database removes them, so the
+    tests that need them put them back (as ``duty.kinds.ensure_default_kinds`` does for activity kinds)."""
+    names = import_module("zhengxie.opinions.migrations.0002_default_categories").NAMES
+    for order, name in enumerate(names, start=1):
+        OpinionCategory.objects.get_or_create(name=name, defaults={"sort_order": order})
+
+
 def category():
+    ensure_categories()
     return OpinionCategory.objects.filter(is_active=True).order_by("sort_order").first()
 
 
