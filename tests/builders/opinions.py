@@ -8,13 +8,13 @@ keyword arguments of the step before it. The editor (信息员) is not one of th
 """
 
 import datetime
-from importlib import import_module
 
 from django.utils import timezone
 
 from tests.builders.org import PASSWORD
 from zhengxie.accounts.services import account_create, role_grant
 from zhengxie.core.roles import Role
+from zhengxie.opinions.categories import ensure_default_categories
 from zhengxie.opinions.models import OpinionCategory, OpinionReport
 from zhengxie.opinions.services import report_act, report_create_draft
 
@@ -39,11 +39,8 @@ def person(org, who):
 
 
 def ensure_categories() -> None:
-    """The categories the data migration installs: a live-server test's flush of the database removes them, so the
-    tests that need them put them back (as ``duty.kinds.ensure_default_kinds`` does for activity kinds)."""
-    names = import_module("zhengxie.opinions.migrations.0002_default_categories").NAMES
-    for order, name in enumerate(names, start=1):
-        OpinionCategory.objects.get_or_create(name=name, defaults={"sort_order": order})
+    """The categories the data migration installs: a live-server test's flush of the database removes them."""
+    ensure_default_categories()
 
 
 def category():

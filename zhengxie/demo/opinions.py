@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from zhengxie.opinions import duty_events
+from zhengxie.opinions.categories import ensure_default_categories
 from zhengxie.opinions.models import Instruction, OpinionCategory, OpinionReport, ReportLevel
 from zhengxie.opinions.services import report_act, report_create_draft
 from zhengxie.people.choices import MemberStatus
@@ -69,6 +70,7 @@ def build_demo_opinions() -> dict:
         .order_by("pk")[:12]
     )
     authors = [member, member, member] + others
+    ensure_default_categories()  # a flushed test database has lost what the data migration installed
     categories = dict(OpinionCategory.objects.values_list("name", "pk"))
     now = timezone.now()
     made = []
