@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("role", ["staff", "member"])
 def test_the_supervision_api_keeps_its_contract_under_fuzzing(org, settings, tmp_path, request, role):
-    api = request.getfixturevalue("api_schema")
+    # Connections stay open first: loading the schema is a request, whose end would close the test's connection.
     request.getfixturevalue("in_test_transaction")
+    api = request.getfixturevalue("api_schema")
     settings.MEDIA_ROOT = tmp_path
     topic = make.organised(org)
     ids = {"supervision_plan_id": topic.plan_id, "supervision_topic_id": topic.pk}
