@@ -23,6 +23,7 @@ cat <<TXT
     demo-admin        system administrator
     demo-office       proposal office
     demo-staff        secretariat
+    demo-editor       opinion-report editor (信息员), of the secretariat
     demo-leader       leader
     demo-overseer     overseer
     demo-unit         staff of 新建区住房和城乡建设局
