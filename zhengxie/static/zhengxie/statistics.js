@@ -1,96 +1,31 @@
-/* Charts of the proposal statistics page (Apache ECharts, vendored). The data comes from the JSON element
-   #statistics-data written by the page (json_script); every point carries the URL of the proposals behind it,
-   and clicking it opens that list. The tables on the page hold the same figures for keyboard and screen readers. */
+/* Charts of the proposal statistics page. The data comes from the JSON element #statistics-data written by the
+   page; every point carries the URL of the proposals behind it. The drawing is shared (zx-charts.js). */
 (function () {
   "use strict";
 
-  var source = document.getElementById("statistics-data");
-  if (!source || typeof window.echarts === "undefined") {
+  var charts = window.ZxCharts;
+  if (!charts) {
     return;
-  }
-  var data = JSON.parse(source.textContent);
-  var palette = ["#9b1c1c", "#d97706", "#2563eb", "#059669", "#7c3aed", "#db2777", "#0891b2", "#65a30d",
-                 "#ea580c", "#475569"];
-  var font = "system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
-
-  function pie(points) {
-    return {
-      color: palette,
-      textStyle: { fontFamily: font },
-      tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
-      legend: { bottom: 0, type: "scroll" },
-      series: [{
-        type: "pie",
-        radius: ["35%", "65%"],
-        center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}" },
-        data: points
-      }]
-    };
   }
 
   function bars(points) {
-    return {
-      color: palette,
-      textStyle: { fontFamily: font },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: points.map(function (p) { return p.name; }),
-               axisLabel: { interval: 0, rotate: points.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: "bar", barMaxWidth: 36, label: { show: true, position: "top" }, data: points }]
-    };
+    return charts.bars(points, { rotateAbove: 6, barMaxWidth: 36 });
   }
 
   function units(d) {
-    return {
-      color: ["#475569", "#2563eb", "#059669", "#9b1c1c"],
-      textStyle: { fontFamily: font },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      legend: { top: 0 },
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", inverse: true, data: d.names },
-      series: d.series.map(function (s) {
-        return { name: s.name, type: "bar", barMaxWidth: 14, data: s.data };
-      })
-    };
+    return charts.unitBars(d, ["#475569", "#2563eb", "#059669", "#9b1c1c"]);
   }
 
   var builders = {
-    proposer_type: pie,
-    grade: pie,
-    satisfaction: pie,
+    proposer_type: charts.pie,
+    grade: charts.pie,
+    satisfaction: charts.pie,
     category: bars,
     sector: bars,
     units: units
   };
 
-  function heightOf(key) {
-    if (key === "units") {
-      return Math.max(240, 60 + 34 * data.units.names.length);
-    }
-    return 300;
-  }
-
-  var charts = [];
-  document.querySelectorAll("[data-chart]").forEach(function (element) {
-    var key = element.getAttribute("data-chart");
-    var build = builders[key];
-    if (!build || !data[key]) {
-      return;
-    }
-    var chart = window.echarts.init(element, null, { renderer: "svg", height: heightOf(key) });
-    chart.setOption(build(data[key]));
-    chart.on("click", function (params) {
-      var url = params.data && params.data.url;
-      if (url) {
-        window.location.assign(url);
-      }
-    });
-    charts.push(chart);
-  });
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) { chart.resize(); });
+  charts.mount("statistics-data", builders, function (key, entry) {
+    return key === "units" ? charts.unitBarsHeight(entry) : 300;
   });
 })();
