@@ -6,6 +6,7 @@ otherwise prefer; Latin text is in Times. PDFs are WeasyPrint renderings of an a
 Debian installs, named by the app's print stylesheet.
 """
 
+import copy
 import datetime
 import io
 
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -42,6 +45,11 @@ def chinese_date(value: datetime.date | datetime.datetime | None) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date()
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The non-blank lines of a typed text, stripped: its paragraphs."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 # Word ------------------------------------------------------------------------------------------------------------
@@ -98,6 +106,11 @@ def new_document(
     return doc
 
 
+def formal_document() -> Document:
+    """The formal layout of the committee's documents and reports: 14 pt body on exact 28 pt lines, wide margins."""
+    return new_document(font_size=14, line_spacing=28, margins=(30, 28, 28, 26), header_distance=15)
+
+
 def add_run(paragraph, text: str, *, font: str = BODY_FONT, size: float | None = None, bold: bool = False):
     run = paragraph.add_run(text)
     set_fonts(run._element.get_or_add_rPr(), font)
@@ -134,6 +147,82 @@ def add_paragraph(
 
 def add_heading(doc, text: str, *, size: float = 16):
     return add_paragraph(doc, text, font=HEADING_FONT, size=size, space_before=12, space_after=6)
+
+
+def add_left_right(paragraph, section, left: str, right: str, *, size: float) -> None:
+    """``left`` at the start of the line and ``right`` against the right margin (a right tab stop at the text's
+    width), as a page header or a masthead's issue line sets them."""
+    width = section.page_width - section.left_margin - section.right_margin
+    paragraph.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    add_run(paragraph, left, size=size)
+    add_run(paragraph, "\t" + right, size=size)
+
+
+def add_page_numbers(doc) -> None:
+    """Page numbers centred in the footer, as "— 3 —": Word's PAGE field between dashes."""
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_run(footer, "— ", size=10.5)
+    run = add_run(footer, "", size=10.5)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._element.append(char)
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._element.append(instr)
+    add_run(footer, " —", size=10.5)
+
+
+def add_rules(paragraph, sides: tuple[str, ...], *, size: int, color: str) -> None:
+    """Single rules on the paragraph's ``sides`` ("top", "bottom"); ``size`` in eighths of a point, ``color`` hex."""
+    borders = OxmlElement("w:pBdr")
+    for side in sides:
+        rule = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", color)):
+            rule.set(qn(key), value)
+        borders.append(rule)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def set_cell(cell, text: str, *, bold: bool = False, size: float = 12, align=None) -> None:
+    """A table cell's text, one paragraph a line; bold text is set in the heading face."""
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.line_spacing = 1.2
+    if align is not None:
+        paragraph.alignment = align
+    lines = str(text).split("\n") if text not in (None, "") else [""]
+    for i, line in enumerate(lines):
+        if i:
+            paragraph = cell.add_paragraph()
+            paragraph.paragraph_format.line_spacing = 1.2
+        add_run(paragraph, line, size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
+
+
+def add_table(doc, header: list[str], rows: list[list]):
+    """A bordered table under a bold centred header; the first column left, the others centred. Data rows are
+    copies of one formatted prototype row with their texts set: a province's unit table has thousands of rows, and
+    formatting each cell through python-docx takes seconds."""
+    table = doc.add_table(rows=2, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        set_cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    prototype = table.rows[1]
+    for i, cell in enumerate(prototype.cells):
+        set_cell(cell, "-", align=None if i == 0 else WD_ALIGN_PARAGRAPH.CENTER)
+    prototype = prototype._tr
+    for row in rows:
+        tr = copy.deepcopy(prototype)
+        for text_element, value in zip(tr.iter(qn("w:t")), row, strict=True):
+            text_element.text = "" if value is None else str(value)
+        prototype.addprevious(tr)
+    prototype.getparent().remove(prototype)
+    return table
 
 
 def docx_bytes(doc) -> bytes:

@@ -14,9 +14,7 @@ import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -28,11 +26,12 @@ from zhengxie.core.documents import (
     HEADING_FONT,
     TITLE_FONT,
     add_heading,
+    add_page_numbers,
     add_paragraph,
-    add_run,
+    add_table,
     chinese_date,
     docx_bytes,
-    new_document,
+    formal_document,
 )
 
 from .choices import RecommendationState, Source
@@ -67,59 +66,6 @@ def filter_words(filters: Filters, unit_names: dict[int, str]) -> list[str]:
 
 
 # Word --------------------------------------------------------------------------------------------------------------
-
-
-def _new_document():
-    """The layout of the committee's reports: 14 pt body on exact 28 pt lines, wide margins."""
-    return new_document(font_size=14, line_spacing=28, margins=(30, 28, 28, 26), header_distance=15)
-
-
-def _page_numbers(doc) -> None:
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(footer, "— ", size=10.5)
-    run = add_run(footer, "", size=10.5)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._element.append(char)
-        else:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._element.append(instr)
-    add_run(footer, " —", size=10.5)
-
-
-def _cell(cell, text: str, *, bold: bool = False, size: float = 12, align=None) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.line_spacing = 1.2
-    if align is not None:
-        paragraph.alignment = align
-    add_run(paragraph, str(text), size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
-
-
-def _table(doc, header: list[str], rows: list[list]):
-    """A bordered table. Data rows are copies of one formatted prototype row with their texts set: a province's
-    department table has thousands of rows, and formatting each cell through python-docx takes seconds."""
-    table = doc.add_table(rows=2, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    prototype = table.rows[1]
-    for i, cell in enumerate(prototype.cells):
-        _cell(cell, "-", align=None if i == 0 else WD_ALIGN_PARAGRAPH.CENTER)
-    prototype = prototype._tr
-    for row in rows:
-        tr = copy.deepcopy(prototype)
-        for text_element, value in zip(tr.iter(qn("w:t")), row, strict=True):
-            text_element.text = "" if value is None else str(value)
-        prototype.addprevious(tr)
-    prototype.getparent().remove(prototype)
-    return table
 
 
 class _Paragraphs:
@@ -228,10 +174,10 @@ def _status_line():
 
 def report_docx(data: ReportData, *, committee: str) -> bytes:
     o = data.overview
-    doc = _new_document()
+    doc = formal_document()
     title = report_title(data, committee)
     doc.core_properties.title = title
-    _page_numbers(doc)
+    add_page_numbers(doc)
     add_paragraph(doc, title, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     add_paragraph(doc, _("（统计截至%(d)s）") % {"d": chinese_date(o.as_of)}, size=14, align=WD_ALIGN_PARAGRAPH.CENTER)
     words = filter_words(o.filters, dict(o.units))
@@ -246,12 +192,12 @@ def report_docx(data: ReportData, *, committee: str) -> bytes:
     add_heading(doc, _("二、分来源落实情况"))
     source_rows = [[t.label, data.documents_by_source.get(t.key, 0), *_tally_cells(t)] for t in o.by_source if t.count]
     source_rows.append([o.total.label, len(data.documents), *_tally_cells(o.total)])
-    _table(doc, [_("来源"), _("成果文件"), *map(str, TALLY_HEADER)], source_rows)
+    add_table(doc, [_("来源"), _("成果文件"), *map(str, TALLY_HEADER)], source_rows)
 
     add_heading(doc, _("三、分承办单位落实情况"))
     unit_rows = [[t.label, *_tally_cells(t)] for t in o.by_unit]
     if unit_rows:
-        _table(doc, [_("承办单位"), *map(str, TALLY_HEADER)], unit_rows)
+        add_table(doc, [_("承办单位"), *map(str, TALLY_HEADER)], unit_rows)
     else:
         add_paragraph(doc, _("（无）"), size=12)
 

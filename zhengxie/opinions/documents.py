@@ -11,18 +11,19 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from zhengxie.core.documents import (
     HEADING_FONT,
     TITLE_FONT,
+    add_left_right,
     add_paragraph,
+    add_rules,
     add_run,
     chinese_date,
     docx_bytes,
     new_document,
+    paragraphs,
     render_pdf,
 )
 
@@ -31,10 +32,6 @@ from .models import CoAuthor, OpinionReport, ReportLevel
 
 PRINT_STYLESHEET = "opinions/bulletin_print.css"
 RED = RGBColor(0xC0, 0x00, 0x00)
-
-
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 @dataclass
@@ -139,12 +136,7 @@ def _red_line(doc) -> None:
     """The red rule under a document's masthead (版头分隔线)."""
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(12)
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "1"), ("w:color", "C00000")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
+    add_rules(paragraph, ("bottom",), size=18, color="C00000")
 
 
 def _masthead(doc, *, committee: str, name: str, issue: str, left: str, right: str) -> None:
@@ -153,13 +145,7 @@ def _masthead(doc, *, committee: str, name: str, issue: str, left: str, right: s
     run = add_run(masthead, name, font=TITLE_FONT, size=36, bold=True)
     run.font.color.rgb = RED
     add_paragraph(doc, issue, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, space_before=6)
-    line = doc.add_paragraph()
-    line.paragraph_format.tab_stops.add_tab_stop(
-        doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin,
-        alignment=2,  # right
-    )
-    add_run(line, left, size=14)
-    add_run(line, "\t" + right, size=14)
+    add_left_right(doc.add_paragraph(), doc.sections[0], left, right, size=14)
     _red_line(doc)
 
 
@@ -184,14 +170,7 @@ def _report_body(doc, report: ReportText, *, numbered: bool) -> None:
 def _foot(doc, text: str) -> None:
     """The distribution line at the end (报：…), between two thin rules."""
     add_paragraph(doc, "", space_before=18)
-    paragraph = add_paragraph(doc, text, size=14)
-    borders = OxmlElement("w:pBdr")
-    for side in ("w:top", "w:bottom"):
-        rule = OxmlElement(side)
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            rule.set(qn(key), value)
-        borders.append(rule)
-    paragraph._p.get_or_add_pPr().append(borders)
+    add_rules(add_paragraph(doc, text, size=14), ("top", "bottom"), size=6, color="000000")
 
 
 def submission_docx(sheet: SubmissionSheet) -> bytes:

@@ -7,7 +7,6 @@ return bytes; they decide nothing about access. PDFs are WeasyPrint renderings o
 so that Word shows the Chinese text in a Chinese face on any machine.
 """
 
-import copy
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -17,9 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -27,16 +24,19 @@ from openpyxl.utils import get_column_letter
 
 from zhengxie.core import spreadsheets
 from zhengxie.core.documents import (
-    BODY_FONT,
     HEADING_FONT,
     TITLE_FONT,
     add_heading,
+    add_left_right,
+    add_page_numbers,
     add_paragraph,
-    add_run,
+    add_table,
     chinese_date,
     docx_bytes,
-    new_document,
+    formal_document,
+    paragraphs,
     render_pdf,
+    set_cell,
 )
 
 from .choices import AssignmentRole, AssignmentState, CosignState, ExcellentState, KeyState, ProposalState, ReplyState
@@ -48,10 +48,6 @@ PRINT_STYLESHEET = "proposals/documents/print.css"
 
 
 # Helpers ---------------------------------------------------------------------------------------------------------
-
-
-def paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def reply_body(text: str, addressee: str) -> list[str]:
@@ -210,78 +206,16 @@ def reply_sheet(reply: Reply, *, committee: str) -> ReplySheet:
 # Word ------------------------------------------------------------------------------------------------------------
 
 
-def _new_document():
-    """The formal layout of the committee's documents: 14 pt body on exact 28 pt lines, wide margins."""
-    return new_document(font_size=14, line_spacing=28, margins=(30, 28, 28, 26), header_distance=15)
-
-
 def _page_header(doc, left: str, right: str) -> None:
     section = doc.sections[0]
-    header = section.header.paragraphs[0]
-    width = section.page_width - section.left_margin - section.right_margin
-    header.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
-    add_run(header, left, size=10.5)
-    add_run(header, "\t" + right, size=10.5)
-
-
-def _page_numbers(doc) -> None:
-    footer = doc.sections[0].footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    add_run(footer, "— ", size=10.5)
-    run = add_run(footer, "", size=10.5)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            char = OxmlElement("w:fldChar")
-            char.set(qn("w:fldCharType"), kind)
-            run._element.append(char)
-        else:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._element.append(instr)
-    add_run(footer, " —", size=10.5)
-
-
-def _cell(cell, text: str, *, bold: bool = False, size: float = 12, align=None) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    paragraph.paragraph_format.line_spacing = 1.2
-    if align is not None:
-        paragraph.alignment = align
-    lines = str(text).split("\n") if text not in (None, "") else [""]
-    for i, line in enumerate(lines):
-        if i:
-            paragraph = cell.add_paragraph()
-            paragraph.paragraph_format.line_spacing = 1.2
-        add_run(paragraph, line, size=size, bold=bold, font=HEADING_FONT if bold else BODY_FONT)
-
-
-def _table(doc, header: list[str], rows: list[list]):
-    """A bordered table. Data rows are copies of one formatted prototype row with their texts set: a province's
-    unit table has thousands of rows, and formatting each cell through python-docx takes seconds."""
-    table = doc.add_table(rows=2, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    prototype = table.rows[1]
-    for i, cell in enumerate(prototype.cells):
-        _cell(cell, "-", align=None if i == 0 else WD_ALIGN_PARAGRAPH.CENTER)
-    prototype = prototype._tr
-    for row in rows:
-        tr = copy.deepcopy(prototype)
-        for text_element, value in zip(tr.iter(qn("w:t")), row, strict=True):
-            text_element.text = "" if value is None else str(value)
-        prototype.addprevious(tr)
-    prototype.getparent().remove(prototype)
-    return table
+    add_left_right(section.header.paragraphs[0], section, left, right, size=10.5)
 
 
 def proposal_docx(sheet: ProposalSheet) -> bytes:
-    doc = _new_document()
+    doc = formal_document()
     doc.core_properties.title = sheet.title
     _page_header(doc, f"{_('案号')}：{sheet.number}", sheet.date)
-    _page_numbers(doc)
+    add_page_numbers(doc)
     add_paragraph(doc, sheet.committee, font=TITLE_FONT, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(
         doc, _("提　案"), font=TITLE_FONT, size=26, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12
@@ -294,12 +228,12 @@ def proposal_docx(sheet: ProposalSheet) -> bytes:
         cells = table.add_row().cells
         if len(pairs) == 1:
             merged = cells[1].merge(cells[3])
-            _cell(cells[0], pairs[0][0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-            _cell(merged, pairs[0][1])
+            set_cell(cells[0], pairs[0][0], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+            set_cell(merged, pairs[0][1])
         else:
             for i, (label, value) in enumerate(pairs):
-                _cell(cells[2 * i], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-                _cell(cells[2 * i + 1], value)
+                set_cell(cells[2 * i], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+                set_cell(cells[2 * i + 1], value)
 
     row((_("案号"), sheet.number), (_("类别"), sheet.category))
     row((_("提案形式"), sheet.proposal_kind), (_("日期"), sheet.date))
@@ -330,10 +264,10 @@ def proposal_docx(sheet: ProposalSheet) -> bytes:
 
 
 def reply_docx(sheet: ReplySheet) -> bytes:
-    doc = _new_document()
+    doc = formal_document()
     doc.core_properties.title = _("关于第%(n)s号提案的答复") % {"n": sheet.number}
     _page_header(doc, f"{_('案号')}：{sheet.number}", sheet.date)
-    _page_numbers(doc)
+    add_page_numbers(doc)
     add_paragraph(doc, f"{sheet.grade}{_('类')}", font=HEADING_FONT, size=16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if not sheet.approved:
         add_paragraph(doc, _("（%(s)s，未经提案委审核）") % {"s": sheet.state}, size=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -741,10 +675,10 @@ def report_paragraphs(stats: dict) -> list[tuple[str, list[str]]]:
 
 
 def annual_report_docx(stats: dict, *, committee: str) -> bytes:
-    doc = _new_document()
+    doc = formal_document()
     title = report_title(stats, committee)
     doc.core_properties.title = title
-    _page_numbers(doc)
+    add_page_numbers(doc)
     add_paragraph(doc, title, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     add_paragraph(
         doc,
@@ -759,7 +693,7 @@ def annual_report_docx(stats: dict, *, committee: str) -> bytes:
             add_paragraph(doc, text, indent=True)
     add_heading(doc, _("附表"))
     add_paragraph(doc, _("总体情况"), font=HEADING_FONT, size=14, space_before=6, space_after=6)
-    _table(doc, [_("项目"), _("数量")], _summary_rows(stats))
+    add_table(doc, [_("项目"), _("数量")], _summary_rows(stats))
     for number, (name, header, _widths, rows) in enumerate(_sections(stats), start=1):
         add_paragraph(
             doc,
@@ -770,7 +704,7 @@ def annual_report_docx(stats: dict, *, committee: str) -> bytes:
             space_after=6,
         )
         if rows:
-            _table(doc, header, rows)
+            add_table(doc, header, rows)
         else:
             add_paragraph(doc, _("（无）"), size=12)
     return docx_bytes(doc)
