@@ -2,10 +2,13 @@
 
 Objects: a published 2026 plan of two items (members read it; the secretariat and leaders read every version), a
 consultation of its first item in the briefing stage with a PDF material, and a key research topic still at its
-topic. The secretariat runs everything; leaders read plans and consultations and record plan steps; members read
-published plans and suggest topics; other roles reach nothing of this module."""
+topic (the consultation of the API's rows) with a PDF material. The secretariat runs everything; leaders read plans
+and consultations and record plan steps; members read published plans and suggest topics; other roles reach nothing
+of this module."""
 
 from collections.abc import Callable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.builders import consultations as make
 from zhengxie.consultations.services import material_add
@@ -50,6 +53,12 @@ API: dict[str, tuple[int, ...]] = {
     # start_research (the key research topic): the secretariat's; leaders see it but may not.
     "POST /api/v1/consultations/{consultation_id}/actions/{action}":
                                     (401, 404,  404,  200,  403,  404,   404,  404,  404,  404,   404),
+    # Materials: uploaded by the secretariat (leaders read the consultation but may not: 403), downloaded by its
+    # readers; everyone else does not see the consultation (404).
+    "POST /api/v1/consultations/{consultation_id}/materials":
+                                    (401, 404,  404,  201,  403,  404,   404,  404,  404,  404,   404),
+    "GET /api/v1/consultations/{consultation_id}/materials/{material_id}":
+                                    (401, 404,  404,  200,  200,  404,   404,  404,  404,  404,   404),
     "GET /api/v1/topic-suggestions":
                                     (401, 403,  403,  200,  200,  403,   403,  403,  403,  200,   200),
     # A member's suggestion in their own name; the secretariat must name a source (422), leaders do not submit.
@@ -77,6 +86,15 @@ def _key_research(o):
     return o.once("consultations.key_research", lambda: make.key_research(o.org))
 
 
+def _key_research_material(o):
+    return o.once(
+        "consultations.key_research_material",
+        lambda: material_add(
+            consultation_id=_key_research(o).pk, actor=o.users["staff"], name="课题方案.pdf", data=PDF
+        ),
+    )
+
+
 URL_KWARGS: dict[str, Callable] = {
     "consultations:plan_detail": lambda o: {"pk": _plan(o).pk},
     "consultations:plan_act": lambda o: {"pk": _plan(o).pk, "action": "amend"},
@@ -91,12 +109,13 @@ URL_KWARGS: dict[str, Callable] = {
 API_OBJECTS: dict[str, Callable] = {
     "plan_id": lambda o: _plan(o).pk,
     "consultation_id": lambda o: _key_research(o).pk,
+    "material_id": lambda o: _key_research_material(o).pk,
 }
 API_PATH_PARAMS: dict[str, dict] = {
     "POST /api/v1/consultation-plans/{plan_id}/actions/{action}": {"action": "amend"},
     "POST /api/v1/consultations/{consultation_id}/actions/{action}": {"action": "start_research"},
 }
-MULTIPART_API: set[str] = set()
+MULTIPART_API: set[str] = {"POST /api/v1/consultations/{consultation_id}/materials"}
 
 
 def api_body(op: str, org, objects) -> dict | None:
@@ -108,6 +127,8 @@ def api_body(op: str, org, objects) -> dict | None:
         return {"title": "基层经济发展研究", "kind": "key_research", "form": "topical", "year": 2026}
     if op == "POST /api/v1/consultations/{consultation_id}/actions/{action}":
         return {}
+    if op == "POST /api/v1/consultations/{consultation_id}/materials":
+        return {"file": SimpleUploadedFile("调研提纲.pdf", PDF, content_type="application/pdf")}
     if op == "POST /api/v1/topic-suggestions":
         return {"year": 2026, "title": "预制菜产业链发展", "reason": "产业基础好"}
     return None

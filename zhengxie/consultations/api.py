@@ -2,15 +2,20 @@
 consultations (with their stages, warnings and outcome documents), topic suggestions. Each screen's read model
 (``read_models``) is written out here as the page renders it."""
 
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 
 from zhengxie.core.access import has_perm
 from zhengxie.core.api_body import json_object
 from zhengxie.core.api_errors import refusals
 from zhengxie.core.api_types import Id, PageNumber, Year
 from zhengxie.core.exceptions import NotAllowed, NotVisible
+from zhengxie.core.params import db_int
+from zhengxie.core.request_size import api_accepts_upload
+from zhengxie.core.uploads import STORED_TYPES
 
 from . import read_models, selectors, services
 from .choices import ConsultationKind, ConsultationState, PlanState, SuggestionSource
@@ -241,6 +246,24 @@ def _consultation_row(c, progress) -> dict:
     }
 
 
+def material_url(m) -> str:
+    return f"/api/v1/consultations/{m.consultation_id}/materials/{m.pk}"
+
+
+def material_out(m) -> dict:
+    return {
+        "id": m.pk,
+        "stage": m.stage,
+        "stage_label": str(m.get_stage_display()),
+        "name": m.name,
+        "content_type": m.content_type,
+        "size": m.size,
+        "sha256": m.sha256,
+        "uploaded_at": _local(m.uploaded_at),
+        "url": material_url(m),
+    }
+
+
 def consultation_out(detail: read_models.ConsultationDetail) -> dict:
     c = detail.consultation
     meeting = detail.meeting
@@ -262,6 +285,8 @@ def consultation_out(detail: read_models.ConsultationDetail) -> dict:
             {
                 "activity_id": s.id,
                 "title": s.title,
+                "kind": s.kind,
+                "kind_name": s.kind_name,
                 "start": _local(s.start),
                 "place": s.place,
                 "state": s.state,
@@ -288,11 +313,7 @@ def consultation_out(detail: read_models.ConsultationDetail) -> dict:
                 "speeches": c.meeting_speeches,
             },
         },
-        "materials": [
-            {"id": m.pk, "stage": m.stage, "name": m.name, "size": m.size, "uploaded_at": _local(m.uploaded_at)}
-            for items in detail.materials.values()
-            for m in items
-        ],
+        "materials": [material_out(m) for items in detail.materials.values() for m in items],
         "documents": [
             {
                 "id": d.id,
@@ -374,6 +395,66 @@ def consultation_action(request, consultation_id: int, action: str):
     return consultation_out(
         read_models.consultation_detail(request.user, _visible_consultation(request, consultation_id))
     )
+
+
+# Materials --------------------------------------------------------------------------------------------------------
+
+
+def _known(pk: int, message: str) -> int:
+    """A path's id as the database can hold it; one beyond 64 bits is not found, like any unknown id."""
+    if db_int(pk) is None or pk < 1:
+        raise NotVisible(message)
+    return pk
+
+
+@router.post(
+    "/consultations/{consultation_id}/materials",
+    response={201: dict, **refusals(403, 404, 409, 413)},
+    summary="Upload a material of a stage (briefing or meeting materials, the research report)",
+    description="Multipart: `file` (PDF, Word, Excel or an image, judged by its content; the name's extension must "
+    "match; at most 20 MB) and `stage` (`topic`, `briefing`, `research`, `meeting`, `outcome`; the consultation's "
+    "current stage when left out — a `meeting` material is what the 10-working-day rule counts). The secretariat's, "
+    "as on the page; checked and audited as the page's upload is. 403 not the secretariat, 404 not visible, 409 "
+    "closed or cancelled, 413 a body declared larger than the limit, 422 an empty, oversize or unaccepted file or "
+    "an unknown stage — nothing is written on a refusal. Answers the material with its download `url`.",
+)
+@decorate_view(api_accepts_upload(lambda: services.MATERIAL_MAX_BYTES))
+def upload_material(request, consultation_id: int, file: File[UploadedFile], stage: Form[str] = ""):
+    _known(consultation_id, _("协商不存在或您无权查看。"))
+    # At most one byte past the limit: enough for the service to refuse an oversize file, never a huge one in memory.
+    data = file.read(services.MATERIAL_MAX_BYTES + 1)
+    material = services.material_add(
+        consultation_id=consultation_id, actor=request.user, name=file.name or "", data=data, stage=stage
+    )
+    return Status(201, material_out(material))
+
+
+@router.get(
+    "/consultations/{consultation_id}/materials/{material_id}",
+    response={**refusals(404)},
+    summary="Download a material",
+    description="The file as uploaded, with its checked content type, to those who may read the consultation; 404 "
+    "otherwise.",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file.",
+                "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in STORED_TYPES},
+            }
+        }
+    },
+)
+def download_material(request, consultation_id: int, material_id: int):
+    _known(material_id, _("材料不存在。"))
+    c = _visible_consultation(request, _known(consultation_id, _("协商不存在或您无权查看。")))
+    material = c.materials.filter(pk=material_id).first()
+    if material is None:
+        raise NotVisible(_("材料不存在。"))
+    try:
+        handle = material.file.open("rb")
+    except OSError:
+        raise NotVisible(_("材料文件缺失。")) from None
+    return FileResponse(handle, as_attachment=True, filename=material.name, content_type=material.content_type)
 
 
 # Topic suggestions ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 workflows' actions are in ``actions.py``; every action is taken through ``plan_act`` / ``consultation_act``."""
 
 from .actions import (
+    MATERIAL_MAX_BYTES,
     consultation_act,
     consultation_create,
     material_add,
@@ -10,4 +11,12 @@ from .actions import (
     suggestion_submit,
 )
 
-__all__ = ["consultation_act", "consultation_create", "material_add", "plan_act", "plan_create", "suggestion_submit"]
+__all__ = [
+    "MATERIAL_MAX_BYTES",
+    "consultation_act",
+    "consultation_create",
+    "material_add",
+    "plan_act",
+    "plan_create",
+    "suggestion_submit",
+]
