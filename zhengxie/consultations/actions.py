@@ -489,7 +489,7 @@ def _schedule_visit(ctx):
     activity_id = activity_create_for(
         actor=ctx.actor,
         title=data["title"],
-        kind="research",
+        kind=data.get("kind") or "research",
         start=start,
         end=end,
         place=data["place"],
@@ -499,7 +499,7 @@ def _schedule_visit(ctx):
         now=ctx.now,
     )
     Visit.objects.create(consultation=c, activity_id=activity_id)
-    return {"visit": [None, {"activity": activity_id, "title": data["title"]}]}
+    return {"visit": [None, {"activity": activity_id, "title": data["title"], "kind": data.get("kind") or "research"}]}
 
 
 @CONSULTATION.handler("record_report")

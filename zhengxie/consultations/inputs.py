@@ -104,17 +104,25 @@ class GroupMemberInput(ActionInput):
     is_head: Annotated[StrictBool, Label(_("组长"))] = False
 
 
-class Visit(ActionInput):
+class _Timed(ActionInput):
     title: Text(_("名称"), max_length=200)
     start: DateTime(_("开始时间"))
     end: DateTime(_("结束时间"))
     place: Text(_("地点"), max_length=200)
 
 
+# The duty activity kinds a research visit may be: a research visit (调研) or an inspection (视察).
+VISIT_KINDS = (("research", _("调研")), ("inspection", _("视察")))
+
+
+class Visit(_Timed):
+    kind: Choice(_("活动类别"), VISIT_KINDS) = "research"
+
+
 INVITEES = (("all", _("全体委员")), ("standing_committee", _("常委")), ("group", _("调研组成员")))
 
 
-class Meeting(Visit):
+class Meeting(_Timed):
     invitees: Choice(_("参会范围"), INVITEES)
     send_notice: Annotated[StrictBool, Label(_("同时发出会议通知"))] = True
 

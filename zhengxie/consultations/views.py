@@ -258,13 +258,33 @@ def _consultation_or_404(request, pk: int):
     return c
 
 
+def _scheduling_initial(c, detail) -> dict:
+    """The visit and meeting forms filled from the consultation in one step: named after its topic, inviting its
+    research group when it has members (the person may change any of it)."""
+    has_members = any(g.member_id for g in detail.group)
+    return {
+        "schedule_visit": {"title": (_("“%(t)s”调研") % {"t": c.title})[:200], "kind": "research"},
+        "schedule_meeting": {
+            "title": (_("“%(t)s”%(f)s") % {"t": c.title, "f": c.get_form_display()})[:200],
+            **({"invitees": "group"} if has_members else {}),
+        },
+    }
+
+
 def _render_consultation(request, c, *, posted=None, refusal=None, status=200):
     detail = read_models.consultation_detail(request.user, c)
     context = {
         **_base(request),
         "detail": detail,
         "c": c,
-        "actions": _actions(CONSULTATION, detail.allowed_actions, posted=posted, refusal=refusal, year=c.year),
+        "actions": _actions(
+            CONSULTATION,
+            detail.allowed_actions,
+            posted=posted,
+            refusal=refusal,
+            year=c.year,
+            initial=_scheduling_initial(c, detail),
+        ),
         "refusal": refusal,
         "can_upload": has_perm(request.user, "consultations.manage")
         and c.state not in (ConsultationState.CLOSED, ConsultationState.CANCELLED),

@@ -50,3 +50,10 @@ VISIT_KINDS = (
     ("appraisal", _("民主评议")),
     ("other", _("其他")),
 )
+
+# Whom an activity scheduled from a topic's page invites: its group's members unless the secretariat widens it.
+ACTIVITY_INVITEES = (
+    ("group", _("监督小组委员")),
+    ("standing_committee", _("全体常委")),
+    ("all", _("全体委员")),
+)

@@ -6,16 +6,19 @@ are forms of their own, checked and audited under their declared actions.
 Findings are outcome documents of the follow-up (``followup.services``): this app creates them with their
 recommendations to the supervised department; sending them and the department's answers are the follow-up's."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhengxie.audit.services import audit_record
 from zhengxie.core.access import has_perm
 from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible
 from zhengxie.core.uploads import checked_upload
-from zhengxie.duty.services import activity_summaries
+from zhengxie.duty.services import activity_create_for, activity_summaries
 from zhengxie.followup.choices import DocumentKind, Source
 from zhengxie.followup.services import outcome_document_create
 from zhengxie.notifications.services import notify
@@ -200,6 +203,43 @@ def _link_activity(ctx):
     if not made:
         raise InvalidInput(_("该活动已关联本议题。"), {"activity_id": _("已关联")})
     return {"activity": [None, {"id": activity_id, "title": summary.title}]}
+
+
+def _aware(value: datetime.datetime) -> datetime.datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@TOPIC.handler("schedule_activity")
+def _schedule_activity(ctx):
+    """The activity made through duty's public service (the secretariat's, audited there as ``activity.create``)
+    and linked here in the same transaction: a refusal on either side leaves neither."""
+    topic, data = ctx.obj, ctx.data
+    start, end = _aware(data.start), _aware(data.end)
+    if end <= start:
+        raise InvalidInput(_("结束时间应晚于开始时间。"), {"end": _("应晚于开始时间")})
+    if data.invitees == "group":
+        member_ids = sorted(topic.members.values_list("pk", flat=True))
+        if not member_ids:
+            raise InvalidInput(
+                _("监督小组还没有委员：请先确定监督小组，或选择其他邀请对象。"), {"invitees": _("监督小组没有委员")}
+            )
+        invitees = {"member_ids": member_ids}
+    else:
+        invitees = {data.invitees: True}
+    activity_id = activity_create_for(
+        actor=ctx.actor,
+        title=data.title,
+        kind=data.kind,
+        start=start,
+        end=end,
+        place=data.place,
+        description=_("民主监督议题“%(t)s”（被监督单位：%(d)s）") % {"t": topic.title, "d": topic.department.name},
+        invitees=invitees,
+        publish=data.publish,
+        now=ctx.now,
+    )
+    TopicActivity.objects.create(topic=topic, activity_id=activity_id, linked_by=ctx.actor)
+    return {"activity": [None, {"id": activity_id, "title": data.title, "kind": data.kind}]}
 
 
 def _phase_date(ctx, field: str):

@@ -22,6 +22,9 @@ from .workflow import PLAN, PLAN_PATH_ACTIONS, TOPIC, TOPIC_PATH_ACTIONS
 
 NAV = "supervision"
 
+# The activity kind a topic's form suggests when an activity is scheduled from its page (the person may change it).
+ACTIVITY_KIND_OF_FORM = {"inspection": "inspection", "appraisal": "appraisal"}
+
 
 def _refused(exc: ActionRefused):
     if isinstance(exc, NotVisible):
@@ -162,6 +165,11 @@ def _render_topic(request, topic, *, refusal=None, posted=None, status=200):
             forms[name] = _bound(action_form_class(TOPIC, name), name, posted, refusal)
     if "write_scheme" in forms and forms["write_scheme"] is not None and not forms["write_scheme"].is_bound:
         forms["write_scheme"].initial["scheme"] = topic.scheme
+    if "schedule_activity" in forms and not forms["schedule_activity"].is_bound:
+        # One step from the topic: named after it, of the kind its form suggests, inviting its group.
+        forms["schedule_activity"].initial.update(
+            title=topic.title, kind=ACTIVITY_KIND_OF_FORM.get(topic.form, "research")
+        )
     url = f"/supervision/topics/{topic.pk}"
     actions = {
         n: _action(TOPIC, n, forms[n], f"{url}/scheme-files/" if n == "upload_scheme" else f"{url}/act/{n}/")

@@ -71,7 +71,7 @@ def test_the_topic_reads_as_its_page_shows_it(org, client_for):
         r'data-have="(\w+)" data-done="(\w+)"', page
     )
     assert sorted(body["allowed_actions"]) == sorted(set(re.findall(r'data-action="(\w+)"', page)))
-    assert body["allowed_actions"] == ["set_group", "link_activity", "draft_findings"]
+    assert body["allowed_actions"] == ["set_group", "link_activity", "schedule_activity", "draft_findings"]
     assert [a["title"] for a in body["activities"]] == ["视察西部物流园"]
     assert [(r["text"], r["state_label"], r["answered"]) for r in body["recommendations"]] == [
         ("加快多式联运设施建设", "未答复", False),

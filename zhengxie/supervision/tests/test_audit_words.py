@@ -23,6 +23,16 @@ def test_every_supervision_row_reads_in_words(org, client_for, settings, tmp_pat
     scheme_file_add(topic_id=topic.pk, actor=org.users["staff"], name="实施方案.pdf", data=PDF)
     topic = make.rectifying(org, topic)
     make.answer_all(org, topic)
+    make.act(
+        org,
+        topic,
+        "schedule_activity",
+        title="回访整改落实情况",
+        kind="research",
+        start="2026-11-10T09:00:00+08:00",
+        end="2026-11-10T11:30:00+08:00",
+        place="区科工信局",
+    )
     make.act(org, topic, "close")
     rows = AuditEntry.objects.filter(action__startswith="supervision_")
     written = set(rows.values_list("action", flat=True))
@@ -37,3 +47,4 @@ def test_every_supervision_row_reads_in_words(org, client_for, settings, tmp_pat
     assert "supervision" not in text
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.search(r"\b[a-z]+_[a-z_]+\b", text)
     assert "添加监督议题" in text and "办结" in text and "形成监督意见" in text
+    assert "安排视察调研活动" in text and "回访整改落实情况" in text

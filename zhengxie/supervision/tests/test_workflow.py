@@ -119,7 +119,13 @@ def test_phases_move_only_in_order(org):
         with pytest.raises(StateConflict) as refused:
             topic_act(topic_id=topic.pk, action=action, actor=staff)
         assert "组织发动" in refused.value.message
-    assert TOPIC.allowed(topic, staff) == ["write_scheme", "upload_scheme", "set_group", "link_activity"]
+    assert TOPIC.allowed(topic, staff) == [
+        "write_scheme",
+        "upload_scheme",
+        "set_group",
+        "link_activity",
+        "schedule_activity",
+    ]
 
 
 def test_investigation_waits_for_the_published_plan_a_scheme_and_a_group(org):
