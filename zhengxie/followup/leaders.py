@@ -11,26 +11,29 @@ departments joined.
 """
 
 import datetime
+import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zhengxie.core.access import roles_of
 from zhengxie.core.params import db_int
 from zhengxie.people.models import HandlingUnit
 
 from .actions import document_url
 from .actions import rec_url as recommendation_url
 from .choices import OPEN_STATES, DocumentKind, RecommendationState, Source
-from .models import Instruction, Recommendation
+from .models import Instruction, OutcomeDocument, Recommendation, RecommendationUpdate
 from .progress import weighted
-from .selectors import stale_cutoff, stale_q, stale_working_days, visible_recommendations
+from .selectors import SEE_ALL, stale_cutoff, stale_q, stale_working_days, visible_recommendations
 
 PAGE_SIZE = 50
 UNITS_CHARTED = 20  # the chart of departments shows the busiest; the table below it lists them all
@@ -238,16 +241,16 @@ class Overview:
         def points(tallies):
             return [{"name": t.label, "value": t.count, "url": t.url} for t in tallies if t.count]
 
-        units = self.by_unit[:UNITS_CHARTED]
+        units = [(t, t.url) for t in self.by_unit[:UNITS_CHARTED]]
         return {
             "state": points(self.by_state),
             "source": points(self.by_source),
             "units": {
-                "names": [t.label for t in units],
+                "names": [t.label for t, _url in units],
                 "series": [
-                    {"name": _("建议"), "data": [{"value": t.count, "url": t.url} for t in units]},
-                    {"name": _("已落实"), "data": [{"value": t.done, "url": t.url} for t in units]},
-                    {"name": _("滞后"), "data": [{"value": t.stale, "url": t.url} for t in units]},
+                    {"name": _("建议"), "data": [{"value": t.count, "url": url} for t, url in units]},
+                    {"name": _("已落实"), "data": [{"value": t.done, "url": url} for t, url in units]},
+                    {"name": _("滞后"), "data": [{"value": t.stale, "url": url} for t, url in units]},
                 ],
             },
         }
@@ -323,18 +326,34 @@ def tallies(groups: list[tuple], by_unit: list[tuple], unit_names: dict[int, str
             states[state].add(part)
         if source in sources:
             sources[source].add(part)
-    units: dict[int, Tally] = {}
-    for unit_id, *sums in by_unit:
-        t = units[unit_id] = Tally(str(unit_id), unit_names.get(unit_id, ""))
-        t.add([v or 0 for v in sums])
     for t in states.values():
         t.link = (base_url, filters, {"state": t.key})
     for t in sources.values():
         t.link = (base_url, filters, {"source": t.key})
-    for unit_id, t in units.items():
-        t.link = (base_url, filters, {"unit_id": unit_id})
-    by_unit = sorted(units.values(), key=lambda t: (-t.count, t.label, t.key))
-    return total, list(states.values()), list(sources.values()), by_unit
+    return total, list(states.values()), list(sources.values()), unit_tallies(by_unit, unit_names, filters, base_url)
+
+
+def unit_tallies(by_unit: list[tuple], unit_names: dict[int, str], filters: Filters, base_url: str) -> list[Tally]:
+    """The departments' tallies, most recommendations first. A province's year names thousands of departments: each
+    tally is made at once from its row of ``unit_figures`` (the unit's id, then ``_FIELDS`` in order)."""
+    units = [
+        Tally(
+            key=str(unit_id),
+            label=unit_names.get(unit_id, ""),
+            count=count,
+            stale=stale,
+            answered=answered,
+            adopted=adopted,
+            not_adopted=not_adopted,
+            done=done,
+            points=points or 0,
+            weights=weights or 0,
+            link=(base_url, filters, {"unit_id": unit_id}),
+        )
+        for unit_id, count, stale, answered, adopted, not_adopted, done, points, weights in by_unit
+    ]
+    units.sort(key=lambda t: (-t.count, t.label, t.key))
+    return units
 
 
 def year_range(user, today: datetime.date) -> list[int]:
@@ -349,6 +368,72 @@ def year_units(user, year: int) -> list[tuple[int, str]]:
     names of the tallies)."""
     rows = HandlingUnit.objects.filter(pk__in=visible_recommendations(user).filter(year=year).values("unit_id"))
     return [(pk, short or name) for pk, name, short in rows.order_by("name").values_list("pk", "name", "short_name")]
+
+
+@dataclass(frozen=True)
+class YearSums:
+    """What the overview's figures are summed from: the grouped passes (``figures``, ``unit_figures``), the
+    departments named (``year_units``) and the years on record (``year_range``) — plain tuples, cheap to cache."""
+
+    groups: list[tuple]
+    by_unit: list[tuple]
+    units: list[tuple[int, str]]
+    years: list[int]
+
+
+def year_sums(*, user, filters: Filters, cutoff: datetime.datetime, today: datetime.date) -> YearSums:
+    qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
+    return YearSums(
+        groups=figures(qs, cutoff),
+        by_unit=unit_figures(qs, cutoff),
+        units=year_units(user, filters.year),
+        years=year_range(user, today),
+    )
+
+
+CACHE_SECONDS = 600
+
+
+def data_stamp() -> str:
+    """What the figures are read from, in a few index-sized reads, so that any change shows as a new stamp: every
+    change of a recommendation (its creation, answer, progress) writes a timeline entry (``RecommendationUpdate``:
+    the newest one's id and time, as ids may repeat after a rollback); the newest recommendation's id (one written
+    without the workflow, as the benchmark's data); the documents (sent, added or removed: their number and latest
+    change) and the departments (renamed: their number and latest change)."""
+    last = RecommendationUpdate.objects.order_by("-id").values_list("id", "at").first()
+    newest = Recommendation.objects.order_by("-id").values_list("id", flat=True).first()
+    documents = OutcomeDocument.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    units = HandlingUnit.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+
+    def moment(at) -> str:
+        return f"{at.timestamp()}" if at else "-"
+
+    return ".".join(
+        [
+            f"{last[0]}:{moment(last[1])}" if last else "0",
+            str(newest or 0),
+            f"{documents['n']}:{moment(documents['at'])}",
+            f"{units['n']}:{moment(units['at'])}",
+        ]
+    )
+
+
+def shared_year_sums(*, user, filters: Filters, cutoff: datetime.datetime, today: datetime.date) -> YearSums:
+    """The year's sums under the filters. Every reader who sees every recommendation (the secretariat, the leaders)
+    sees the same: they are computed once and shared through the cache until the data change (``data_stamp``) or
+    the day does (the stale cutoff, which follows the working-day calendar and the set number of days; this year).
+    A reader who sees fewer (an overseer) has them computed."""
+    if not roles_of(user) & SEE_ALL:
+        return year_sums(user=user, filters=filters, cutoff=cutoff, today=today)
+    scope = hashlib.sha256(
+        f"{filters.query()}|{today.isoformat()}|{cutoff.isoformat()}|{data_stamp()}".encode()
+    ).hexdigest()
+    key = f"zhengxie:followup:overview:v1:{scope}"
+    sums = cache.get(key)
+    if sums is None:
+        sums = year_sums(user=user, filters=filters, cutoff=cutoff, today=today)
+        cache.set(key, sums, CACHE_SECONDS)
+    return sums
 
 
 ROW_FIELDS = (
@@ -464,10 +549,9 @@ def leaders_overview(
     cutoff = stale_cutoff(today)
     base_url = overview_url()
     qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
-    groups = figures(qs, cutoff)
-    units = year_units(user, filters.year)
-    names = dict(units)
-    total, by_state, by_source, by_unit = tallies(groups, unit_figures(qs, cutoff), names, filters, base_url)
+    sums = shared_year_sums(user=user, filters=filters, cutoff=cutoff, today=today)
+    units = sums.units
+    total, by_state, by_source, by_unit = tallies(sums.groups, sums.by_unit, dict(units), filters, base_url)
     pages = max(1, math.ceil(total.count / page_size))
     page = min(max(1, page), pages)
     offset = (page - 1) * page_size
@@ -484,7 +568,7 @@ def leaders_overview(
         page=page,
         pages=pages,
         page_size=page_size,
-        years=year_range(user, today),
+        years=sums.years,
         units=units,
         url=base_url,
     )

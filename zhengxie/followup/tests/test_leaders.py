@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -133,6 +134,75 @@ def test_an_overseer_sees_key_proposals_supervision_only(org):
     assert leader.count == 4
 
 
+def _grouped(queries) -> int:
+    return sum(1 for q in queries.captured_queries if "GROUP BY" in q["sql"])
+
+
+def test_readers_who_see_everything_share_the_year_s_figures_until_the_data_change(org):
+    # given a leader has read the overview: the figures computed once (two grouped passes)
+    consultation, _supervision = _two_sources(org)
+    cache.clear()
+    with CaptureQueriesContext(connection) as computed:
+        first = _year(org)
+
+    # when the secretariat reads it
+    with CaptureQueriesContext(connection) as shared:
+        staff = leaders_overview(user=org.users["staff"], filters=Filters(year=YEAR))
+
+    # then the figures are the leader's, not computed again
+    assert (_grouped(computed), _grouped(shared)) == (2, 0)
+    assert (
+        (staff.count, staff.progress, staff.total.done) == (first.count, first.progress, 0) == (3, Decimal("40.0"), 0)
+    )
+    assert [(t.label, t.count) for t in staff.by_unit] == [("区住建局", 2), ("区教体局", 1)]
+
+    # when the department reports the consultation's first recommendation done, through the service
+    a, _b = recommendation_ids(consultation)
+    _act(org, a, "update_progress", {"percent": 100, "note": "步道建成"})
+    after = _year(org)
+
+    # then the figures are new at once: (2×100 + 1×0) / (2 + 1) = 66.7 %
+    assert (after.total.done, after.progress) == (1, Decimal("66.7"))
+    assert {t.key: t.count for t in after.by_state if t.count} == {"done": 1, "not_adopted": 1, "not_answered": 1}
+    assert [(t.label, t.done) for t in after.by_unit] == [("区住建局", 1), ("区教体局", 0)]
+
+
+def test_a_new_recommendation_and_a_changed_stale_rule_give_new_figures(org, settings):
+    settings.ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS = 20
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
+        doc = make_document(org)
+    cache.clear()
+    before = _year(org)
+
+    services.recommendation_add(actor=org.users["staff"], document_id=doc, text="开发观鸟研学线路", unit_id=org.unit.pk)
+    added = _year(org)
+    settings.ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS = 60
+    longer = _year(org)
+
+    assert (before.count, before.stale) == (2, 2)
+    assert (added.count, added.stale) == (3, 2)
+    assert (longer.count, longer.stale) == (3, 0)
+
+
+def test_an_overseer_does_not_read_the_figures_shared_by_the_leaders(org):
+    _two_sources(org)
+    make_document(
+        org,
+        source=Source.KEY_PROPOSAL,
+        source_id=3,
+        actor=org.users["office"],
+        title="关于电动汽车充电桩建设重点提案的督办意见",
+        recommendations=[{"text": "加快充电桩布点", "unit_id": org.unit.pk}],
+    )
+    cache.clear()
+
+    leader = _year(org)
+    overseer = leaders_overview(user=org.users["overseer"], filters=Filters(year=YEAR))
+
+    assert leader.count == 4
+    assert (overseer.count, [(t.label, t.count) for t in overseer.by_unit]) == (1, [("区住建局", 1)])
+
+
 def test_the_page_shows_rows_charts_and_links_and_refuses_others(org, client_for):
     consultation, _supervision = _two_sources(org)
 
@@ -169,12 +239,14 @@ def test_the_page_reads_a_fixed_number_of_statements(org, client_for, django_ass
     _two_sources(org)
     c = client_for(org.users["leader"])
     c.get("/followup/")  # sessions, roles and the navigation read once per process
+    cache.clear()  # the year's figures computed each time (the API's read then finds them shared)
     with CaptureQueriesContext(connection) as few:
         c.get("/followup/")
         c.get("/api/v1/followup/overview")
     for i in range(12):
         make_document(org, source_id=100 + i, title=f"第{i}份纪要", source=Source.RESEARCH_REPORT)
 
+    cache.clear()
     with django_assert_num_queries(len(few)):
         assert c.get("/followup/").content.decode().count("data-recommendation=") == 27
         assert len(c.get("/api/v1/followup/overview").json()["items"]) == 27
