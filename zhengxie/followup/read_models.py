@@ -15,9 +15,9 @@ from zhengxie.people.principal import units_of
 
 from . import workflow as wf
 from .actions import document_url, rec_url
-from .choices import RecommendationState, Source
+from .choices import OPEN_STATES, RecommendationState, Source
 from .models import Evidence, Instruction, OutcomeDocument, Recommendation, RecommendationUpdate
-from .selectors import is_stale, stale_cutoff, stale_q, visible_recommendations
+from .selectors import stale_cutoff, stale_q, visible_recommendations
 
 R = RecommendationState
 ROW_FIELDS = (
@@ -61,29 +61,46 @@ class RecommendationRow:
 
 
 def recommendation_rows(queryset, *, cutoff: datetime.datetime | None = None) -> list[RecommendationRow]:
-    """The rows of a list of recommendations, in one query."""
+    """The rows of a list of recommendations, in one query (plain values: no model instances are built)."""
     cutoff = cutoff or stale_cutoff()
+    source_labels = {value: str(label) for value, label in Source.choices}
+    state_labels = {value: str(label) for value, label in R.choices}
     out = []
-    for r in queryset.select_related("document", "unit").only(*ROW_FIELDS):
+    for (
+        pk,
+        text,
+        document_id,
+        unit_id,
+        weight,
+        due_date,
+        state,
+        percent,
+        year,
+        source,
+        last_update_at,
+        document_title,
+        unit_name,
+        unit_short_name,
+    ) in queryset.values_list(*ROW_FIELDS):
         out.append(
             RecommendationRow(
-                id=r.pk,
-                text=r.text,
-                document_id=r.document_id,
-                document_title=r.document.title,
-                source=r.source,
-                source_label=str(Source(r.source).label),
-                year=r.year,
-                unit_id=r.unit_id,
-                unit_name=r.unit.short_name or r.unit.name,
-                weight=r.weight,
-                due_date=r.due_date,
-                state=r.state,
-                state_label=str(R(r.state).label),
-                percent=r.percent,
-                last_update_at=r.last_update_at,
-                stale=is_stale(r, cutoff),
-                url=rec_url(r.pk),
+                id=pk,
+                text=text,
+                document_id=document_id,
+                document_title=document_title,
+                source=source,
+                source_label=source_labels.get(source, ""),
+                year=year,
+                unit_id=unit_id,
+                unit_name=unit_short_name or unit_name,
+                weight=weight,
+                due_date=due_date,
+                state=state,
+                state_label=state_labels.get(state, ""),
+                percent=percent,
+                last_update_at=last_update_at,
+                stale=state in OPEN_STATES and last_update_at < cutoff,
+                url=rec_url(pk),
             )
         )
     return out

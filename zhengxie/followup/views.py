@@ -52,7 +52,8 @@ def department(request):
     )
     rows = read_models.recommendation_rows(page.object_list, cutoff=cutoff)
     years = sorted(
-        set(read_models.department_recommendations(user).values_list("year", flat=True).distinct()), reverse=True
+        set(read_models.department_recommendations(user).order_by().values_list("year", flat=True).distinct()),
+        reverse=True,
     )
     units = HandlingUnit.objects.filter(pk__in=units_of(user)).only("name")
     return render(
