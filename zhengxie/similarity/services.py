@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
 from . import registry, sketch
@@ -21,6 +21,7 @@ from .models import ProposalBand, ProposalSketch
 
 log = logging.getLogger(__name__)
 BATCH = 500
+REBUILD_BATCH = 2000
 # How many of the proposals sharing band keys with the text are scored exactly, those sharing most first.
 CANDIDATES = 200
 MAX_LIMIT = 50
@@ -30,15 +31,40 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _rows(pairs: Iterable[tuple[int, str]]) -> tuple[list[ProposalSketch], list[ProposalBand]]:
+def _rows(pairs: Iterable[tuple[int, str]]) -> tuple[list[tuple], list[tuple]]:
+    """The index's rows for these ``(id, text)``: ``(proposal_id, shingles, text_digest)`` and
+    ``(proposal_id, band, key)``."""
     sketches, bands = [], []
     for pid, text in pairs:
         shingles = sketch.shingles(text)
-        sketches.append(ProposalSketch(proposal_id=pid, shingles=sketch.to_bytes(shingles), text_digest=_digest(text)))
+        sketches.append((pid, sketch.to_bytes(shingles), _digest(text)))
         if len(shingles):
             keys = sketch.band_keys(sketch.signature(shingles))
-            bands.extend(ProposalBand(proposal_id=pid, band=b, key=k) for b, k in enumerate(keys))
+            bands.extend((pid, b, k) for b, k in enumerate(keys))
     return sketches, bands
+
+
+def _write(sketches: list[tuple], bands: list[tuple]) -> None:
+    """Adds these rows (from ``_rows``) to the index: on PostgreSQL with COPY (the rebuild writes millions of band
+    rows, which INSERTs take minutes over), elsewhere with ``bulk_create``."""
+    if connection.vendor == "postgresql":
+        _copy(ProposalSketch, ["proposal", "shingles", "text_digest"], sketches)
+        _copy(ProposalBand, ["proposal", "band", "key"], bands)
+    else:
+        ProposalSketch.objects.bulk_create(
+            ProposalSketch(proposal_id=pid, shingles=data, text_digest=digest) for pid, data, digest in sketches
+        )
+        ProposalBand.objects.bulk_create(
+            (ProposalBand(proposal_id=pid, band=band, key=key) for pid, band, key in bands), batch_size=BATCH
+        )
+
+
+def _copy(model, fields: list[str], rows: Iterable[tuple]) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 @transaction.atomic
@@ -52,8 +78,7 @@ def index_proposals(ids: Iterable[int]) -> int:
     sketches, bands = _rows(pairs)
     ProposalBand.objects.filter(proposal_id__in=ids).delete()
     ProposalSketch.objects.filter(proposal_id__in=ids).delete()
-    ProposalSketch.objects.bulk_create(sketches)
-    ProposalBand.objects.bulk_create(bands, batch_size=BATCH)
+    _write(sketches, bands)
     return len(sketches)
 
 
@@ -72,17 +97,16 @@ def index_on_commit(ids: Iterable[int]) -> None:
 
 
 def rebuild(*, log_to=None) -> int:
-    """Empties and refills the whole index in one transaction. Returns how many proposals it holds."""
+    """Empties and refills the whole index in one transaction (on PostgreSQL with COPY). Returns how many
+    proposals it holds."""
     count = 0
     with transaction.atomic():
         ProposalBand.objects.all().delete()
         ProposalSketch.objects.all().delete()
         pairs = iter(registry.source().texts(None))
-        while batch := list(itertools.islice(pairs, BATCH)):
-            sketches, bands = _rows(batch)
-            ProposalSketch.objects.bulk_create(sketches)
-            ProposalBand.objects.bulk_create(bands, batch_size=2000)
-            count += len(sketches)
+        while batch := list(itertools.islice(pairs, REBUILD_BATCH)):
+            _write(*_rows(batch))
+            count += len(batch)
             if log_to is not None:
                 log_to(count)
     return count

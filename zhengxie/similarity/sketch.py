@@ -33,7 +33,9 @@ def normalise(text: str) -> str:
     """Simplified characters, full-width folded (NFKC), lower case, only letters and digits: punctuation,
     whitespace and symbols never make two texts differ."""
     text = normalize(text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    # Each distinct character's category looked up once (a proposal is hundreds of characters, a few hundred
+    # distinct), the others deleted in one pass.
+    return text.translate({ord(ch): None for ch in set(text) if unicodedata.category(ch)[0] not in "LN"})
 
 
 def shingles(text: str) -> np.ndarray:
