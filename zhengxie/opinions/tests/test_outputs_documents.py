@@ -3,9 +3,7 @@
 what it holds."""
 
 import io
-import re
 import time
-import zlib
 
 import docx
 import openpyxl
@@ -16,6 +14,7 @@ from django.urls import reverse
 from docx.oxml.ns import qn
 
 from tests.builders.opinion_outputs import reported, scenario
+from tests.documents import pdf_font_names, pdf_text
 from zhengxie.core.exceptions import InvalidInput, NotAllowed
 from zhengxie.opinions import bulletins
 from zhengxie.opinions.models import Bulletin, BulletinItem
@@ -36,70 +35,6 @@ def _east_asian_fonts(content: bytes) -> set[str]:
         for e in root.iter(qn("w:rFonts"))
         if e.get(qn("w:eastAsia"))
     }
-
-
-def _pdf_objects(data: bytes) -> dict:
-    """A PDF's objects as (dictionary, decoded stream), its object streams unpacked."""
-    objects = {}
-    for m in re.finditer(rb"(\d+) 0 obj(.*?)endobj", data, re.S):
-        head, stream = m.group(2), None
-        found = re.search(rb"stream\r?\n(.*?)\r?\nendstream", head, re.S)
-        if found:
-            stream, head = found.group(1), head[: found.start()]
-            if b"/FlateDecode" in head:
-                stream = zlib.decompress(stream)
-        objects[int(m.group(1))] = (head, stream)
-    for head, stream in list(objects.values()):
-        if b"/ObjStm" in head and stream:
-            count = int(re.search(rb"/N (\d+)", head).group(1))
-            first = int(re.search(rb"/First (\d+)", head).group(1))
-            numbers = list(map(int, stream[:first].split()))
-            offsets = [(numbers[2 * i], numbers[2 * i + 1]) for i in range(count)]
-            for i, (number, offset) in enumerate(offsets):
-                end = offsets[i + 1][1] if i + 1 < count else len(stream) - first
-                objects[number] = (stream[first + offset : first + end], None)
-    return objects
-
-
-def _pdf_fonts(data: bytes) -> set[str]:
-    return {
-        m.decode() for head, _s in _pdf_objects(data).values() for m in re.findall(rb"/FontName\s*/([^\s/>]+)", head)
-    }
-
-
-def _pdf_text(data: bytes) -> str:
-    """The text layer of a WeasyPrint PDF: each font's ToUnicode map applied to its content streams' glyph codes."""
-    objects = _pdf_objects(data)
-    cmaps = {}
-    for head, _s in objects.values():
-        name, to_unicode = re.search(rb"/BaseFont\s*/(\w+)\+", head), re.search(rb"/ToUnicode\s+(\d+) 0 R", head)
-        if not (name and to_unicode):
-            continue
-        cmap, stream = {}, objects[int(to_unicode.group(1))][1] or b""
-        for block in re.findall(rb"beginbfchar(.*?)endbfchar", stream, re.S):
-            for src, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-                cmap[src.lower()] = bytes.fromhex(dst.decode()).decode("utf-16-be")
-        for block in re.findall(rb"beginbfrange(.*?)endbfrange", stream, re.S):
-            for low, high, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-                for code in range(int(low, 16), int(high, 16) + 1):
-                    cmap[f"{code:0{len(low)}x}".encode()] = chr(int(dst, 16) + code - int(low, 16))
-        cmaps[name.group(1)] = cmap
-    out = []
-    for _h, stream in objects.values():
-        if not stream or b" Tf" not in stream:
-            continue
-        font = {}
-        for token in re.finditer(rb"/(\w+) [\d.]+ Tf|\[(.*?)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj", stream, re.S):
-            if token.group(1):
-                font = cmaps.get(token.group(1), {})
-                continue
-            strings = (
-                re.findall(rb"<([0-9a-fA-F]*)>", token.group(2)) if token.group(2) is not None else [token.group(3)]
-            )
-            for s in strings:
-                s = s.lower()
-                out.append("".join(font.get(s[i : i + 4], "\ufffd") for i in range(0, len(s), 4)))
-    return "".join(out)
 
 
 # The 报送 document -----------------------------------------------------------------------------------------------
@@ -224,7 +159,7 @@ def test_the_bulletin_documents_hold_the_issue_and_each_report(org, client_for):
     assert "本期共2篇" in text
     pdf = leader.get(reverse("opinions:bulletin_pdf", args=[bulletin.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    printed = _pdf_text(pdf.content)
+    printed = pdf_text(pdf.content)
     for words in (
         "社情民意专报",
         f"{s.year}年第1期",
@@ -232,7 +167,7 @@ def test_the_bulletin_documents_hold_the_issue_and_each_report(org, client_for):
         "关于加快老旧小区加装电梯的建议",
     ):
         assert words in printed
-    assert any(name.endswith("+Noto-Serif-CJK-SC") for name in _pdf_fonts(pdf.content))
+    assert any(name.endswith("+Noto-Serif-CJK-SC") for name in pdf_font_names(pdf.content))
 
 
 def test_the_bulletin_pages_and_documents_are_for_staff_editors_and_leaders(org, client_for):

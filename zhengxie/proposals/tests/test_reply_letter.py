@@ -10,11 +10,11 @@ from django.urls import reverse
 from lxml import html
 
 from tests.builders import proposals as make
+from tests.documents import pdf_text
 from zhengxie.accounts.services import api_token_issue
 from zhengxie.audit.models import AuditEntry
 from zhengxie.proposals.documents import reply_body
 from zhengxie.proposals.models import Reply
-from zhengxie.proposals.tests.test_documents import pdf_text
 
 pytestmark = pytest.mark.django_db
 
