@@ -11,7 +11,6 @@ from typing import Annotated
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,8 +22,8 @@ from zhengxie.core.exceptions import InvalidInput, NotAllowed, NotVisible, State
 from zhengxie.core.roles import Role
 from zhengxie.core.workflow import ActionInput, Choice, Id, Label, Page, Text, Workflow, condition
 from zhengxie.notifications.services import notify
-from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import Member, Sector, SpecialCommittee
+from zhengxie.people.models import SpecialCommittee
+from zhengxie.people.services import invitation_scope_clean, invitation_scope_members
 
 from . import checkin
 from .choices import DutyKind
@@ -309,45 +308,6 @@ def _aware(value, label: str, key: str) -> datetime.datetime:
     return value
 
 
-def _clean_invitees(spec) -> dict:
-    if not isinstance(spec, dict):
-        raise InvalidInput(_("邀请范围格式错误。"), {"invitees": _("格式错误")})
-    out = {"all": bool(spec.get("all")), "standing_committee": bool(spec.get("standing_committee"))}
-    for key in ("sector_ids", "special_committee_ids", "member_ids"):
-        try:
-            out[key] = sorted({int(i) for i in spec.get(key) or []})
-        except (TypeError, ValueError):
-            raise InvalidInput(_("邀请范围格式错误。"), {f"invitees.{key}": _("应为编号列表")}) from None
-    # Unknown ids are refused now, when they are sent, not found missing (or failing) when the activity is published.
-    for key, model in (("sector_ids", Sector), ("special_committee_ids", SpecialCommittee), ("member_ids", Member)):
-        known = set(model.objects.filter(pk__in=[i for i in out[key] if 0 < i < 2**63]).values_list("pk", flat=True))
-        unknown = [i for i in out[key] if i not in known]
-        if unknown:
-            raise InvalidInput(
-                _("邀请范围含有不存在的编号：%(ids)s。") % {"ids": "、".join(map(str, unknown[:10]))},
-                {f"invitees.{key}": _("编号不存在")},
-            )
-    if not any(
-        [out["all"], out["standing_committee"], out["sector_ids"], out["special_committee_ids"], out["member_ids"]]
-    ):
-        raise InvalidInput(_("请选择邀请对象。"), {"invitees": _("必填")})
-    return out
-
-
-def invitee_members(spec: dict):
-    qs = Member.objects.filter(status=MemberStatus.SERVING)
-    if spec.get("all"):
-        return qs
-    rule = Q(pk__in=spec.get("member_ids") or [])
-    if spec.get("standing_committee"):
-        rule |= Q(is_standing_committee=True)
-    if spec.get("sector_ids"):
-        rule |= Q(sector_id__in=spec["sector_ids"])
-    if spec.get("special_committee_ids"):
-        rule |= Q(special_committees__id__in=spec["special_committee_ids"])
-    return qs.filter(rule).distinct()
-
-
 def _clean_activity(data: dict) -> dict:
     """The activity's fields from the input of creating or editing it, validated alike (422 naming the fields)."""
     errors = {}
@@ -404,7 +364,7 @@ def _clean_activity(data: dict) -> dict:
         "attendance": mode,
         "capacity": capacity,
         "sign_up_closes": closes,
-        "invitees_spec": _clean_invitees(data.get("invitees")),
+        "invitees_spec": invitation_scope_clean(data.get("invitees")),
         "half_days": max(1, int(data.get("half_days") or 1)),
         "training_hours": data.get("training_hours") or 0,
     }
@@ -534,7 +494,7 @@ def _verify_code(activity, payload, now):
 @ACTIVITY.handler("publish")
 def _publish(ctx):
     activity, now = ctx.obj, ctx.now
-    members = list(invitee_members(activity.invitees_spec).select_related("user"))
+    members = list(invitation_scope_members(activity.invitees_spec).select_related("user"))
     if not members:
         raise InvalidInput(_("邀请范围内没有在任委员。"), {"invitees": _("为空")})
     Invitation.objects.bulk_create([Invitation(activity=activity, member=m) for m in members], ignore_conflicts=True)

@@ -31,6 +31,7 @@ from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
 from zhengxie.core.request_size import accepts_upload
 from zhengxie.people.models import Sector, SpecialCommittee
+from zhengxie.people.services import invitation_scope_members
 
 from . import activities, checkin, exports, materials, read_models
 from .forms import (
@@ -307,7 +308,7 @@ def _render_detail(request, activity, *, refusal=None, posted=None, status: int 
             decided_leaves=[i for i in invitations if hasattr(i, "leave") and i.leave.state != LeaveState.PENDING],
             speeches=list(activity.speeches.select_related("member").order_by("recorded_at", "id")),
             invitees_summary=_invitees_summary(activity.invitees_spec),
-            planned_invitees=activities.invitee_members(activity.invitees_spec).count()
+            planned_invitees=invitation_scope_members(activity.invitees_spec).count()
             if activity.state == ActivityState.DRAFT
             else None,
             n_checked_in=sum(1 for i in invitations if i.checked_in_at),
