@@ -7,20 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.forms import StyledFormMixin
 from zhengxie.core.params import db_int
-from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import HandlingUnit, Member, Sector, SpecialCommittee
+from zhengxie.people.forms import InvitationScopeFields
+from zhengxie.people.models import HandlingUnit
 
 DATETIME_WIDGET = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 RECOMMENDATION_ROWS = 3
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.sector.name}）"
-
-
-class DeliberationForm(StyledFormMixin, forms.Form):
+class DeliberationForm(StyledFormMixin, InvitationScopeFields):
     """A new deliberation (a draft until opened). Invitees: any union of everyone, the standing committee, sectors,
     special committees and members picked by name — as for activities."""
 
@@ -32,25 +27,8 @@ class DeliberationForm(StyledFormMixin, forms.Form):
     closes_at = forms.DateTimeField(
         label=_("截止时间"), widget=forms.DateTimeInput(attrs=DATETIME_WIDGET, format=DATETIME_FORMAT)
     )
-    invite_all = forms.BooleanField(label=_("全体委员"), required=False)
-    invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
-    sectors = forms.ModelMultipleChoiceField(
-        label=_("界别"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    special_committees = forms.ModelMultipleChoiceField(
-        label=_("专门委员会"),
-        queryset=SpecialCommittee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    members = MemberChoiceField(
-        label=_("按姓名选择委员"),
-        queryset=Member.objects.filter(status=MemberStatus.SERVING).select_related("sector").order_by("name", "id"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    UNSTYLED = ("sectors", "special_committees", "members")
+    field_order = ("title", "background", "opens_at", "closes_at")  # then the invitation scope's
+    UNSTYLED = InvitationScopeFields.INVITATION_LISTS
     ERROR_FIELDS = {"invitees.member_ids": "members", "invitees.sector_ids": "sectors", "invitees": None}
 
     def __init__(self, *args, **kwargs):
@@ -65,29 +43,18 @@ class DeliberationForm(StyledFormMixin, forms.Form):
             "background": d["background"],
             "opens_at": d["opens_at"].isoformat(),
             "closes_at": d["closes_at"].isoformat(),
-            "invitees": {
-                "all": d["invite_all"],
-                "standing_committee": d["invite_standing"],
-                "sector_ids": [s.pk for s in d["sectors"]],
-                "special_committee_ids": [c.pk for c in d["special_committees"]],
-                "member_ids": [m.pk for m in d["members"]],
-            },
+            "invitees": self.invitation_scope(),
         }
 
     @classmethod
     def initial_for(cls, d) -> dict:
-        spec = d.invitees_spec or {}
         local = timezone.localtime
         return {
             "title": d.title,
             "background": d.background,
             "opens_at": local(d.opens_at).replace(tzinfo=None),
             "closes_at": local(d.closes_at).replace(tzinfo=None),
-            "invite_all": bool(spec.get("all")),
-            "invite_standing": bool(spec.get("standing_committee")),
-            "sectors": spec.get("sector_ids") or [],
-            "special_committees": spec.get("special_committee_ids") or [],
-            "members": spec.get("member_ids") or [],
+            **cls.invitation_scope_initial(d.invitees_spec),
         }
 
     def add_service_errors(self, errors: dict, message: str) -> None:

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.forms import StyledFormMixin, action_form_fields, posted_body
-from zhengxie.people.choices import MemberStatus
-from zhengxie.people.models import Member, Sector, SpecialCommittee
+from zhengxie.people.forms import InvitationScopeFields
+from zhengxie.people.models import SpecialCommittee
 
 from .activities import ACTIVITY, CancelInput, LeaveInput, SpeechInput
 from .models import ActivityKind, ActivityState, AttendanceMode, AttendanceStatus
@@ -18,12 +18,7 @@ DATETIME_WIDGET = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.sector.name}）"
-
-
-class ActivityForm(StyledFormMixin, forms.Form):
+class ActivityForm(StyledFormMixin, InvitationScopeFields):
     """A new activity (a draft until published). Invitees: any union of everyone, the standing committee, sectors,
     special committees and members picked by name."""
 
@@ -46,23 +41,6 @@ class ActivityForm(StyledFormMixin, forms.Form):
     )
     place = forms.CharField(label=_("地点"), max_length=200)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    invite_all = forms.BooleanField(label=_("全体委员"), required=False)
-    invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
-    sectors = forms.ModelMultipleChoiceField(
-        label=_("界别"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    special_committees = forms.ModelMultipleChoiceField(
-        label=_("专门委员会"),
-        queryset=SpecialCommittee.objects.all(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    members = MemberChoiceField(
-        label=_("按姓名选择委员"),
-        queryset=Member.objects.filter(status=MemberStatus.SERVING).select_related("sector").order_by("name", "id"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     attendance = forms.ChoiceField(
         label=_("参加方式"),
         choices=AttendanceMode.choices,
@@ -88,8 +66,10 @@ class ActivityForm(StyledFormMixin, forms.Form):
         help_text=_("培训按学时计分；其他活动填 0。"),
     )
 
+    # The invitation scope's fields stand after the description, as the page shows them.
+    field_order = ("title", "kind", "organiser", "start", "end", "place", "description")
     # Choice lists are drawn by the template (a fieldset of checkboxes each), not as one styled control.
-    UNSTYLED = ("sectors", "special_committees", "members", "attendance")
+    UNSTYLED = (*InvitationScopeFields.INVITATION_LISTS, "attendance")
     # Where the service's error keys belong on this form.
     ERROR_FIELDS = {"organiser_id": "organiser", "invitees.member_ids": "members", "invitees": None}
 
@@ -108,16 +88,6 @@ class ActivityForm(StyledFormMixin, forms.Form):
             data["training_hours"] = Decimal("0")
         return data
 
-    def invitees(self) -> dict:
-        d = self.cleaned_data
-        return {
-            "all": d["invite_all"],
-            "standing_committee": d["invite_standing"],
-            "sector_ids": [s.pk for s in d["sectors"]],
-            "special_committee_ids": [c.pk for c in d["special_committees"]],
-            "member_ids": [m.pk for m in d["members"]],
-        }
-
     def service_data(self) -> dict:
         d = self.cleaned_data
         sign_up = d["attendance"] == AttendanceMode.SIGN_UP
@@ -132,7 +102,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
             "attendance": d["attendance"],
             "capacity": d["capacity"] if sign_up else None,
             "sign_up_closes": d["sign_up_closes"].isoformat() if sign_up and d["sign_up_closes"] else None,
-            "invitees": self.invitees(),
+            "invitees": self.invitation_scope(),
             "half_days": d["half_days"],
             "training_hours": d["training_hours"],
         }
@@ -140,7 +110,6 @@ class ActivityForm(StyledFormMixin, forms.Form):
     @classmethod
     def initial_for(cls, activity) -> dict:
         """The form filled in with a (draft) activity, to edit it: times in the committee's zone."""
-        spec = activity.invitees_spec or {}
         local = timezone.localtime
         return {
             "title": activity.title,
@@ -150,11 +119,7 @@ class ActivityForm(StyledFormMixin, forms.Form):
             "end": local(activity.end).replace(tzinfo=None),
             "place": activity.place,
             "description": activity.description,
-            "invite_all": bool(spec.get("all")),
-            "invite_standing": bool(spec.get("standing_committee")),
-            "sectors": spec.get("sector_ids") or [],
-            "special_committees": spec.get("special_committee_ids") or [],
-            "members": spec.get("member_ids") or [],
+            **cls.invitation_scope_initial(activity.invitees_spec),
             "attendance": activity.attendance,
             "capacity": activity.capacity,
             "sign_up_closes": local(activity.sign_up_closes).replace(tzinfo=None) if activity.sign_up_closes else None,

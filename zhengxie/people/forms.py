@@ -125,3 +125,63 @@ class ImportConfirmForm(StyledFormMixin, forms.Form):
     batch = forms.CharField(label=_("导入批次"), widget=forms.HiddenInput)
     skip_errors = forms.BooleanField(label=_("跳过有错误的行，只导入正确的行"), required=False)
     create_accounts = forms.BooleanField(label=_("为没有登录账号的委员开通账号（可用手机号登录）"), required=False)
+
+
+# Invitation scopes -------------------------------------------------------------------------------------------------
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Members to tick, each shown as 姓名（界别）."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.sector.name}）"
+
+
+class InvitationScopeFields(forms.Form):
+    """The fields of an invitation scope (``services.invitation_scope_clean``): everyone, the standing committee,
+    sectors, special committees and serving members picked by name, any union of them. A form that invites people
+    inherits them (they come before its own fields unless its ``field_order`` says otherwise); the template draws the
+    choice lists itself, so a form should leave ``INVITATION_LISTS`` unstyled."""
+
+    INVITATION_LISTS = ("sectors", "special_committees", "members")
+
+    invite_all = forms.BooleanField(label=_("全体委员"), required=False)
+    invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("界别"), queryset=Sector.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    special_committees = forms.ModelMultipleChoiceField(
+        label=_("专门委员会"),
+        queryset=SpecialCommittee.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    members = MemberChoiceField(
+        label=_("按姓名选择委员"),
+        queryset=Member.objects.filter(status=MemberStatus.SERVING).select_related("sector").order_by("name", "id"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def invitation_scope(self) -> dict:
+        """The scope ticked, in the shape the services take (``invitees``)."""
+        d = self.cleaned_data
+        return {
+            "all": d["invite_all"],
+            "standing_committee": d["invite_standing"],
+            "sector_ids": [s.pk for s in d["sectors"]],
+            "special_committee_ids": [c.pk for c in d["special_committees"]],
+            "member_ids": [m.pk for m in d["members"]],
+        }
+
+    @staticmethod
+    def invitation_scope_initial(spec: dict | None) -> dict:
+        """The fields filled in with a stored scope, to edit it."""
+        spec = spec or {}
+        return {
+            "invite_all": bool(spec.get("all")),
+            "invite_standing": bool(spec.get("standing_committee")),
+            "sectors": spec.get("sector_ids") or [],
+            "special_committees": spec.get("special_committee_ids") or [],
+            "members": spec.get("member_ids") or [],
+        }
