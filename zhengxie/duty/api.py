@@ -18,6 +18,7 @@ from .forms_archive import year_bounds
 from .models import Activity, ActivityState
 from .points import member_archive, rules_for
 from .selectors import Ranks, archive_members, ledger
+from .services import archive_sections
 
 router = Router(tags=["activities and duty"])
 
@@ -256,7 +257,9 @@ class DutyQuery(Schema):
     "/members/{member_id}/duty",
     response={200: dict, **refusals(403, 404)},
     summary="A member's duty archive for a year",
-    description="Records with their sources, points by kind, total, score, grade, ranks and missing minimum duties.",
+    description="Records with their sources, points by kind, total, score, grade, ranks and missing minimum duties; "
+    "`sections`: the parts other modules add to the archive (`study_hours`: the year's study hours against the "
+    "requirement, `figures` `{hours, required, short}`).",
 )
 def member_duty(request, member_id: int, query: Query[DutyQuery]):
     if not has_perm(request.user, "duty.archive"):
@@ -298,4 +301,16 @@ def member_duty(request, member_id: int, query: Query[DutyQuery]):
         "sector_rank": ranks.sector(member.sector_id, arch.score),
         # None: the year has no rule table of its own yet (scored with the latest earlier year's, or the defaults)
         "rules_version": rs.version if rs.pk else None,
+        # Parts other apps add to the archive, as the page and the report show them (the study hours: key
+        # ``study_hours``, figures ``hours``, ``required``, ``short``).
+        "sections": [
+            {
+                "key": part["key"],
+                "title": str(part["title"]),
+                "rows": [{"label": str(row["label"]), "value": str(row["value"])} for row in part["rows"]],
+                "met": part.get("met"),
+                "figures": part.get("figures", {}),
+            }
+            for part in archive_sections(member=member, year=year, user=request.user)
+        ],
     }

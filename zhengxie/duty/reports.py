@@ -42,7 +42,7 @@ from .choices import DutyKind
 from .models import ATTENDANCE_PREFIXES, ActivityKind, Invitation, Speech
 from .points import Archive, Rules, member_archive, rules_for
 from .selectors import Ranks, ledger
-from .services import source_links
+from .services import archive_sections, source_links
 
 
 def signed(value: Decimal) -> str:
@@ -116,6 +116,9 @@ class AnnualArchive:
     sector_size: int
     ruleset_version: int
     base_points: Decimal
+    # Parts other apps add (``services.archive_section_add``: the year's study hours against the requirement), shown
+    # on the page, in the report's .docx and PDF, and in the API alike.
+    sections: list[dict] = field(default_factory=list)
     generated_on: datetime.date = field(default_factory=timezone.localdate)
 
 
@@ -241,6 +244,7 @@ def annual_archive(*, member, year: int, user=None) -> AnnualArchive:
         sector_size=ranks.sector_size(member.sector_id),
         ruleset_version=rs.version,
         base_points=rs.base_points,
+        sections=archive_sections(member=member, year=year, user=user),
     )
 
 
@@ -348,6 +352,16 @@ def pdf_summary(a: AnnualArchive) -> list[tuple[str, str, str]]:
     ]
 
 
+NUMERALS = "一二三四五六七八九十"
+
+
+def section_met(part: dict) -> str:
+    """Whether another app's part of the archive (the study hours) is met, in words; empty when it has no target."""
+    if part.get("met") is None:
+        return ""
+    return str(_("已达到")) if part["met"] else str(_("未达到"))
+
+
 def record_cells(r: RecordRow) -> list[str]:
     label = r.kind_label
     if r.reversal:
@@ -389,7 +403,12 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
         row.cells[0].width = row.cells[2].width = Mm(32)
         row.cells[1].width = row.cells[3].width = Mm(50)
 
-    add_heading(doc, _("一、履职积分"), size=14)
+    numbers = iter(NUMERALS)
+
+    def heading(text) -> None:
+        add_heading(doc, _("%(n)s、%(t)s") % {"n": next(numbers), "t": text}, size=14)
+
+    heading(_("履职积分"))
     rows = [
         [k["label"], k["count"], plain(k["quantity"]), plain(k["points"]) + (_("（已达上限）") if k["capped"] else "")]
         for k in a.kinds
@@ -397,9 +416,9 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
     if not rows:
         rows = [[_("本年度暂无履职记录"), "", "", ""]]
     _table(doc, [_("项目"), _("次数"), _("数量"), _("积分")], rows, [80, 20, 22, 38])
-    add_heading(doc, _("二、得分、等次与排名"), size=14)
+    heading(_("得分、等次与排名"))
     _table(doc, [_("项目"), _("结果")], [list(r) for r in summary_rows(a)], [60, 100])
-    add_heading(doc, _("三、基本履职要求"), size=14)
+    heading(_("基本履职要求"))
     if a.minimums:
         _table(
             doc,
@@ -416,8 +435,14 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
         )
     else:
         add_paragraph(doc, _("本年度未设基本履职要求。"))
+    for part in a.sections:
+        heading(part["title"])
+        rows = [[row["label"], row["value"]] for row in part["rows"]]
+        if part.get("met") is not None:
+            rows.append([_("完成情况"), section_met(part)])
+        _table(doc, [_("项目"), _("结果")], rows, [60, 100])
     if a.archive.alerts:
-        add_heading(doc, _("四、履职预警"), size=14)
+        heading(_("履职预警"))
         for alert in a.archive.alerts:
             add_paragraph(doc, _("%(l)s（%(n)d 次）") % {"l": alert["label"], "n": alert["count"]})
     add_heading(doc, _("履职记录明细"), size=14)
@@ -444,16 +469,22 @@ def annual_report_docx(a: AnnualArchive, *, committee: str) -> bytes:
 # The annual report (PDF) -----------------------------------------------------------------------------------------
 
 
-def annual_report_pdf(a: AnnualArchive, *, committee: str) -> bytes:
-    context = {
+def pdf_context(a: AnnualArchive, *, committee: str) -> dict:
+    """What the PDF's template (``duty/archive/report_pdf.html``) is rendered with."""
+    return {
         "a": a,
         "committee": committee,
         "title": report_title(a),
         "summary": pdf_summary(a),
         "records": [record_cells(r) for r in a.records],
         "kinds": [{**k, "quantity": plain(k["quantity"]), "points": plain(k["points"])} for k in a.kinds],
+        "sections": [{**part, "met_text": section_met(part)} for part in a.sections],
         "generated": chinese_date(a.generated_on),
     }
+
+
+def annual_report_pdf(a: AnnualArchive, *, committee: str) -> bytes:
+    context = pdf_context(a, committee=committee)
     return render_pdf("duty/archive/report_pdf.html", context, stylesheet="duty/archive/report_print.css")
 
 

@@ -401,12 +401,30 @@ def activity_invited(*, activity_id: int, user) -> bool:
 
 def archive_section_add(section: ArchiveSection) -> None:
     """``section(member=, year=, user=)`` answers a part another app adds to a member's annual archive page, or
-    ``None``: ``{"key", "title", "rows": [{"label", "value"}], "met": bool | None, "url", "url_label"}``."""
+    ``None``: ``{"key", "title", "rows": [{"label", "value"}], "met": bool | None, "url", "url_label"}`` and,
+    for the API, ``"figures"``: the part's figures as text by name. The archive page, the annual report (.docx,
+    PDF) and ``GET /api/v1/members/{id}/duty`` all show them."""
     _ARCHIVE_SECTIONS.append(section)
 
 
 def archive_sections(*, member, year: int, user) -> list[dict]:
     return [part for section in _ARCHIVE_SECTIONS if (part := section(member=member, year=year, user=user))]
+
+
+# What other apps find short in a member's archive (the study hours) joins duty's own "minimum duties not met" as one
+# to-do item: both lead to the same archive page, so the home page shows one item naming each reason.
+ArchiveTodo = Callable[[object, datetime.date], list]
+_ARCHIVE_TODOS: list[ArchiveTodo] = []
+
+
+def archive_todo_add(provider: ArchiveTodo) -> None:
+    """``provider(user, today)`` answers the to-do items (``core.todo.TodoItem``) another app has for a member's own
+    archive of ``today``'s year (none, or one); duty merges them with its own into one item."""
+    _ARCHIVE_TODOS.append(provider)
+
+
+def archive_todos(user, today: datetime.date) -> list:
+    return [item for provider in _ARCHIVE_TODOS for item in provider(user, today)]
 
 
 def activity_attendance_counts(*, ids: Iterable[int]) -> dict[int, dict]:

@@ -75,9 +75,9 @@ def _archive_page(request, member: Member, *, own: bool):
             raise Http404(_("届次不存在。"))
         context.update(term=term, t=reports.term_archive(member=member, term=term, user=user))
     else:
-        context["a"] = reports.annual_archive(member=member, year=year, user=user)
-        # Parts other apps add (the year's study hours against the requirement).
-        context["sections"] = services.archive_sections(member=member, year=year, user=user)
+        context["a"] = archive = reports.annual_archive(member=member, year=year, user=user)
+        # Parts other apps add (the year's study hours against the requirement), as the report's documents show them.
+        context["sections"] = archive.sections
     return render(request, "duty/archive/member.html", context)
 
 

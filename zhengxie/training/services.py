@@ -328,6 +328,35 @@ def course_add(*, actor, class_id: int, title: str, teacher: str, hours) -> Cour
     return course
 
 
+def class_begun(activity, now: datetime.datetime) -> bool:
+    """Whether a class's activity (``duty.ActivitySummary``) is being or has been held: closed, or begun and not
+    cancelled. Its courses are fixed from then on."""
+    if activity is None:
+        return False
+    return activity.held or (activity.state != "cancelled" and activity.start <= now)
+
+
+@transaction.atomic
+def course_remove(*, actor, course_id: int, now=None) -> Course:
+    """Remove a course from a class before the class is held: refused once its activity has begun or closed (the
+    course was given; the attendees' hours stand)."""
+    _need_staff(actor)
+    course = Course.objects.select_related("training_class").filter(pk=course_id).first()
+    if course is None:
+        raise NotVisible(_("课程不存在。"))
+    tc = TrainingClass.objects.select_for_update().get(pk=course.training_class_id)
+    summary = duty.activity_summaries(ids=[tc.activity_id]).get(tc.activity_id)
+    if class_begun(summary, now or timezone.now()):
+        raise StateConflict(
+            _("培训班已于%(d)s开始举办，课程不能再删除。")
+            % {"d": timezone.localtime(summary.start).strftime("%Y-%m-%d %H:%M")}
+        )
+    gone = {"title": course.title, "teacher": course.teacher, "hours": str(course.hours)}
+    course.delete()
+    audit_record(actor=actor, action="training.remove_course", obj=tc, changes={"course": [gone, None]})
+    return course
+
+
 @transaction.atomic
 def attendee_hours_set(*, actor, class_id: int, member_id: int, hours, note: str = "") -> Decimal:
     """Record the hours an attendee actually attended (late, left early, some courses only): from 0 to the class's
@@ -458,6 +487,18 @@ def _review(ctx):
     ctx.changes["review_comment"] = [None, paper.review_comment]
 
 
+@PAPER.handler("reconsider")
+def _reconsider(ctx):
+    """The review decision is withdrawn: the paper waits for review again (the earlier decision and comment stay in
+    the audit trail, with the reason)."""
+    paper = ctx.obj
+    ctx.changes["review_comment"] = [paper.review_comment, ""]
+    ctx.changes["reason"] = [None, ctx.data.reason]
+    paper.review_comment, paper.reviewed_by, paper.reviewed_at = "", None, None
+    paper.save(update_fields=["review_comment", "reviewed_by", "reviewed_at"])
+    ctx.move(PaperState.SUBMITTED)
+
+
 @PAPER.handler("select")
 def _select(ctx):
     paper = ctx.obj
@@ -557,6 +598,7 @@ def archive_section(*, member, year: int, user) -> dict:
             {"label": _("年度应完成学时"), "value": plain(figures["required"])},
         ],
         "met": figures["met"],
+        "figures": {key: plain(figures[key]) for key in ("hours", "required", "short")},
         "url": reverse("training:plan_list"),
         "url_label": _("查看年度学习培训计划"),
     }
