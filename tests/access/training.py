@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.builders import training as make
+from zhengxie.training import services
 
 # fmt: off
 #                                   anon admin office staff leader overs. unit  u-lead unit2 member member2
@@ -23,6 +24,7 @@ PAGES: dict[str, tuple[int, ...]] = {
     "training:class_hours":         (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
     "training:course_add":          (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
     "training:attendee_hours":      (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
+    "training:course_remove":       (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
     "training:seminar_detail":      (302, 403,  403,  200,  403,  403,   403,  403,  403,  200,   404),
     "training:paper_submit":        (302, 403,  403,  405,  403,  403,   403,  403,  403,  405,   405),
     "training:paper_act":           (302, 403,  403,  405,  403,  403,   403,  403,  403,  403,   403),
@@ -58,6 +60,14 @@ def _class(o):
     return o.once("training_class", lambda: make.training_class(o.org)[1])
 
 
+def _course(o):
+    staff = o.org.users["staff"]
+    return o.once(
+        "training_course",
+        lambda: services.course_add(actor=staff, class_id=_class(o).pk, title="课程", teacher="教师", hours=1),
+    )
+
+
 def _seminar(o):
     return o.once("training_seminar", lambda: make.seminar(o.org, member_ids=[o.org.member.pk]))
 
@@ -75,6 +85,7 @@ URL_KWARGS: dict[str, Callable] = {
     "training:class_hours": lambda o: {"class_id": _class(o).pk},
     "training:course_add": lambda o: {"class_id": _class(o).pk},
     "training:attendee_hours": lambda o: {"class_id": _class(o).pk},
+    "training:course_remove": lambda o: {"course_id": _course(o).pk},
     "training:seminar_detail": lambda o: {"seminar_id": _seminar(o).pk},
     "training:paper_submit": lambda o: {"seminar_id": _seminar(o).pk},
     "training:paper_act": lambda o: {"paper_id": _paper(o).pk, "action": "review"},

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "training_plan.link_item": gettext_lazy("为计划项目安排活动"),
     "training.set_class_hours": gettext_lazy("设置培训班学时"),
     "training.add_course": gettext_lazy("添加培训课程"),
+    "training.remove_course": gettext_lazy("删除培训课程"),
     "training.set_attendee_hours": gettext_lazy("登记实际学时"),
     "training.create_seminar": gettext_lazy("设立理论研讨征文"),
     "training.set_requirement": gettext_lazy("设置年度学时要求"),

@@ -3,7 +3,9 @@
 - A member: each published activity they are invited to and can still act on — to sign up (while sign-up is open),
   to attend (required, or signed up; leave can be asked on the same page), to check in (while check-in is open).
   Nothing once they have checked in, asked for leave (the organiser decides) or missed sign-up. From the warning
-  day (default 1 October) on, the minimum duties of the year they have not met yet.
+  day (default 1 October) on, the minimum duties of the year they have not met yet — in one item with what other
+  apps find short in the same archive (``services.archive_todo_add``: the study hours, from 1 September), since
+  they all lead to the member's archive page.
 - The secretariat (the organisers): drafts to publish, leave requests to decide, check-in to run while it is open,
   and activities that have ended to close with their attendance.
 - The admin: this year's rule table, when the year has none of its own yet.
@@ -31,6 +33,7 @@ from .models import (
     MemberYearScore,
     RuleSet,
 )
+from .services import archive_todos
 
 LIMIT = 20
 
@@ -81,18 +84,32 @@ def _member_items(user, now, groups: TodoGroups, items: list) -> None:
             when = timezone.localtime(a.start).strftime("%m-%d %H:%M")
             groups.add(_url(a.pk), subject, _("参加活动"), detail=when, due=_day(a.start))
     today = timezone.localdate(now)
+    archive = []  # what is short in the member's archive of the year: one item for all of it
     if today >= warning_day(today.year):
         score = MemberYearScore.objects.filter(member__user=user, year=today.year).only("missing").first()
         if score is not None and score.missing:
             labels = "、".join(str(m.get("label", "")) for m in score.missing)
-            items.append(
+            archive.append(
                 TodoItem(
                     _("本年度尚未达到的基本履职要求：%(l)s") % {"l": labels},
-                    f"/activities/archive/?year={today.year}",
+                    _archive_url(today.year),
                     _("履职"),
                     datetime.date(today.year, 12, 31),
                 )
             )
+    archive.extend(archive_todos(user, today))
+    if len(archive) > 1:
+        dues = [i.due for i in archive if i.due is not None]
+        archive = [
+            TodoItem(
+                _("；").join(i.title for i in archive), _archive_url(today.year), _("履职"), min(dues, default=None)
+            )
+        ]
+    items.extend(archive)
+
+
+def _archive_url(year: int) -> str:
+    return f"/activities/archive/?year={year}"
 
 
 def _organiser_items(now, groups: TodoGroups) -> None:

@@ -6,10 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from zhengxie.core.access import has_perm
 from zhengxie.duty import services as duty
 
 from .models import AttendeeHours, ItemKind, PlanState, Seminar, SeminarPaper, TrainingClass, TrainingPlan
+from .services import class_begun
 from .workflow import PAPER, PLAN, is_staff
 
 
@@ -143,6 +146,7 @@ class ClassDetail:
     attendees: list[AttendeeRow]
     can_manage: bool
     courses_hours: Decimal = field(default=Decimal(0))
+    can_remove_courses: bool = False  # the secretariat, before the class is held
 
 
 def class_detail(user, tc: TrainingClass) -> ClassDetail:
@@ -178,6 +182,7 @@ def class_detail(user, tc: TrainingClass) -> ClassDetail:
         attendees=attendees,
         can_manage=staff,
         courses_hours=sum((c.hours for c in courses), Decimal(0)),
+        can_remove_courses=staff and not class_begun(activity, timezone.now()),
     )
 
 
@@ -199,7 +204,9 @@ class SeminarDetail:
 
 def seminar_detail(user, seminar: Seminar) -> SeminarDetail:
     activity = duty.activity_summaries(ids=[seminar.activity_id]).get(seminar.activity_id)
-    papers = visible_papers(user).filter(seminar=seminar).select_related("author__sector", "author")
+    papers = list(visible_papers(user).filter(seminar=seminar).select_related("author__sector", "author"))
+    for p in papers:  # the conditions of the paper's actions read the seminar's state from here (no query each)
+        p.seminar_activity_state = activity.state if activity is not None else ""
     rows = [PaperRow(p, str(p.get_state_display()), PAPER.allowed(p, user)) for p in papers]
     can_submit = (
         activity is not None

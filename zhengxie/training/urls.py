@@ -16,6 +16,7 @@ urlpatterns = [
     path("classes/<int:class_id>/hours/", views.class_hours, name="class_hours"),
     path("classes/<int:class_id>/courses/", views.course_add, name="course_add"),
     path("classes/<int:class_id>/attendees/", views.attendee_hours, name="attendee_hours"),
+    path("courses/<int:course_id>/remove/", views.course_remove, name="course_remove"),
     path("seminars/<int:seminar_id>/", views.seminar_detail, name="seminar_detail"),
     path("seminars/<int:seminar_id>/papers/", views.paper_submit, name="paper_submit"),
     path("papers/<int:paper_id>/actions/<slug:action>/", views.paper_act, name="paper_act"),

@@ -23,7 +23,7 @@ from zhengxie.duty import services as duty
 from zhengxie.people.models import Sector, SpecialCommittee
 
 from . import read_models, services
-from .models import ItemKind, PlanItem, PlanState, Seminar, TargetGroup, TrainingClass
+from .models import Course, ItemKind, PlanItem, PlanState, Seminar, TargetGroup, TrainingClass
 from .workflow import PAPER, PLAN, is_staff
 
 NAV = "training"
@@ -235,6 +235,20 @@ def course_add(request, class_id: int):
 
 @require("training.manage")
 @require_POST
+def course_remove(request, course_id: int):
+    course = Course.objects.filter(pk=course_id).only("pk", "training_class_id").first()
+    if course is None:
+        raise Http404(_("课程不存在。"))
+    return _run(
+        request,
+        lambda: services.course_remove(actor=request.user, course_id=course_id),
+        lambda c: _("已删除课程：%(t)s") % {"t": c.title},
+        f"/training/classes/{course.training_class_id}/",
+    )
+
+
+@require("training.manage")
+@require_POST
 def attendee_hours(request, class_id: int):
     raw = request.POST.get("member_id", "")
     member_id = int(raw) if raw.isdigit() and len(raw) < 19 else 0
@@ -271,7 +285,7 @@ def seminar_detail(request, seminar_id: int):
     return render(
         request,
         "training/seminar_detail.html",
-        {"active_nav": NAV, "d": d, "review": review, "select": PAPER["select"]},
+        {"active_nav": NAV, "d": d, "review": review, "select": PAPER["select"], "reconsider": PAPER["reconsider"]},
     )
 
 
@@ -304,7 +318,7 @@ def paper_act(request, paper_id: int, action: str):
     paper = read_models.visible_papers(request.user).filter(pk=paper_id).first()
     if paper is None:
         raise Http404
-    payload = {k: request.POST.get(k, "") for k in ("decision", "comment")}
+    payload = {k: request.POST[k] for k in PAPER[action].schema.model_fields if k in request.POST}
     return _run(
         request,
         lambda: services.paper_act(paper_id=paper_id, action=action, actor=request.user, payload=payload),

@@ -1,5 +1,6 @@
 """The study and training workflows, declared once on the core engine: the yearly plan (draft → published) and a
-seminar paper (submitted → accepted or rejected → selected). The handlers are in ``services.py``."""
+seminar paper (submitted → accepted or rejected → selected; a review decision reconsidered goes back to submitted
+while the seminar's selection is open). The handlers are in ``services.py``."""
 
 from typing import Annotated
 
@@ -7,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
-from zhengxie.core.workflow import ActionInput, Choice, Due, Page, Text, Workflow
+from zhengxie.core.workflow import ActionInput, Choice, Due, Page, Text, Workflow, condition
+from zhengxie.duty import services as duty
 
 from .models import PaperState, PlanState
 
@@ -53,6 +55,29 @@ def _reviewed(paper, data) -> str:
     return str(_("已审核通过")) if paper.state == PaperState.ACCEPTED else str(_("已审核：不通过"))
 
 
+class ReconsiderInput(ActionInput):
+    reason: Annotated[Text(_("重新审核的理由"), max_length=2000), Page(rows=2)]
+
+
+def seminar_activity_state(paper) -> str:
+    """The state of the paper's seminar activity (set on the paper by a page listing many papers, read once)."""
+    state = getattr(paper, "seminar_activity_state", None)
+    if state is None:
+        activity_id = paper.seminar.activity_id
+        summary = duty.activity_summaries(ids=[activity_id]).get(activity_id)
+        state = paper.seminar_activity_state = summary.state if summary is not None else ""
+    return state
+
+
+@condition
+def _selection_open(paper, user, now):
+    """A seminar's selection closes with its activity (closed after it was held, or cancelled): its results are
+    final from then on."""
+    if seminar_activity_state(paper) in ("closed", "cancelled"):
+        return _("本次理论研讨的论文评选已经结束，不能再重新审核。")
+    return None
+
+
 PAPER = Workflow("seminar_paper", relations=paper_relations, state_refusal=_("论文当前状态（%(s)s）不能%(a)s。"))
 PAPER.action(
     "review",
@@ -64,6 +89,18 @@ PAPER.action(
     due=Due(_("审核研讨论文"), todo=_("审核研讨论文")),
     example={"decision": "accept", "comment": "观点鲜明，论证充分"},
     done=_reviewed,
+)
+PAPER.action(
+    "reconsider",
+    _("重新审核"),
+    sources=[PaperState.ACCEPTED, PaperState.REJECTED],
+    targets=[PaperState.SUBMITTED],
+    who=[STAFF],
+    conditions=[_selection_open],
+    schema=ReconsiderInput,
+    style="outline-secondary",
+    example={"reason": "作者补充了调研数据，重新审核"},
+    done=_("已撤回审核结论，论文重新待审核"),
 )
 PAPER.action(
     "select",

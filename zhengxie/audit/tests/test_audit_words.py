@@ -262,7 +262,8 @@ def _opinions(org) -> None:
 
 def _training(org) -> None:
     """Study and training's services: a plan with items, published; an item's activity; a class's hours, a course
-    and an attendee's hours; a seminar with a paper reviewed and selected; the year's required hours."""
+    and an attendee's hours; a seminar with a paper reviewed and selected; the year's required hours; a course
+    removed from a coming class; a paper's review reconsidered."""
     from tests.builders import training as training_make
     from zhengxie.training import services as training
 
@@ -276,6 +277,14 @@ def _training(org) -> None:
     training.paper_act(paper_id=paper.pk, action="review", actor=staff, payload={"decision": "accept"})
     training.paper_act(paper_id=paper.pk, action="select", actor=staff)
     training.requirement_set(actor=staff, year=2026, hours="10")
+    # a course removed from a class yet to be held; a review decision reconsidered
+    soon = timezone.now() + datetime.timedelta(days=10)
+    _coming, coming = training_make.training_class(org, start=soon)
+    course = training.course_add(actor=staff, class_id=coming.pk, title="调查研究", teacher="李教授", hours="1")
+    training.course_remove(actor=staff, course_id=course.pk)
+    second = training_make.paper(org, paper.seminar, title="论基层协商")
+    training.paper_act(paper_id=second.pk, action="review", actor=staff, payload={"decision": "reject", "comment": "x"})
+    training.paper_act(paper_id=second.pk, action="reconsider", actor=staff, payload={"reason": "作者补充材料"})
 
 
 def _consultations(org) -> None:

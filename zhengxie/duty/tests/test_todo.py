@@ -121,7 +121,10 @@ def test_an_organiser_who_is_also_invited_sees_the_activity_once(org, third):
     assert _activity_items(third.user) == [("签到、组织签到：经济界别调研活动", _day(running.end))]
 
 
-def test_a_member_short_of_a_minimum_duty_is_told_from_the_warning_day(org):
+def test_a_member_short_of_a_minimum_duty_is_told_from_the_warning_day(org, monkeypatch):
+    from zhengxie.duty import services
+
+    monkeypatch.setattr(services, "_ARCHIVE_TODOS", [])  # nothing else short in the archive (the study hours)
     member = org.users["member"]
     year = timezone.localdate().year
     ensure_year(year, force=True)  # every serving member's archive row, with the minimums not met (none, here)
@@ -162,3 +165,23 @@ def test_the_home_page_links_each_item_to_where_the_person_acts(org, third, clie
         f'<a href="/activities/{published.pk}/" class="flex-grow-1">参加活动（{when}）：受邀的活动</a>' in member_home
     )
     assert f"截止 {_day(published.start)}" in member_home
+
+
+def test_what_other_apps_find_short_in_the_archive_joins_the_minimums_in_one_item(org, monkeypatch):
+    from zhengxie.core.todo import TodoItem
+    from zhengxie.duty import services
+
+    year = timezone.localdate().year
+    url = f"/activities/archive/?year={year}"
+    other = TodoItem("学习学时不足", url, "学习培训", datetime.date(year, 11, 30))
+    monkeypatch.setattr(services, "_ARCHIVE_TODOS", [lambda user, today: [other]])
+    ensure_year(year, force=True)
+    labels = "、".join(m["label"] for m in MemberYearScore.objects.get(member=org.member, year=year).missing)
+    tz = timezone.get_current_timezone()
+    with time_machine.travel(datetime.datetime(year, 9, 30, 10, tzinfo=tz)):  # before the warning day: alone
+        assert [(i.title, i.kind) for i in todo_for(org.users["member"]) if i.url == url] == [
+            ("学习学时不足", "学习培训")
+        ]
+    with time_machine.travel(datetime.datetime(year, 10, 2, 10, tzinfo=tz)):
+        items = [(i.title, i.kind, i.due) for i in todo_for(org.users["member"]) if i.url == url]
+    assert items == [(f"本年度尚未达到的基本履职要求：{labels}；学习学时不足", "履职", datetime.date(year, 11, 30))]

@@ -25,11 +25,13 @@ def test_training_rows_are_in_words(org, client):
         "training_plan.link_item",
         "training.set_class_hours",
         "training.add_course",
+        "training.remove_course",
         "training.set_attendee_hours",
         "training.create_seminar",
         "seminar_paper.submit",
         "seminar_paper.review",
         "seminar_paper.select",
+        "seminar_paper.reconsider",
         "training.set_requirement",
     }
     assert sorted({(e.action, k) for e in rows for k in labels.unnamed_keys(e.object_type, e.changes, e.action)}) == []
