@@ -2,7 +2,8 @@
 services and actions, dated over the past year: drafts, submitted, being edited (with an edited version to compare),
 signed off, archived with a reason, reported to the city and the province, some adopted by the city and the
 province, one with a leader's instruction; demo-member writes several (one jointly with demo-member2, who has
-confirmed), so their pages and duty archives show each level's fate."""
+confirmed), so their pages and duty archives show each level's fate. The secretariat has printed the signed-off and
+reported ones in an issue of the bulletin (社情民意专报, ``bulletins.bulletin_create``), with its .docx and PDF."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from zhengxie.opinions import duty_events
+from zhengxie.opinions.bulletins import PRINTABLE, bulletin_create
 from zhengxie.opinions.categories import ensure_default_categories
 from zhengxie.opinions.models import Instruction, OpinionCategory, OpinionReport, ReportLevel
 from zhengxie.opinions.services import report_act, report_create_draft
@@ -53,6 +55,7 @@ PLAN = [
     ("signed_off", 20),
     ("archived", 300),
 ]
+BULLETIN_REPORTS = 5
 
 
 def _user(username):
@@ -153,7 +156,16 @@ def build_demo_opinions() -> dict:
     for instruction_id in Instruction.objects.filter(report_id__in=ids).values_list("pk", flat=True):
         duty_events.record(duty_events.INSTRUCTION, instruction_id)
     reports = OpinionReport.objects.filter(pk__in=ids)
+    # This year's first issue of the bulletin: the reports signed off or reported, the newest first, as the
+    # secretariat selects them on the bulletin page.
+    printable = list(reports.filter(state__in=PRINTABLE).order_by("-submitted_at", "-pk").values_list("pk", flat=True))
+    bulletin = bulletin_create(
+        actor=staff,
+        data={"kind": "special", "title": "民生关切专辑", "report_ids": printable[:BULLETIN_REPORTS]},
+    )
     return {
+        "bulletins": 1,
+        "bulletin reports": bulletin.items.count(),
         "reports": reports.count(),
         "adopted": ReportLevel.objects.filter(report_id__in=ids, adopted_on__isnull=False).count(),
         "instructions": Instruction.objects.filter(report_id__in=ids).count(),
