@@ -1,6 +1,6 @@
 """The study and training API under ``/api/v1/``: the yearly plans with their execution, a seminar's papers (list,
-submit), a paper's actions (review, select), a member's study hours. Written from the same read models as the
-pages (``read_models``)."""
+submit), a paper's actions (review, reconsider, select), a member's study hours. Written from the same read models
+as the pages (``read_models``)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -199,10 +199,11 @@ def _actions_doc() -> str:
 @router.post(
     "/seminar-papers/{seminar_paper_id}/actions/{action}",
     response={200: dict, **refusals(403, 404, 409)},
-    summary="Take an action on a seminar paper (review, select)",
+    summary="Take an action on a seminar paper (review, reconsider, select)",
     openapi_extra=PAPER.openapi_body(list(PAPER.actions)),
-    description="`review` (`decision`: `accept` or `reject`, `comment`) and `select` (selected papers are "
-    "recorded in the author's duty archive, once) — the secretariat's. 403 not allowed, 404 not visible or no "
+    description="`review` (`decision`: `accept` or `reject`, `comment`), `reconsider` (`reason`: the decision is "
+    "withdrawn and the paper waits for review again; 409 once the seminar is closed) and `select` (selected papers "
+    "are recorded in the author's duty archive, once) — the secretariat's. 403 not allowed, 404 not visible or no "
     "such action, 409 not in this state, 422 bad input.\n\n" + _actions_doc(),
 )
 def paper_action(request, seminar_paper_id: int, action: str):
