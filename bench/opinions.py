@@ -228,6 +228,9 @@ def generate(total: int, seed: int, log) -> dict:
                     "proposal_id": None,
                     "proposal_number": "",
                     "proposal_title": "",
+                    "adopted_city": False,
+                    "adopted_province": False,
+                    "adopted_national": False,
                 }
                 joint = []
                 if lead and rng.random() < 0.3:
@@ -324,6 +327,7 @@ def generate(total: int, seed: int, log) -> dict:
                         )
                         ids[ReportLevel] += 1
                         if adopted:
+                            row[f"adopted_{level}"] = True  # the report's copy, as record_adoption keeps it
                             at = datetime.datetime.combine(adopted_on, datetime.time(10), tz)
                             event(at, "record_adoption", "", "", level, staff, staff_label)
                     if rng.random() < 0.05:

@@ -16,7 +16,16 @@ from zhengxie.notifications.services import notify
 from . import tasks as duty_events
 from . import workflow as wf
 from .choices import CoAuthorState, LeaderLevel, Level, ProposerKind, ReportState
-from .models import CoAuthor, Instruction, OpinionEvent, OpinionReport, OpinionVersion, ReportCounter, ReportLevel
+from .models import (
+    ADOPTED_FLAGS,
+    CoAuthor,
+    Instruction,
+    OpinionEvent,
+    OpinionReport,
+    OpinionVersion,
+    ReportCounter,
+    ReportLevel,
+)
 from .search_index import report_indexed_on_commit
 from .selectors import author_users, visible_reports
 
@@ -281,6 +290,9 @@ def _record_adoption(ctx: Ctx) -> None:
         raise InvalidInput(_("采用日期不能早于报送日期。"), {"date": _("早于报送日期")})
     row.adopted_on, row.publication, row.adoption_recorded_by = d.date, d.publication, ctx.actor
     row.save(update_fields=["adopted_on", "publication", "adoption_recorded_by"])
+    flag = ADOPTED_FLAGS[d.level]
+    setattr(r, flag, True)
+    r.save(update_fields=[flag, "updated_at"])
     ctx.changes["adoption"] = [None, {"level": d.level, "date": d.date.isoformat(), "publication": d.publication}]
     words = str(Level(d.level).label)
     ctx.log(note=f"{words} · {d.publication}")

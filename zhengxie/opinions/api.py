@@ -215,8 +215,7 @@ def _levels(fates) -> list[dict]:
     ]
 
 
-def _row(r) -> dict:
-    row = read_models.report_row(r)
+def _row(row: read_models.ReportRow) -> dict:
     return {
         "id": row.id,
         "number": row.number,
@@ -335,7 +334,8 @@ def list_reports(request, filters: Query[OpinionFilters]):
     limit, offset = max(1, min(filters.limit, MAX_PAGE)), max(0, filters.offset)
     wanted = filters.dict(exclude={"limit", "offset"})
     qs = selectors.report_list(user=request.user, filters=wanted)
-    return {"count": qs.count(), "items": [_row(r) for r in qs[offset : offset + limit]]}
+    rows = read_models.report_rows(*selectors.report_row_values(qs[offset : offset + limit]))
+    return {"count": qs.count(), "items": [_row(row) for row in rows]}
 
 
 @router.post(

@@ -17,13 +17,22 @@ def text_labels() -> dict[str, str]:
 
 
 def proposer_words(r: OpinionReport) -> str:
-    if r.proposer_kind == ProposerKind.COLLECTIVE and r.collective_id:
-        return r.collective.name
-    if r.proposer_kind == ProposerKind.STAFF:
-        return _("机关（%(n)s）") % {"n": str(r.author)}
-    if r.lead_member_id:
-        return r.lead_member.name
-    return str(r.author)
+    return _proposer(
+        r.proposer_kind,
+        collective=r.collective.name if r.collective_id else None,
+        lead=r.lead_member.name if r.lead_member_id else None,
+        author=str(r.author),
+    )
+
+
+def _proposer(kind: str, *, collective: str | None, lead: str | None, author: str) -> str:
+    if kind == ProposerKind.COLLECTIVE and collective is not None:
+        return collective
+    if kind == ProposerKind.STAFF:
+        return _("机关（%(n)s）") % {"n": author}
+    if lead is not None:
+        return lead
+    return author
 
 
 @dataclass
@@ -45,20 +54,29 @@ class LevelFate:
 
 def fates(report) -> list[LevelFate]:
     """The report's fate at every level (reported or not, adopted or not), from its prefetched levels."""
-    rows = {row.level: row for row in report.levels.all()}
+    return level_fates(report.levels.all())
+
+
+def level_fates(levels, labels: list[tuple[str, str]] | None = None) -> list[LevelFate]:
+    """The fate at every level from a report's levels (rows with level, reported_on, adopted_on, publication)."""
+    rows = {row.level: row for row in levels}
     out = []
-    for code, label in Level.choices:
+    for code, label in labels or _level_labels():
         row = rows.get(code)
         out.append(
             LevelFate(
                 code,
-                str(label),
+                label,
                 row.reported_on if row else None,
                 row.adopted_on if row else None,
                 row.publication if row else "",
             )
         )
     return out
+
+
+def _level_labels() -> list[tuple[str, str]]:
+    return [(code, str(label)) for code, label in Level.choices]
 
 
 @dataclass
@@ -96,6 +114,46 @@ def report_row(r: OpinionReport) -> ReportRow:
         submitted_at=r.submitted_at,
         levels=fates(r),
     )
+
+
+@dataclass
+class _LevelValues:
+    """A level of a list row, read as values."""
+
+    level: str
+    reported_on: datetime.date | None
+    adopted_on: datetime.date | None
+    publication: str
+
+
+def report_rows(reports: list[dict], levels: list[tuple]) -> list[ReportRow]:
+    """A list page's rows from its reports as values (``selectors.report_row_values``) and their levels (tuples of
+    report id, level, reported_on, adopted_on, publication): no model instances for the 20–200 rows of a page."""
+    by_report: dict[int, list] = {}
+    for report_id, *fields in levels:
+        by_report.setdefault(report_id, []).append(_LevelValues(*fields))
+    labels = _level_labels()
+    states = {code: str(label) for code, label in ReportState.choices}
+    out = []
+    for r in reports:
+        author = r["author__display_name"] or r["author__username"]
+        out.append(
+            ReportRow(
+                id=r["id"],
+                number=r["number"],
+                title=r["title"] or _("（无标题）"),
+                year=r["year"],
+                state=r["state"],
+                state_label=states.get(r["state"], r["state"]),
+                category=r["category__name"] or "",
+                proposer=_proposer(
+                    r["proposer_kind"], collective=r["collective__name"], lead=r["lead_member__name"], author=author
+                ),
+                submitted_at=r["submitted_at"],
+                levels=level_fates(by_report.get(r["id"], []), labels),
+            )
+        )
+    return out
 
 
 @dataclass

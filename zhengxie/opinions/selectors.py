@@ -7,7 +7,16 @@ from zhengxie.core.access import roles_of
 from zhengxie.core.roles import Role
 
 from .choices import CoAuthorState, Level, ProposerKind, ReportState
-from .models import CoAuthor, Instruction, OpinionAttachment, OpinionEvent, OpinionReport, OpinionVersion, ReportLevel
+from .models import (
+    ADOPTED_FLAGS,
+    CoAuthor,
+    Instruction,
+    OpinionAttachment,
+    OpinionEvent,
+    OpinionReport,
+    OpinionVersion,
+    ReportLevel,
+)
 
 S = ReportState
 # Who reads every report once it is submitted: the secretariat (its editors included) and the leaders.
@@ -38,7 +47,8 @@ def is_invited(report, user) -> bool:
 
 
 def reported_levels(report) -> set[str]:
-    return set(ReportLevel.objects.filter(report=report).values_list("level", flat=True))
+    # report.levels.all(): the levels report_get prefetched, or else read now.
+    return {row.level for row in report.levels.all()}
 
 
 def unreported_levels(report) -> list[str]:
@@ -47,11 +57,7 @@ def unreported_levels(report) -> list[str]:
 
 
 def unadopted_levels(report) -> list[str]:
-    return list(
-        ReportLevel.objects.filter(report=report, adopted_on__isnull=True)
-        .order_by("id")
-        .values_list("level", flat=True)
-    )
+    return [row.level for row in sorted(report.levels.all(), key=lambda row: row.pk) if row.adopted_on is None]
 
 
 def author_members(report) -> list:
@@ -109,11 +115,11 @@ def report_list(*, user, filters: dict | None = None) -> QuerySet[OpinionReport]
         qs = qs.filter(category_id=f["category"])
     if f.get("level"):
         qs = qs.filter(Exists(ReportLevel.objects.filter(report=OuterRef("pk"), level=f["level"])))
-    if f.get("adopted"):
-        adopted = ReportLevel.objects.filter(report=OuterRef("pk"), adopted_on__isnull=False)
+    if f.get("adopted"):  # the reports' copies of their levels' adoptions (models.ADOPTED_FLAGS)
         if f["adopted"] in Level.values:  # adopted=city|province|national: by that level
-            adopted = adopted.filter(level=f["adopted"])
-        qs = qs.filter(Exists(adopted))
+            qs = qs.filter(**{ADOPTED_FLAGS[f["adopted"]]: True})
+        else:
+            qs = qs.filter(Q(adopted_city=True) | Q(adopted_province=True) | Q(adopted_national=True))
     # The statistics' figures (statistics.FIGURE_FILTERS) list their reports with these.
     if f.get("received"):
         qs = qs.exclude(state=S.DRAFT)
@@ -152,6 +158,38 @@ def report_list(*, user, filters: dict | None = None) -> QuerySet[OpinionReport]
     )
 
 
+# A member's fields a report's page never shows: the encrypted ones (decrypted on every load) and their digests.
+MEMBER_UNREAD = ("id_number", "id_number_digest", "mobile", "mobile_digest")
+
+
+ROW_VALUES = (
+    "id",
+    "year",
+    "number",
+    "title",
+    "state",
+    "proposer_kind",
+    "submitted_at",
+    "category__name",
+    "lead_member__name",
+    "collective__name",
+    "author__display_name",
+    "author__username",
+)
+
+
+def report_row_values(reports: QuerySet[OpinionReport]) -> tuple[list[dict], list[tuple]]:
+    """A page of ``report_list`` (a slice) as values: its reports with what a list row shows, and their levels
+    (report id, level, reported_on, adopted_on, publication) — two statements, no model instances."""
+    rows = list(reports.prefetch_related(None).values(*ROW_VALUES))
+    levels = list(
+        ReportLevel.objects.filter(report_id__in=[r["id"] for r in rows])
+        .order_by("id")
+        .values_list("report_id", "level", "reported_on", "adopted_on", "publication")
+    )
+    return rows, levels
+
+
 def report_get(*, user, pk: int) -> OpinionReport | None:
     """One report as a page or the API reads it, with its parts (co-authors, versions, levels, instructions,
     attachments, events), in a fixed number of statements."""
@@ -160,9 +198,15 @@ def report_get(*, user, pk: int) -> OpinionReport | None:
     rows = (
         visible_reports(user)
         .filter(pk=pk)
-        .select_related("category", "lead_member__sector", "collective", "author", "signed_off_by")
+        .select_related("category", "lead_member", "collective", "author")
+        .defer(*(f"lead_member__{name}" for name in MEMBER_UNREAD))
         .prefetch_related(
-            Prefetch("coauthors", queryset=CoAuthor.objects.select_related("member").order_by("id")),
+            Prefetch(
+                "coauthors",
+                queryset=CoAuthor.objects.select_related("member")
+                .defer(*(f"member__{name}" for name in MEMBER_UNREAD))
+                .order_by("id"),
+            ),
             Prefetch("versions", queryset=OpinionVersion.objects.order_by("number")),
             Prefetch("levels", queryset=ReportLevel.objects.order_by("id")),
             Prefetch("instructions", queryset=Instruction.objects.order_by("date", "id")),

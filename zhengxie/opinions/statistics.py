@@ -18,6 +18,7 @@ each table in the database instead (a join on the levels and the instructions, c
 
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
@@ -133,24 +134,48 @@ def _masks(base: QuerySet) -> tuple[list[tuple], dict[int, int]]:
 CACHE_SECONDS = 600
 
 
-def statistics_for(*, user, year: int, options: Options | None = None) -> dict:
-    """The year's figures as ``user`` may see them. Every reader who sees all received reports (the secretariat, its
-    editors, the leaders) sees the same figures: they are computed once and shared until the reports change. Every
-    change of a received report — each workflow action, an arrival from a proposal — writes a progress event
-    (``OpinionEvent``), so the newest event (its id and time: ids may repeat after a rollback) tells whether the
-    figures are still those of the data."""
+def statistics_for(*, user, year: int, options: Options | None = None, list_url: str | None = None) -> dict:
+    """The year's figures as ``user`` may see them; with ``list_url``, each figure also carries the URL of its list
+    (``url``: ``list_url`` and the figure's filters). Every reader who sees all received reports (the secretariat,
+    its editors, the leaders) sees the same figures: they are computed once and shared until the reports change, and
+    so are their URLs (a page links some 1,500 figures). Every change of a received report — each workflow action, an
+    arrival from a proposal — writes a progress event (``OpinionEvent``), so the newest event (its id and time: ids
+    may repeat after a rollback) tells whether the figures are still those of the data."""
     options = options or Options()
     visible = visible_reports(user)
     if not roles_of(user) & READ_ALL:
-        return opinion_statistics(visible=visible, year=year, options=options)
+        stats = opinion_statistics(visible=visible, year=year, options=options)
+        return stats if list_url is None else with_urls(stats, list_url)
     last = OpinionEvent.objects.order_by("-id").values_list("id", "at").first()
     stamp = f"{last[0]}.{last[1].timestamp()}" if last else "0"
     key = f"zhengxie:opinions:statistics:v1:{year}:{options.member_limit}:{stamp}"
+    linked_key = f"{key}:linked:{list_url}"
+    if list_url is not None:
+        linked = cache.get(linked_key)
+        if linked is not None:
+            return linked
     stats = cache.get(key)
     if stats is None:
         stats = opinion_statistics(visible=visible, year=year, options=options)
         cache.set(key, stats, CACHE_SECONDS)
-    return stats
+    if list_url is None:
+        return stats
+    # cache_key: what the page's tables, rendered from these figures, are cached under.
+    linked = {**with_urls(stats, list_url), "cache_key": linked_key}
+    cache.set(linked_key, linked, CACHE_SECONDS)
+    return linked
+
+
+def with_urls(value, list_url: str):
+    """The statistics with each figure's list URL added (``url``)."""
+    if isinstance(value, dict):
+        out = {k: with_urls(v, list_url) for k, v in value.items()}
+        if "filters" in value and "value" in value:
+            out["url"] = f"{list_url}?{urlencode(value['filters'])}"
+        return out
+    if isinstance(value, list):
+        return [with_urls(v, list_url) for v in value]
+    return value
 
 
 def opinion_statistics(*, visible: QuerySet, year: int, options: Options | None = None) -> dict:

@@ -47,7 +47,9 @@ def _list_page(request, *, template: str, filters: dict, title: str, nav: str = 
     context = {
         "active_nav": nav,
         "page": page,
-        "rows": [read_models.report_row(r) for r in page.object_list],
+        "rows": read_models.report_rows(*selectors.report_row_values(page.object_list)),
+        # A row's link is this and its id (one reverse, not one a row).
+        "detail_url": reverse("opinions:detail", args=[0]).rsplit("0/", 1)[0],
         "filters": filters,
         "title": title,
         "querystring": query.urlencode(),

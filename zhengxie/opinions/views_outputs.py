@@ -44,18 +44,6 @@ LIST_FILTER_KEYS = (
 NUMERIC_FILTERS = ("year", "category", "member", "sector")
 
 
-def _linked(value, list_url: str):
-    """The statistics with each figure's list URL added (``url``)."""
-    if isinstance(value, dict):
-        out = {k: _linked(v, list_url) for k, v in value.items()}
-        if "filters" in value and "value" in value:
-            out["url"] = f"{list_url}?{urlencode(value['filters'])}"
-        return out
-    if isinstance(value, list):
-        return [_linked(v, list_url) for v in value]
-    return value
-
-
 def _years(visible) -> list[int]:
     bounds = visible.exclude(state=ReportState.DRAFT).aggregate(first=Min("year"), last=Max("year"))
     this_year = timezone.localdate().year
@@ -100,9 +88,11 @@ def statistics(request):
     year = _year(request)
     show_all = request.GET.get("members") == "all"
     stats = statistics_for(
-        user=request.user, year=year, options=Options(member_limit=None if show_all else MEMBERS_SHOWN)
+        user=request.user,
+        year=year,
+        options=Options(member_limit=None if show_all else MEMBERS_SHOWN),
+        list_url=reverse("opinions:list"),
     )
-    stats = _linked(stats, reverse("opinions:list"))
     return render(
         request,
         "opinions/statistics.html",
