@@ -2,10 +2,16 @@
 errors that name the field."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
+from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
 from zhengxie.core.workflow import Options, Page, label_of, metadata_of
 
 # The "required" message of Django's fields, which says only "this field is required".
@@ -130,3 +136,32 @@ def posted_body(schema, post) -> dict:
         if value is not None:
             body[name] = value
     return body
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a form page's request: ``saved`` with the service's ``result``, or the ``status`` to render
+    the form again with (200 for a GET, 422 for invalid input, the service's status for its refusal)."""
+
+    saved: bool
+    result: Any = None
+    status: int = 200
+
+
+def submit(request, form, save: Callable[[Any], Any]) -> Submission:
+    """A form page's POST: the form checked, then ``save(form)`` (one service call) run. The service's refusal lands
+    on the form (its ``add_service_errors``) with the refusal's status; an object the reader may not see is a 404,
+    an action they may not take a 403. Nothing is saved for a GET."""
+    if request.method != "POST":
+        return Submission(saved=False)
+    if not form.is_valid():
+        return Submission(saved=False, status=422)
+    try:
+        return Submission(saved=True, result=save(form))
+    except NotVisible:
+        raise Http404 from None
+    except NotAllowed:
+        raise PermissionDenied from None
+    except ActionRefused as exc:
+        form.add_service_errors(exc.errors, exc.message)
+        return Submission(saved=False, status=exc.status)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
+from zhengxie.core.forms import submit
 from zhengxie.core.params import db_int
 from zhengxie.people.models import Sector, SpecialCommittee
 
@@ -198,22 +199,11 @@ def post_act(request, pk: int, action: str):
 @require_http_methods(["GET", "POST"])
 def deliberation_new(request):
     form = DeliberationForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                d = services.deliberation_create(actor=request.user, data=form.service_data())
-            except NotAllowed:
-                raise PermissionDenied from None
-            except ActionRefused as exc:
-                form.add_service_errors(exc.errors, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("已保存为草稿。请核对后发布，发布时通知受邀委员。"))
-                return redirect("deliberations:detail", pk=d.pk)
-        else:
-            status = 422
-    return render(request, "deliberations/form.html", {"active_nav": NAV, "form": form}, status=status)
+    done = submit(request, form, lambda f: services.deliberation_create(actor=request.user, data=f.service_data()))
+    if done.saved:
+        messages.success(request, _("已保存为草稿。请核对后发布，发布时通知受邀委员。"))
+        return redirect("deliberations:detail", pk=done.result.pk)
+    return render(request, "deliberations/form.html", {"active_nav": NAV, "form": form}, status=done.status)
 
 
 @require("deliberations.manage")
@@ -227,21 +217,12 @@ def deliberation_edit(request, pk: int):
             raise PermissionDenied(refusal.message)
         return _render_detail(request, d, refusal=refusal, status=refusal.status)
     form = DeliberationForm(request.POST or None, initial=DeliberationForm.initial_for(d))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.deliberation_update(deliberation_id=d.pk, actor=request.user, data=form.service_data())
-            except NotVisible:
-                raise Http404 from None
-            except NotAllowed:
-                raise PermissionDenied from None
-            except ActionRefused as exc:
-                form.add_service_errors(exc.errors, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, str(step.done_message(d)))
-                return redirect("deliberations:detail", pk=d.pk)
-        else:
-            status = 422
-    return render(request, "deliberations/form.html", {"active_nav": NAV, "form": form, "d": d}, status=status)
+    done = submit(
+        request,
+        form,
+        lambda f: services.deliberation_update(deliberation_id=d.pk, actor=request.user, data=f.service_data()),
+    )
+    if done.saved:
+        messages.success(request, str(step.done_message(d)))
+        return redirect("deliberations:detail", pk=d.pk)
+    return render(request, "deliberations/form.html", {"active_nav": NAV, "form": form, "d": d}, status=done.status)

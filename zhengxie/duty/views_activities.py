@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from zhengxie.core.access import require
 from zhengxie.core.exceptions import ActionRefused, NotAllowed, NotVisible
+from zhengxie.core.forms import submit
 from zhengxie.core.request_size import accepts_upload
 from zhengxie.people.models import Sector, SpecialCommittee
 from zhengxie.people.services import invitation_scope_members
@@ -185,27 +186,11 @@ def activity_list(request):
 @require_http_methods(["GET", "POST"])
 def activity_new(request):
     form = ActivityForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                activity = activities.activity_create(actor=request.user, data=form.service_data())
-            except NotAllowed:
-                raise PermissionDenied from None
-            except ActionRefused as exc:
-                form.add_service_errors(exc.errors, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("已保存为草稿。请核对后发布，发布时通知受邀委员。"))
-                return redirect("duty:activity_detail", pk=activity.pk)
-        else:
-            status = 422
-    return render(
-        request,
-        "duty/activities/new.html",
-        {"active_nav": NAV, "form": form},
-        status=status,
-    )
+    done = submit(request, form, lambda f: activities.activity_create(actor=request.user, data=f.service_data()))
+    if done.saved:
+        messages.success(request, _("已保存为草稿。请核对后发布，发布时通知受邀委员。"))
+        return redirect("duty:activity_detail", pk=done.result.pk)
+    return render(request, "duty/activities/new.html", {"active_nav": NAV, "form": form}, status=done.status)
 
 
 @require("duty.manage_activities")
@@ -221,25 +206,16 @@ def activity_edit(request, pk: int):
             raise PermissionDenied(refusal.message)
         return _render_detail(request, activity, refusal=refusal, status=refusal.status)
     form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                activities.activity_update_draft(activity_id=activity.pk, actor=request.user, data=form.service_data())
-            except NotVisible:
-                raise Http404 from None
-            except NotAllowed:
-                raise PermissionDenied from None
-            except ActionRefused as exc:
-                form.add_service_errors(exc.errors, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, str(step.done_message(activity)))
-                return redirect("duty:activity_detail", pk=activity.pk)
-        else:
-            status = 422
+    done = submit(
+        request,
+        form,
+        lambda f: activities.activity_update_draft(activity_id=activity.pk, actor=request.user, data=f.service_data()),
+    )
+    if done.saved:
+        messages.success(request, str(step.done_message(activity)))
+        return redirect("duty:activity_detail", pk=activity.pk)
     return render(
-        request, "duty/activities/new.html", {"active_nav": NAV, "form": form, "activity": activity}, status=status
+        request, "duty/activities/new.html", {"active_nav": NAV, "form": form, "activity": activity}, status=done.status
     )
 
 
