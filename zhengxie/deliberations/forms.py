@@ -57,16 +57,6 @@ class DeliberationForm(StyledFormMixin, InvitationScopeFields):
             **cls.invitation_scope_initial(d.invitees_spec),
         }
 
-    def add_service_errors(self, errors: dict, message: str) -> None:
-        placed = False
-        for key, text in errors.items():
-            name = self.ERROR_FIELDS.get(key, key)
-            if name in self.fields:
-                self.add_error(name, text)
-                placed = True
-        if not placed or "invitees" in errors:
-            self.add_error(None, message)
-
 
 class SummaryForm(StyledFormMixin, forms.Form):
     """The summary (综述) and up to three recommendations, each to a handling unit."""

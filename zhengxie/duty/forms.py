@@ -127,16 +127,6 @@ class ActivityForm(StyledFormMixin, InvitationScopeFields):
             "training_hours": activity.training_hours,
         }
 
-    def add_service_errors(self, errors: dict, message: str) -> None:
-        placed = False
-        for key, text in errors.items():
-            name = self.ERROR_FIELDS.get(key, key)
-            if name in self.fields:
-                self.add_error(name, text)
-                placed = True
-        if not placed or "invitees" in errors:
-            self.add_error(None, message)
-
 
 def _action_form(schema, name: str):
     """The page form of an activity action, made from its input schema (``core.forms.action_form_fields``)."""

@@ -144,6 +144,8 @@ class InvitationScopeFields(forms.Form):
     choice lists itself, so a form should leave ``INVITATION_LISTS`` unstyled."""
 
     INVITATION_LISTS = ("sectors", "special_committees", "members")
+    # Where a service's error keys belong on the form (a form adds its own); others stand above the form.
+    ERROR_FIELDS: dict[str, str | None] = {"invitees": None}
 
     invite_all = forms.BooleanField(label=_("全体委员"), required=False)
     invite_standing = forms.BooleanField(label=_("全体常委"), required=False)
@@ -185,3 +187,15 @@ class InvitationScopeFields(forms.Form):
             "special_committees": spec.get("special_committee_ids") or [],
             "members": spec.get("member_ids") or [],
         }
+
+    def add_service_errors(self, errors: dict, message: str) -> None:
+        """A service's refusal on the form: each error on its field (``ERROR_FIELDS``), the message above the form
+        when no field took one or the scope as a whole was refused."""
+        placed = False
+        for key, text in errors.items():
+            name = self.ERROR_FIELDS.get(key, key)
+            if name in self.fields:
+                self.add_error(name, text)
+                placed = True
+        if not placed or "invitees" in errors:
+            self.add_error(None, message)
