@@ -8,6 +8,7 @@ import json
 import math
 import os
 import platform
+import random
 import shutil
 import signal
 import sys
@@ -90,6 +91,19 @@ def give_password(user_ids: list[int], password: str) -> None:
     from django.contrib.auth.hashers import make_password
 
     get_user_model().objects.filter(pk__in=user_ids).update(password=make_password(password), is_active=True)
+
+
+def burst_members(n: int, seed: int) -> list[tuple[int, int, str]]:
+    """(member id, user id, username) of ``n`` serving members, picked with ``seed``, not the demo accounts."""
+    from zhengxie.people.models import Member
+
+    rows = list(
+        Member.objects.filter(status="serving", user__isnull=False, user__is_active=True)
+        .exclude(user__username__startswith="demo-")
+        .order_by("pk")
+        .values_list("pk", "user_id", "user__username")
+    )
+    return sorted(random.Random(seed).sample(rows, n))
 
 
 @contextlib.contextmanager

@@ -37,6 +37,7 @@ from pathlib import Path
 from province import (
     BENCH_PASSWORD,
     OUT,
+    burst_members,
     give_password,
     gunicorn,
     header_line,
@@ -143,18 +144,6 @@ def vacuum_if_no_autovacuum() -> bool:
 
 
 # The check-in burst ------------------------------------------------------------------------------------------------
-
-
-def burst_members(n: int, seed: int) -> list[tuple[int, int, str]]:
-    from zhengxie.people.models import Member
-
-    rows = list(
-        Member.objects.filter(status="serving", user__isnull=False, user__is_active=True)
-        .exclude(user__username__startswith="demo-")
-        .order_by("pk")
-        .values_list("pk", "user_id", "user__username")
-    )
-    return sorted(random.Random(seed).sample(rows, n))
 
 
 def api_json(port: int, method: str, path: str, token: str, body: dict | None = None) -> dict:

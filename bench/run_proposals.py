@@ -41,6 +41,7 @@ from urllib.parse import urlencode
 from province import (
     BENCH_PASSWORD,
     OUT,
+    burst_members,
     give_password,
     gunicorn,
     header_line,
@@ -164,19 +165,6 @@ def time_after_change(port: int, year: int, auth: dict, rounds: int) -> list:
 
 
 # The burst -------------------------------------------------------------------------------------------------------
-
-
-def burst_members(n: int, seed: int) -> list[tuple[int, int, str]]:
-    """(member id, user id, username) of ``n`` serving members, picked with ``seed``, not the demo accounts."""
-    from zhengxie.people.models import Member
-
-    rows = list(
-        Member.objects.filter(status="serving", user__isnull=False, user__is_active=True)
-        .exclude(user__username__startswith="demo-")
-        .order_by("pk")
-        .values_list("pk", "user_id", "user__username")
-    )
-    return sorted(random.Random(seed).sample(rows, n))
 
 
 def run_burst(port: int, tokens: dict[str, str], category: int, timeout: float) -> dict:
