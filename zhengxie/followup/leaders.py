@@ -222,6 +222,9 @@ class Overview:
     units: list[tuple[int, str]]  # the departments holding recommendations in the year: the filter's choices
     url: str = ""
     extra: dict = field(default_factory=dict)
+    # The figures' ``shared_scope``: the same for every reader who sees every recommendation, until the data or the
+    # day change (empty for a reader who sees fewer). The page keeps what it renders of the figures under it.
+    shared_scope: str = ""
 
     @property
     def count(self) -> int:
@@ -418,16 +421,25 @@ def data_stamp() -> str:
     )
 
 
-def shared_year_sums(*, user, filters: Filters, cutoff: datetime.datetime, today: datetime.date) -> YearSums:
-    """The year's sums under the filters. Every reader who sees every recommendation (the secretariat, the leaders)
-    sees the same: they are computed once and shared through the cache until the data change (``data_stamp``) or
-    the day does (the stale cutoff, which follows the working-day calendar and the set number of days; this year).
-    A reader who sees fewer (an overseer) has them computed."""
+def shared_scope(*, user, filters: Filters, cutoff: datetime.datetime, today: datetime.date) -> str:
+    """What the year's figures under the filters are for a reader who sees every recommendation (the secretariat,
+    the leaders): the same for all of them until the data change (``data_stamp``) or the day does (the stale
+    cutoff follows the working-day calendar and the set number of days; the years on record run to this year).
+    Empty for a reader who sees fewer (an overseer): their figures are their own."""
     if not roles_of(user) & SEE_ALL:
+        return ""
+    days = stale_working_days()
+    stamp = f"{filters.query()}|{today.isoformat()}|{cutoff.isoformat()}|{days}|{data_stamp()}"
+    return hashlib.sha256(stamp.encode()).hexdigest()
+
+
+def shared_year_sums(
+    *, user, filters: Filters, cutoff: datetime.datetime, today: datetime.date, scope: str
+) -> YearSums:
+    """The year's sums under the filters: computed once per ``scope`` (``shared_scope``) and shared through the
+    cache; computed for each read when there is no scope."""
+    if not scope:
         return year_sums(user=user, filters=filters, cutoff=cutoff, today=today)
-    scope = hashlib.sha256(
-        f"{filters.query()}|{today.isoformat()}|{cutoff.isoformat()}|{data_stamp()}".encode()
-    ).hexdigest()
     key = f"zhengxie:followup:overview:v1:{scope}"
     sums = cache.get(key)
     if sums is None:
@@ -549,7 +561,8 @@ def leaders_overview(
     cutoff = stale_cutoff(today)
     base_url = overview_url()
     qs = overview_queryset(user=user, filters=filters, cutoff=cutoff)
-    sums = shared_year_sums(user=user, filters=filters, cutoff=cutoff, today=today)
+    scope = shared_scope(user=user, filters=filters, cutoff=cutoff, today=today)
+    sums = shared_year_sums(user=user, filters=filters, cutoff=cutoff, today=today, scope=scope)
     units = sums.units
     total, by_state, by_source, by_unit = tallies(sums.groups, sums.by_unit, dict(units), filters, base_url)
     pages = max(1, math.ceil(total.count / page_size))
@@ -571,6 +584,7 @@ def leaders_overview(
         years=sums.years,
         units=units,
         url=base_url,
+        shared_scope=scope,
     )
 
 

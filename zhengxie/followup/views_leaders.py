@@ -15,7 +15,7 @@ from zhengxie.people.selectors import committee_name
 
 from . import reports
 from .choices import RecommendationState, Source
-from .leaders import export_rows, filters_from, leaders_overview, report_data, year_units
+from .leaders import CACHE_SECONDS, export_rows, filters_from, leaders_overview, report_data, year_units
 
 UNITS_SHOWN = 50  # the department table shows the busiest first; all of them on request
 UNIT_OPTIONS = 300
@@ -52,6 +52,8 @@ def leaders(request):
                 ((pk, mark_safe(" selected") if pk == filters.unit_id else "", name) for pk, name in unit_choices),
             ),
             "units_many": len(unit_choices) < len(overview.units),
+            "units_all": all_units,
+            "figures_seconds": CACHE_SECONDS if overview.shared_scope else 0,  # 0: not kept
         },
     )
 

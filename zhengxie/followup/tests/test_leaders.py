@@ -167,6 +167,30 @@ def test_readers_who_see_everything_share_the_year_s_figures_until_the_data_chan
     assert [(t.label, t.done) for t in after.by_unit] == [("区住建局", 1), ("区教体局", 0)]
 
 
+def test_the_page_shows_an_answer_at_once_though_its_figures_are_kept(org, client_for):
+    # given a leader and the secretariat have seen the page (its figures kept for the next reader)
+    _consultation, supervision = _two_sources(org)
+    cache.clear()
+    leader, staff = client_for(org.users["leader"]), client_for(org.users["staff"])
+    before = leader.get("/followup/").content.decode()
+    kept = staff.get("/followup/").content.decode()
+
+    # when the department answers the supervision's recommendation through the service
+    (supervision_rec,) = recommendation_ids(supervision)
+    _act(org, supervision_rec, "answer", {"status": "adopted", "note": "采纳"})
+    after = leader.get("/followup/").content.decode()
+
+    # then the next page counts it, in the totals and in the table by state
+    def answered(html):
+        return re.search(r'data-figure="answered">(\d+)<', html).group(1)
+
+    def adopted(html):
+        return re.search(r'<tr data-key="adopted">.*?data-label="建议">(\d+)<', html).group(1)
+
+    assert (answered(before), answered(kept), answered(after)) == ("2", "2", "3")
+    assert (adopted(before), adopted(kept), adopted(after)) == ("0", "0", "1")
+
+
 def test_a_new_recommendation_and_a_changed_stale_rule_give_new_figures(org, settings):
     settings.ZHENGXIE_RECOMMENDATION_STALE_WORKING_DAYS = 20
     with time_machine.travel(timezone.now() - datetime.timedelta(days=40)):
@@ -184,7 +208,7 @@ def test_a_new_recommendation_and_a_changed_stale_rule_give_new_figures(org, set
     assert (longer.count, longer.stale) == (3, 0)
 
 
-def test_an_overseer_does_not_read_the_figures_shared_by_the_leaders(org):
+def test_an_overseer_does_not_read_the_figures_shared_by_the_leaders(org, client_for):
     _two_sources(org)
     make_document(
         org,
@@ -197,10 +221,13 @@ def test_an_overseer_does_not_read_the_figures_shared_by_the_leaders(org):
     cache.clear()
 
     leader = _year(org)
+    leader_page = client_for(org.users["leader"]).get("/followup/").content.decode()
     overseer = leaders_overview(user=org.users["overseer"], filters=Filters(year=YEAR))
+    overseer_page = client_for(org.users["overseer"]).get("/followup/").content.decode()
 
-    assert leader.count == 4
+    assert leader.count == 4 and 'data-figure="count">4<' in leader_page
     assert (overseer.count, [(t.label, t.count) for t in overseer.by_unit]) == (1, [("区住建局", 1)])
+    assert 'data-figure="count">1<' in overseer_page
 
 
 def test_the_page_shows_rows_charts_and_links_and_refuses_others(org, client_for):
