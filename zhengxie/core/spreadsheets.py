@@ -7,13 +7,16 @@ also carries the cell format's "quote prefix", the flag Excel sets itself when s
 the cell keeps it text too (docs/decisions.md, "Text in spreadsheets").
 """
 
+import io
 from collections.abc import Callable, Iterable
 
 import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl.cell import Cell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 # What starts a formula in Excel, WPS or LibreOffice, or does once the cell is edited or the sheet saved as CSV.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +49,36 @@ def text_cells(sheet, values: Iterable) -> list:
 def append(sheet, values: Iterable) -> None:
     """``sheet.append(values)`` for a normal or a write-only worksheet, every string stored as text."""
     sheet.append(text_cells(sheet, values))
+
+
+def set_widths(sheet, widths: Iterable[float]) -> None:
+    """The columns' widths, from the first column on (before any row of a write-only sheet)."""
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+
+
+def append_title(sheet, text: str) -> None:
+    """A title line in bold, above a write-only sheet's header."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.font = Font(bold=True, size=13)
+    append(sheet, [cell])
+
+
+def append_header(sheet, labels: Iterable) -> None:
+    """A write-only sheet's header row: the labels (plain values, not lazy translations) bold and centred."""
+    cells = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, value=label)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+        cells.append(cell)
+    append(sheet, cells)
+
+
+def workbook_bytes(book) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def read_first_sheet(upload, read: Callable, *, formulas: bool = False):

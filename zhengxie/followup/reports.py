@@ -7,7 +7,6 @@ already restricted; nothing here decides access. Word documents name Chinese fon
 
 import copy
 import datetime
-import io
 from decimal import Decimal
 
 import openpyxl
@@ -16,9 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from zhengxie.core import spreadsheets
 from zhengxie.core.documents import (
@@ -255,18 +251,9 @@ def recommendations_xlsx(rows, *, heading: str) -> bytes:
     """One row per recommendation of ``rows`` (the overview's rows, all pages), under a title line."""
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("建议落实情况"))
-    for i, (_label, width) in enumerate(LIST_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    cell = WriteOnlyCell(sheet, value=heading)
-    cell.font = Font(bold=True, size=13)
-    spreadsheets.append(sheet, [cell])
-    header = []
-    for label, _width in LIST_COLUMNS:
-        c = WriteOnlyCell(sheet, value=str(label))
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center")
-        header.append(c)
-    spreadsheets.append(sheet, header)
+    spreadsheets.set_widths(sheet, [width for _label, width in LIST_COLUMNS])
+    spreadsheets.append_title(sheet, heading)
+    spreadsheets.append_header(sheet, [str(label) for label, _width in LIST_COLUMNS])
     yes = _("是")
     for r in rows:
         spreadsheets.append(
@@ -289,9 +276,7 @@ def recommendations_xlsx(rows, *, heading: str) -> bytes:
                 yes if r.stale else "",
             ],
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
 def list_heading(filters: Filters, unit_names: dict[int, str], today: datetime.date) -> str:

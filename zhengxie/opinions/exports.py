@@ -4,16 +4,11 @@ Rows come from four flat reads (the reports, their confirmed co-authors, their l
 the number of reports, and every row goes through ``core.spreadsheets.append`` so that typed text stays text.
 """
 
-import io
-
 import openpyxl
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from zhengxie.core import spreadsheets
 
@@ -123,17 +118,8 @@ def reports_xlsx(queryset: QuerySet) -> bytes:
     """The reports of ``queryset`` (already restricted to what the reader may see and filtered), one row each."""
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(_("社情民意信息"))
-    for i, (_label, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    header = []
-    for label, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-        header.append(cell)
-    spreadsheets.append(sheet, header)
+    spreadsheets.set_widths(sheet, [width for _label, width in COLUMNS])
+    spreadsheets.append_header(sheet, [str(label) for label, _width in COLUMNS])
     for row in _rows(queryset):
         spreadsheets.append(sheet, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)

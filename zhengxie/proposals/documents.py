@@ -8,7 +8,6 @@ so that Word shows the Chinese text in a Chinese face on any machine.
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -18,9 +17,6 @@ from django.utils.translation import gettext_lazy
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from zhengxie.core import spreadsheets
 from zhengxie.core.documents import (
@@ -342,24 +338,13 @@ def _workbook(sheets: list[tuple[str, list[str], list[float], list[list]]], *, t
     book = openpyxl.Workbook(write_only=True)
     for name, header, widths, rows in sheets:
         sheet = book.create_sheet(name[:31])
-        for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
+        spreadsheets.set_widths(sheet, widths)
         if titles and name in titles:
-            cell = WriteOnlyCell(sheet, value=titles[name])
-            cell.font = Font(bold=True, size=13)
-            spreadsheets.append(sheet, [cell])
-        cells = []
-        for value in header:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-            cells.append(cell)
-        spreadsheets.append(sheet, cells)
+            spreadsheets.append_title(sheet, titles[name])
+        spreadsheets.append_header(sheet, header)
         for row in rows:
             spreadsheets.append(sheet, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
 def _proposal_rows(queryset):
