@@ -88,6 +88,9 @@ class Recommendation(models.Model):
             models.Index(fields=["unit", "year", "state"], name="followup_rec_unit_year_state"),
             models.Index(fields=["year", "source"], name="followup_rec_year_source"),
             models.Index(fields=["state", "last_update_at"], name="followup_rec_state_updated"),
+            # The department's list, newest update first (its "all" and "stale" tabs): read in order, 50 at a time,
+            # rather than every recommendation of the department joined to its document and sorted.
+            models.Index(fields=["unit", "-last_update_at", "-id"], name="followup_rec_unit_updated"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(percent__lte=100), name="followup_rec_percent_le_100"),
