@@ -75,6 +75,19 @@ def foreign_requests(page, live_server):
     return seen
 
 
+@pytest.fixture
+def confirms(page):
+    """The questions irreversible steps ask (提交, 立案, 签收, 签发, 办结 …), each answered yes."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    return asked
+
+
 @pytest.fixture(autouse=True)
 def _patient_page(page):
     """A loaded two-core machine can take a while to answer: allow a minute for navigations and actions, and ten

@@ -39,19 +39,6 @@ def switch_to(page, sign_in):
     return do
 
 
-@pytest.fixture
-def confirms(page):
-    """The questions irreversible steps ask (提交, 立案, 签收, 签发, 办结 …), each answered yes."""
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", answer)
-    return asked
-
-
 def _open(page, live_server, pk: int):
     response = page.goto(f"{live_server.url}/proposals/{pk}/")
     assert response.status == 200

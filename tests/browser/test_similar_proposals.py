@@ -27,19 +27,6 @@ def category(live_org):
     return Category.objects.create(name="经济建设", sort_order=1)
 
 
-@pytest.fixture
-def confirms(page):
-    """The questions irreversible steps ask, each answered yes."""
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", answer)
-    return asked
-
-
 def proposal(live_org, category, who, *, analysis=ANALYSIS, register=True) -> Proposal:
     u = live_org.users
     data = {"title": TITLE, "analysis": analysis, "suggestions": SUGGESTIONS, "category_id": category.pk}
