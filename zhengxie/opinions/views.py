@@ -170,7 +170,14 @@ def _forms(detail, bound=None) -> list[dict]:
                     initial = {"title": r.title, "content": r.content, "suggestions": r.suggestions}
                 form = cls(initial=initial, auto_id=f"id_{button.name}_%s")
         out.append(
-            {"button": button, "form": form, "url": reverse("opinions:action", args=[detail.report.pk, button.name])}
+            {
+                "button": button,
+                "form": form,
+                "url": reverse("opinions:action", args=[detail.report.pk, button.name]),
+                # An empty form's fields are the same on every report (the choices are fixed): the page renders
+                # them once per action and language.
+                "same_everywhere": form is not None and not form.is_bound and not form.initial,
+            }
         )
     return out
 
