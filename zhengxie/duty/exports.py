@@ -1,8 +1,6 @@
 """The attendance sheet of an activity (考勤表) as .xlsx: the activity, one row per invitee with sign-up, check-in,
 leave and final status, and the totals. Read with a fixed number of queries however many invitees there are."""
 
-import io
-
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,6 +117,4 @@ def attendance_workbook(activity: Activity) -> bytes:
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)

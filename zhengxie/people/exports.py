@@ -4,7 +4,6 @@ Rows come from the selectors (only what the user may see, with the list's filter
 masked unless the user may see that member's personal data.
 """
 
-import io
 from collections.abc import Iterable
 
 import openpyxl
@@ -48,9 +47,7 @@ def _workbook(sheets: list[tuple[str, tuple[Column, ...] | list[str], Iterable[l
         spreadsheets.append(sheet, labels)
         for row in rows:
             spreadsheets.append(sheet, row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
 
 
 def _labels(choices) -> dict[str, str]:

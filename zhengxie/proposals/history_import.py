@@ -18,7 +18,6 @@ that the numbers registered later never collide with them. A number registered b
 """
 
 import datetime
-import io
 import re
 from collections import Counter, defaultdict
 from zoneinfo import ZoneInfo
@@ -665,6 +664,4 @@ def template() -> bytes:
         spreadsheets.append(help_sheet, [header, note])
     help_sheet.column_dimensions["A"].width = 14
     help_sheet.column_dimensions["B"].width = 90
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.workbook_bytes(book)
