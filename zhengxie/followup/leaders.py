@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -213,7 +214,7 @@ class Overview:
     total: Tally
     by_state: list[Tally]
     by_source: list[Tally]
-    by_unit: list[Tally]
+    unit_sums: list[tuple]  # ``unit_figures``' rows, made into ``by_unit`` when it is read
     rows: list[Row]
     page: int
     pages: int
@@ -225,6 +226,12 @@ class Overview:
     # The figures' ``shared_scope``: the same for every reader who sees every recommendation, until the data or the
     # day change (empty for a reader who sees fewer). The page keeps what it renders of the figures under it.
     shared_scope: str = ""
+
+    @cached_property
+    def by_unit(self) -> list[Tally]:
+        """The departments' tallies, most recommendations first: thousands in a province's year, so made only when
+        read (the page reads them only to render what it does not find kept)."""
+        return unit_tallies(self.unit_sums, dict(self.units), self.filters, self.url)
 
     @property
     def count(self) -> int:
@@ -304,9 +311,8 @@ def unit_figures(qs: QuerySet[Recommendation], cutoff: datetime.datetime) -> lis
     )
 
 
-def tallies(groups: list[tuple], by_unit: list[tuple], unit_names: dict[int, str], filters: Filters, base_url: str):
-    """The total and the tallies by state and source, summed from the grouped pass, and the departments' from
-    theirs."""
+def tallies(groups: list[tuple], filters: Filters, base_url: str):
+    """The total and the tallies by state and source, summed from the grouped pass."""
     answered = {str(s) for s in ANSWERED_STATES}
     adopted = {str(s) for s in ADOPTED_OR_LATER}
     not_adopted, done = str(RecommendationState.NOT_ADOPTED), str(RecommendationState.DONE)
@@ -333,7 +339,7 @@ def tallies(groups: list[tuple], by_unit: list[tuple], unit_names: dict[int, str
         t.link = (base_url, filters, {"state": t.key})
     for t in sources.values():
         t.link = (base_url, filters, {"source": t.key})
-    return total, list(states.values()), list(sources.values()), unit_tallies(by_unit, unit_names, filters, base_url)
+    return total, list(states.values()), list(sources.values())
 
 
 def unit_tallies(by_unit: list[tuple], unit_names: dict[int, str], filters: Filters, base_url: str) -> list[Tally]:
@@ -564,7 +570,7 @@ def leaders_overview(
     scope = shared_scope(user=user, filters=filters, cutoff=cutoff, today=today)
     sums = shared_year_sums(user=user, filters=filters, cutoff=cutoff, today=today, scope=scope)
     units = sums.units
-    total, by_state, by_source, by_unit = tallies(sums.groups, sums.by_unit, dict(units), filters, base_url)
+    total, by_state, by_source = tallies(sums.groups, filters, base_url)
     pages = max(1, math.ceil(total.count / page_size))
     page = min(max(1, page), pages)
     offset = (page - 1) * page_size
@@ -576,7 +582,7 @@ def leaders_overview(
         total=total,
         by_state=by_state,
         by_source=by_source,
-        by_unit=by_unit,
+        unit_sums=sums.by_unit,
         rows=rows,
         page=page,
         pages=pages,

@@ -42,9 +42,11 @@ def leaders(request):
             "query": filters.query(),
             "sources": Source.choices,
             "states": RecommendationState.choices,
-            "chart_data": overview.chart_data(),
-            "units_table": overview.by_unit if all_units else overview.by_unit[:UNITS_SHOWN],
-            "units_hidden": not all_units and len(overview.by_unit) > UNITS_SHOWN,
+            # Called by the template only where it renders the figures' parts not found kept (the departments'
+            # tallies are thousands in a province's year).
+            "chart_data": overview.chart_data,
+            "units_table": lambda: overview.by_unit if all_units else overview.by_unit[:UNITS_SHOWN],
+            "units_hidden": lambda: not all_units and len(overview.by_unit) > UNITS_SHOWN,
             "answered_share": reports.share(overview.total.answered, overview.total.count),
             "unit_options": format_html_join(
                 "",
