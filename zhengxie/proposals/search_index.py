@@ -59,7 +59,7 @@ def reply_documents(ids):
         with translation.override(settings.LANGUAGE_CODE):
             title = str(_("%(unit)s对《%(title)s》的答复") % {"unit": r.assignment.unit.name, "title": proposal.title})
         yield registry.Document(
-            object_id=r.pk, year=proposal.year, title=title, body=r.text, url=_detail_url(proposal.pk)
+            object_id=r.pk, year=proposal.year, title=title, body=r.text, url=_detail_url(proposal.pk), key=proposal.pk
         )
 
 
@@ -97,6 +97,23 @@ def visible_reply_ids(user):
     return base.filter(rule).values("pk")
 
 
+def visible_reply_keys(user) -> list[int] | None:
+    """The proposals whose replies ``user`` may possibly read, for a reader who reads few: someone with neither a
+    unit nor the office's or a leader's role reads only the approved replies to the proposals they are a proposer
+    of (``visible_reply_ids``, which still decides for each reply). None for the others, who read most replies."""
+    roles = roles_of(user)
+    if Role.PROPOSAL_OFFICE in roles or Role.LEADER in roles or reader_units(user):
+        return None
+    authored = Proposal.objects.filter(author_id=user.pk).values_list("pk", flat=True)
+    merged = Proposal.objects.filter(author_id=user.pk, merged_into__isnull=False).values_list(
+        "merged_into_id", flat=True
+    )
+    cosigned = Cosignature.objects.filter(member__user_id=user.pk, state="confirmed").values_list(
+        "proposal_id", flat=True
+    )
+    return sorted(set(authored.order_by().union(merged.order_by(), cosigned.order_by())))
+
+
 def proposal_indexed_on_commit(proposal_id: int) -> None:
     """Re-index the proposal and its replies once the current transaction commits."""
     proposals_indexed_on_commit([proposal_id])
@@ -127,6 +144,7 @@ def register() -> None:
             label=_("答复"),
             documents=reply_documents,
             visible_ids=visible_reply_ids,
+            visible_keys=visible_reply_keys,
             order=20,
         )
     )

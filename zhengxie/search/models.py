@@ -8,7 +8,9 @@ class SearchEntry(models.Model):
     hold the same text normalised and segmented (``search.text``), the words joined by spaces. The full-text index
     over the token columns is the database's own: an FTS5 table kept by triggers on SQLite, a generated ``tsvector``
     column with a GIN index on PostgreSQL (migration 0002). Who may see an entry is asked of its source's selector
-    when searching (``search.registry``), so the index holds no copy of the visibility rules."""
+    when searching (``search.registry``), so the index holds no copy of the visibility rules; ``key`` is the id of
+    the object whose visibility an entry's follows (a reply's proposal), so a source can narrow its matches to the
+    keys a reader may see before checking each one (``Source.visible_keys``)."""
 
     kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
@@ -18,11 +20,17 @@ class SearchEntry(models.Model):
     title_tokens = models.TextField(blank=True)
     body_tokens = models.TextField(blank=True)
     url = models.CharField(max_length=300)
+    key = models.BigIntegerField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_kind_object")]
-        indexes = [models.Index(fields=["year"], name="search_entry_year")]
+        indexes = [
+            models.Index(fields=["year"], name="search_entry_year"),
+            models.Index(fields=["key"], name="search_entry_key"),
+            # A kind's entries newest first, and a kind's newest year (``selectors``).
+            models.Index(fields=["kind", "year", "object_id"], name="search_entry_kind_year"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"

@@ -10,6 +10,11 @@ A source says, for one kind of object:
 * ``visible_ids(user)``: a queryset of the ids of the objects of that kind ``user`` may see, built from the same
   selector the module's lists use. The search joins it as a subquery, so visibility is the lists' rule, never a
   copy of it.
+* ``visible_keys(user)`` (optional): for kinds whose visibility follows another object's (a reply its proposal's,
+  the ``key`` of its ``Document``), the keys of the entries ``user`` may possibly see, as a list, or None when that
+  narrows nothing (a reader who sees nearly everything). The search keeps only the matches with those keys before
+  asking ``visible_ids`` of each: the keys must include every key of a visible object (``visible_ids`` still
+  decides), and are meant for readers who see few of the kind (a member the replies to their own proposals).
 """
 
 from collections.abc import Callable, Iterable
@@ -25,6 +30,7 @@ class Document:
     title: str
     body: str
     url: str
+    key: int | None = None  # the object whose visibility this one's follows (a reply's proposal)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Source:
     documents: Callable[[Iterable[int] | None], Iterable[Document]]
     visible_ids: Callable[[object], object]  # user -> QuerySet of ids (values_list / values of the primary key)
     order: int = 0
+    visible_keys: Callable[[object], list[int] | None] | None = None  # user -> keys worth checking, None: all
 
 
 _SOURCES: dict[str, Source] = {}

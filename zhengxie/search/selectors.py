@@ -14,12 +14,15 @@ selector), asked of each match as a correlated subquery.
 Only a bounded number of candidates is ranked and counted: the newest ``CANDIDATES`` visible matches (by year, then
 object id: no rank needs computing to pick them); a query matching more says so (``Found.capped``), its count then
 being a lower bound. A common word in a province's ten years matches tens of thousands of entries; ranking and
-counting all of them cost seconds, and nobody pages past the first hundred results."""
+counting all of them cost seconds, and nobody pages past the first hundred results. The newest are picked year by
+year, kind by kind (``_newest_visible``), so a common word's matches are read and checked a year's worth at a time,
+not all of them."""
 
+import math
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, FloatField, Max, Min, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, F, FloatField, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import registry
@@ -52,7 +55,7 @@ def _matching(words: tuple[str, ...]) -> QuerySet[SearchEntry]:
     )
 
 
-CANDIDATES = 2000
+CANDIDATES = 500
 
 FIELDS = ("kind", "object_id", "year", "title", "body", "url")
 
@@ -91,30 +94,72 @@ def search(*, user, query: str, kind: str = "", year: int | None = None, limit: 
         wanted = [s for s in wanted if s.kind == kind]
     if not wanted:
         return Found(SearchEntry.objects.none(), 0, False)
-    # Each entry the words match is checked against its source's visible set (a correlated EXISTS): the index
-    # narrows first, so the visibility rule is asked of the matches only, not of every object the reader sees.
-    # One query per kind, each with its own rule alone (no ``OR`` across kinds, which makes the planner build each
-    # rule's whole visible set first); the newest of each kind are merged here.
     matches = _matching_filter(SearchEntry.objects.all(), words)
     if year is not None:
         matches = matches.filter(year=year)
-    newest_first = (F("year").desc(nulls_last=True), "-object_id")
     rows = []
     for src in wanted:
-        visible = Exists(src.visible_ids(user).filter(pk=OuterRef("object_id")))
-        rows += (
-            matches.filter(visible, kind=src.kind)
-            .order_by(*newest_first)
-            .values_list("year", "object_id", "pk")[: limit + 1]
-        )
+        # Once ``limit + 1`` rows are in, the kinds after need look no further back than the oldest of those.
+        newest = sorted(rows, key=_newest_first)[: limit + 1]
+        floor = newest[-1][0] if len(newest) > limit else None
+        rows += _newest_visible(src, user, matches, limit + 1, floor)
     # One more than the bound tells whether the bound was reached. The ids are read here (not a subquery): the
     # matching SQL names its tables as they are in a top-level query.
-    rows.sort(key=lambda r: (r[0] is not None, r[0] or 0, r[1]), reverse=True)
+    rows.sort(key=_newest_first)
     ids = [r[2] for r in rows[: limit + 1]]
     capped = len(ids) > limit
     ids = ids[:limit]
     entries = _matching(words).filter(pk__in=ids).only(*FIELDS) if ids else SearchEntry.objects.none()
     return Found(entries, len(ids), capped)
+
+
+def _newest_first(row: tuple) -> tuple:
+    """The sort key of a (year, object id, entry id) row, newest first (those without a year last)."""
+    return (row[0] is None, -(row[0] or 0), -row[1])
+
+
+def _newest_visible(
+    src: registry.Source, user, matches: QuerySet[SearchEntry], wanted: int, floor: int | None
+) -> list[tuple]:
+    """The newest ``wanted`` of ``matches`` of ``src``'s kind that ``user`` may see, as (year, object id, entry id)
+    rows, newest first; none older than the year ``floor`` if one is given.
+
+    Each match is checked against the source's visible set (a correlated EXISTS): the index narrows first, so the
+    visibility rule is asked of the matches only, not of every object the reader sees. One query per kind, each
+    with its own rule alone (no ``OR`` across kinds, which makes the planner build each rule's whole visible set
+    first). A source whose visibility follows a key (a reply's proposal) first keeps the matches with a key the
+    reader may see, if it names them: few rows by the key's index rather than every match read and checked.
+
+    The full-text index gives the matches unordered, and to sort them each one's row is read and its visibility
+    checked: for a common word, tens of thousands. So they are taken year by year: the newest year first; if that
+    gave too few, as many older years as the newest one's share says are needed; then, if still too few, all the
+    older ones (and those without a year)."""
+    keys = src.visible_keys(user) if src.visible_keys is not None else None
+    if keys is not None and not keys:
+        return []
+    of_kind = SearchEntry.objects.filter(kind=src.kind)
+    span = of_kind.aggregate(newest=Max("year"), last=Max("object_id"))  # two index reads
+    if span["last"] is None:
+        return []
+    matches = matches.filter(kind=src.kind)
+    if keys is not None:
+        matches = matches.filter(key__in=keys)
+    visible = Exists(src.visible_ids(user).filter(pk=OuterRef("object_id")))
+    newest_first = matches.filter(visible).order_by(F("year").desc(nulls_last=True), "-object_id")
+    newest_first = newest_first.values_list("year", "object_id", "pk")
+    newest = span["newest"]
+    if floor is not None:
+        newest_first = newest_first.filter(year__gte=floor)
+    if newest is None:
+        return list(newest_first[:wanted])
+    rows = list(newest_first.filter(year__gte=newest)[:wanted])
+    older = newest
+    if rows and len(rows) < wanted:
+        older = newest - math.ceil((wanted - len(rows)) / len(rows))
+        rows += newest_first.filter(year__gte=older, year__lt=newest)[: wanted - len(rows)]
+    if len(rows) < wanted:
+        rows += newest_first.filter(Q(year__lt=older) | Q(year__isnull=True))[: wanted - len(rows)]
+    return rows
 
 
 def search_entries(*, user, query: str, kind: str = "", year: int | None = None) -> QuerySet[SearchEntry]:

@@ -26,6 +26,7 @@ def _entry(kind: str, doc: registry.Document) -> SearchEntry:
         title_tokens=index_text(doc.title),
         body_tokens=index_text(doc.body),
         url=doc.url[:300],
+        key=doc.key,
     )
 
 

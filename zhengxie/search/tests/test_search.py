@@ -10,10 +10,11 @@ from tests.builders import proposals as make
 from zhengxie.core.navigation import nav_for
 from zhengxie.proposals import selectors as proposal_selectors
 from zhengxie.proposals.models import Proposal, Reply
-from zhengxie.proposals.search_index import visible_reply_ids
+from zhengxie.proposals.search_index import visible_reply_ids, visible_reply_keys
 from zhengxie.proposals.services import proposal_update_draft
 from zhengxie.search.models import SearchEntry
 from zhengxie.search.selectors import search_entries
+from zhengxie.search.services import index_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,26 @@ def test_reply_visibility_agrees_with_the_detail_page(org, category, stage):
             shown = {r.pk for r in proposal_selectors.visible_replies(user, p)}
         searched = set(Reply.objects.filter(pk__in=visible_reply_ids(user)).values_list("pk", flat=True))
         assert searched == shown, (stage, key)
+
+
+@pytest.mark.parametrize("stage", ["reply_signed", "closed"])
+def test_a_reply_is_found_through_its_proposal_key_by_exactly_those_who_read_it(org, category, stage):
+    p = make.joint_proposal_at(org, category, stage)
+    replies = set(Reply.objects.filter(assignment__proposal=p).values_list("pk", flat=True))
+    index_objects(kind="reply", ids=replies)
+    assert set(SearchEntry.objects.filter(kind="reply").values_list("key", flat=True)) == {p.pk}
+
+    narrowed = set()
+    for key, user in org.users.items():
+        readable = set(visible_reply_ids(user).filter(pk__in=replies).values_list("pk", flat=True))
+        keys = visible_reply_keys(user)
+        if keys is not None:
+            narrowed.add(key)
+            assert p.pk in keys or not readable, (stage, key)  # the keys never hide a reply the reader reads
+        assert found(user, "答复", kind="reply") == {("reply", pk) for pk in readable}, (stage, key)
+    # The proposers are narrowed by key (a reply reaches them once approved); the office, leaders, units are not.
+    assert {"member", "member2"} <= narrowed and not {"office", "unit", "unit2"} & narrowed
+    assert bool(found(org.users["member2"], "答复", kind="reply")) == (stage == "closed")
 
 
 def test_filters_by_type_and_year(org, category, indexed):
@@ -321,6 +342,29 @@ def test_only_the_newest_candidates_are_ranked_and_the_count_says_when_more_matc
     assert (whole.count, whole.capped) == (3, False)
     assert {e.object_id for e in whole.entries} == {p.pk for p in made}
     assert search(user=org.users["member"], query="停车", limit=0).capped is True
+
+
+def test_the_newest_candidates_are_taken_across_years_and_kinds(org, category, indexed):
+    from zhengxie.search.selectors import search
+
+    made = [indexed(make.reply_approved, org, category, title=f"关于停车问题的第{i + 1}条建议") for i in range(5)]
+    for p, year in zip(made, (2019, 2021, 2024, 2024, 2016), strict=True):
+        Proposal.objects.filter(pk=p.pk).update(year=year)
+    index_objects(kind="proposal", ids=[p.pk for p in made])
+    index_objects(kind="reply", ids=Reply.objects.values_list("pk", flat=True))
+    office = org.users["office"]
+    newest = sorted(made, key=lambda p: (Proposal.objects.get(pk=p.pk).year, p.pk), reverse=True)
+
+    for limit in range(7):
+        got = search(user=office, query="停车", limit=limit)
+        expected = {("proposal", p.pk) for p in newest[: (limit + 1) // 2]}  # a reply shares its proposal's year
+        assert {e.kind for e in got.entries} <= {"proposal", "reply"}
+        assert (got.count, got.capped) == (limit, True), limit
+        assert {(e.kind, e.object_id) for e in got.entries if e.kind == "proposal"} >= expected, limit
+    every = search(user=office, query="停车", limit=10)
+    assert (every.count, every.capped) == (10, False)
+    assert {e.year for e in search(user=office, query="停车", limit=4).entries} == {2024}
+    assert {e.year for e in search(user=office, query="停车", limit=6).entries} == {2024, 2021}
 
 
 def test_api_and_page_say_the_count_is_a_lower_bound_past_the_candidates(
