@@ -367,6 +367,29 @@ def test_the_newest_candidates_are_taken_across_years_and_kinds(org, category, i
     assert {e.year for e in search(user=office, query="停车", limit=6).entries} == {2024, 2021}
 
 
+def test_the_newest_are_taken_over_gaps_between_years_and_entries_without_a_year_come_last(org, category, indexed):
+    from zhengxie.search.selectors import search
+
+    made = [indexed(make.reply_approved, org, category, title=f"关于停车问题的第{i + 1}条建议") for i in range(3)]
+    for p, year in zip(made, (2024, 2019, 2022), strict=True):
+        Proposal.objects.filter(pk=p.pk).update(year=year)
+    index_objects(kind="proposal", ids=[p.pk for p in made])
+    index_objects(kind="reply", ids=Reply.objects.values_list("pk", flat=True))
+    SearchEntry.objects.filter(year=2022).update(year=None)  # a source whose objects have no year
+    office = org.users["office"]
+
+    def years(limit):
+        return sorted((e.year or 0 for e in search(user=office, query="停车", limit=limit).entries), reverse=True)
+
+    every = search(user=office, query="停车", limit=10)
+    assert (every.count, every.capped) == (6, False)
+    assert years(2) == [2024, 2024]
+    assert years(4) == [2024, 2024, 2019, 2019]
+    assert years(5) == [2024, 2024, 2019, 2019, 0]
+    in_2019 = found(office, "停车", year=2019)
+    assert proposal(made[1]) in in_2019 and sorted(kind for kind, _ in in_2019) == ["proposal", "reply"]
+
+
 def test_api_and_page_say_the_count_is_a_lower_bound_past_the_candidates(
     org, category, indexed, client_for, monkeypatch
 ):
