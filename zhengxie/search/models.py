@@ -28,10 +28,10 @@ class SearchEntry(models.Model):
         indexes = [
             models.Index(fields=["year"], name="search_entry_year"),
             models.Index(fields=["key"], name="search_entry_key"),
-            # A kind's newest and oldest year (``selectors``). Not (kind, year, object_id): read backwards for a
-            # kind's newest, the planner took it over the GIN index for common words and read a year's entries
-            # one by one to find a few hundred matches (migration 0004).
-            models.Index(fields=["kind", "year"], name="search_entry_kind_and_year"),
+            # A kind's newest and oldest year, and a year's matches read in slices of object ids, newest first
+            # (``selectors._newest_of_year``, migration 0005). The rest of a year past the slices is read without
+            # an order: asked for in order, the planner walked a whole year here for a word's few hundred matches.
+            models.Index(fields=["kind", "year", "object_id"], name="search_entry_kind_year_object"),
         ]
 
     def __str__(self):

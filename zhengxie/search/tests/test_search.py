@@ -390,6 +390,27 @@ def test_the_newest_are_taken_over_gaps_between_years_and_entries_without_a_year
     assert proposal(made[1]) in in_2019 and sorted(kind for kind, _ in in_2019) == ["proposal", "reply"]
 
 
+def test_a_years_newest_are_read_in_slices_of_object_ids_newest_first(org, category, indexed, monkeypatch):
+    from zhengxie.search import selectors
+
+    made = []
+    for i in range(7):  # two other proposals between two matching ones: the second slice's estimate falls short
+        made.append(indexed(make.registered, org, category, title=f"关于停车问题的第{i + 1}条建议"))
+        for _ in range(2 if i < 6 else 0):
+            indexed(make.registered, org, category, title="关于教育问题的建议")
+    office = org.users["office"]
+    newest = sorted((p.pk for p in made), reverse=True)
+    monkeypatch.setattr(selectors, "SLICE", 0)  # a first slice of one id: the second and the rest are read too
+
+    for limit in range(9):
+        with CaptureQueriesContext(connection) as queries:
+            got = selectors.search(user=office, query="停车", kind="proposal", limit=limit)
+            ids = [e.object_id for e in got.entries]
+        assert sorted(ids, reverse=True) == newest[:limit], limit
+        assert (got.count, got.capped) == (min(limit, 7), limit < 7), limit
+        assert len(queries) <= 6, limit  # the kind's span, at most three slices, the older years, the ranking
+
+
 def test_api_and_page_say_the_count_is_a_lower_bound_past_the_candidates(
     org, category, indexed, client_for, monkeypatch
 ):
