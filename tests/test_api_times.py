@@ -83,7 +83,8 @@ def world(org, category, settings, tmp_path):
 def readable_paths(ids: dict) -> list[str]:
     paths = []
     for path, operations in api.get_openapi_schema()["paths"].items():
-        if "get" not in operations or "attachment_id" in path or "evidence_id" in path:  # these answer with a file
+        files = ("attachment_id", "evidence_id", "material_id")  # these answer with a file
+        if "get" not in operations or any(name in path for name in files):
             continue
         filled = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
         paths.append(filled)
