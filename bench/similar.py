@@ -121,6 +121,16 @@ def main() -> int:
         # (An earlier run's freshness check added its copies after them.)
         pks = list(Proposal.objects.order_by("pk").values_list("pk", flat=True)[: args.proposals])
         doc_of = dict(zip(pks, docs, strict=True))
+        # The words are cut from the project's own texts (the catalogues among them): a tree whose texts changed
+        # since the run that wrote the proposals makes other texts, and the lookups would measure nothing.
+        stored = dict(Proposal.objects.filter(pk__in=pks[:20]).values_list("pk", "title"))
+        if any(stored.get(pk) != doc_of[pk].text()[0][:200] for pk in pks[:20]):
+            print(
+                "error: --reuse needs the tree that wrote these proposals (its texts make the words); "
+                "this one makes other texts: load a fresh database instead",
+                file=sys.stderr,
+            )
+            return 2
         log(f"reusing the {held:,} proposals and their index")
     else:
         with transaction.atomic():
